@@ -104,6 +104,10 @@ type Bipartite interface {
 	// of h into out: the free energy with the visible units summed out, used
 	// to enumerate the hidden layer when it is the smaller one.
 	HiddenFreeEnergy(h *mat.Dense, out []float64)
+	// AddHiddenStats adds Σ_r w_r ∂F(h_r)/∂θ to sum, the hidden-side mirror
+	// of AddStats: exact model averages come from enumerating the hidden
+	// layer, since <∂F(v)/∂θ>_p(v) = <∂E/∂θ>_p(v,h) = <∂F(h)/∂θ>_p(h).
+	AddHiddenStats(h *mat.Dense, w []float64, sum []float64)
 	// Energy writes the joint energy E(v_r, h_r) into out.
 	Energy(v, h *mat.Dense, out []float64)
 }

@@ -1,0 +1,59 @@
+package sample
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/model"
+)
+
+// BlockGibbs is the block Gibbs sampler of a bipartite model (RBM): one
+// transition draws every hidden unit from P(h | v) and then every visible
+// unit from P(v | h). After Step, c.H holds the hidden layer drawn in the
+// last transition and c.X the visible layer drawn from it.
+type BlockGibbs struct{}
+
+var _ Sampler = BlockGibbs{}
+
+// Step advances every chain by n block Gibbs transitions v → h → v. The
+// model must implement model.Bipartite.
+func (BlockGibbs) Step(m model.Model, c *Chains, n int) {
+	b, ok := m.(model.Bipartite)
+	if !ok {
+		panic(fmt.Sprintf("sample: BlockGibbs needs a model.Bipartite model, got %T", m))
+	}
+	if n <= 0 {
+		return
+	}
+	nc, nh := c.Len(), b.HiddenDim()
+	if c.H == nil {
+		c.H = mat.NewDense(nc, nh, nil)
+	}
+	ph := mat.NewDense(nc, nh, nil)
+	pv := mat.NewDense(nc, b.Dim(), nil)
+	for range n {
+		b.HiddenProb(c.X, ph)
+		bernoulliRows(c, ph, c.H)
+		b.VisibleProb(c.H, pv)
+		bernoulliRows(c, pv, c.X)
+	}
+}
+
+// bernoulliRows sets dst_ij = 1 with probability prob_ij and 0 otherwise,
+// each block of chains with its own stream.
+func bernoulliRows(c *Chains, prob, dst *mat.Dense) {
+	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
+		for r := lo; r < hi; r++ {
+			p, d := prob.RawRowView(r), dst.RawRowView(r)
+			for j, pj := range p {
+				if rng.Float64() < pj {
+					d[j] = 1
+				} else {
+					d[j] = 0
+				}
+			}
+		}
+	})
+}

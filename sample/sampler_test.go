@@ -1,0 +1,178 @@
+package sample_test
+
+import (
+	"runtime"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/exact"
+	"boltzmann/internal/stattest"
+	"boltzmann/internal/testmodels"
+	"boltzmann/model"
+	"boltzmann/model/ising"
+	"boltzmann/sample"
+)
+
+type samplerCase struct {
+	name    string
+	model   model.Model
+	sampler func(m model.Model) sample.Sampler
+	steps   int // burn-in transitions before the single draw of each chain
+}
+
+func samplerCases(t *testing.T) []samplerCase {
+	r := testmodels.RBM(6, 3, 1.0, 1)
+	pm := testmodels.Ising(8, ising.PlusMinus, 0.8, 2)
+	zo := testmodels.Ising(8, ising.ZeroOne, 1.5, 3)
+	exactOf := func(m model.Model) sample.Sampler {
+		s, err := exact.NewSampler(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	gibbs := func(model.Model) sample.Sampler { return sample.SiteGibbs{} }
+	metro := func(model.Model) sample.Sampler { return &sample.Metropolis{} }
+	return []samplerCase{
+		{"rbm/block-gibbs", r, func(model.Model) sample.Sampler { return sample.BlockGibbs{} }, 60},
+		{"rbm/site-gibbs-generic", r, gibbs, 60},
+		{"rbm/exact", r, exactOf, 1},
+		{"ising-pm1/site-gibbs", pm, gibbs, 60},
+		{"ising-pm1/metropolis", pm, metro, 100},
+		{"ising-pm1/exact", pm, exactOf, 1},
+		{"ising-01/site-gibbs", zo, gibbs, 60},
+		{"ising-01/metropolis", zo, metro, 100},
+	}
+}
+
+// TestSamplersMatchExactDistribution runs many independent chains from a
+// random start and compares the final states' histogram with the exact
+// distribution by Pearson's chi-square test. Each chain contributes one
+// draw, so the draws are independent and no autocorrelation correction is
+// needed; the burn-in is long compared with the mixing time of these small
+// systems. The test fails when p < 1e-4 (its expected false-failure rate
+// with a fixed seed is that small, and the seed is fixed).
+func TestSamplersMatchExactDistribution(t *testing.T) {
+	const chains = 16000
+	for _, tc := range samplerCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := exact.NewDistribution(tc.model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := sample.NewChains(chains, tc.model.Dim(), 7)
+			c.Randomize(tc.model.(model.Discrete).States())
+			tc.sampler(tc.model).Step(tc.model, c, tc.steps)
+			counts := make([]int, d.Space.Count)
+			for r := range chains {
+				counts[d.Space.Index(c.X.RawRowView(r))]++
+			}
+			stat, df, p := stattest.ChiSquare(counts, d.Prob, 5)
+			tv := stattest.TotalVariation(counts, d.Prob)
+			t.Logf("chi2=%.1f df=%d p=%.3g TV=%.4f", stat, df, p, tv)
+			if df == 0 || p < 1e-4 {
+				t.Errorf("sampler distribution differs from the exact one: chi2=%.1f df=%d p=%.3g", stat, df, p)
+			}
+		})
+	}
+}
+
+// TestMonteCarloGradientMatchesExact estimates <O_j>_model from many
+// fantasy particles and compares it with the exact average: every
+// parameter's z-score must stay below 4.5 (about 1e-3 chance that any of
+// ~100 parameters exceeds it by chance).
+func TestMonteCarloGradientMatchesExact(t *testing.T) {
+	const chains = 8000
+	for _, tc := range samplerCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			m := tc.model
+			want, err := exact.Averages(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := sample.NewChains(chains, m.Dim(), 11)
+			c.Randomize(m.(model.Discrete).States())
+			tc.sampler(m).Step(m, c, tc.steps)
+			np := len(m.Params())
+			per := make([][]float64, np)
+			buf := make([]float64, np)
+			for r := range chains {
+				clear(buf)
+				row := c.X.Slice(r, r+1, 0, m.Dim()).(*mat.Dense)
+				m.AddStats(row, nil, buf)
+				for j, v := range buf {
+					per[j] = append(per[j], v)
+				}
+			}
+			worst := 0.0
+			for j := range np {
+				mean, se := stattest.MeanAndStdErr(per[j])
+				if se == 0 {
+					if mean != want[j] {
+						t.Errorf("param %d: constant statistic %v, exact %v", j, mean, want[j])
+					}
+					continue
+				}
+				z := (mean - want[j]) / se
+				worst = max(worst, abs(z))
+			}
+			t.Logf("largest |z| = %.2f over %d parameters", worst, np)
+			if worst > 4.5 {
+				t.Errorf("Monte Carlo averages differ from exact ones: largest |z| = %.2f", worst)
+			}
+		})
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// TestSamplersIndependentOfGOMAXPROCS proves that results depend on the
+// seed only.
+func TestSamplersIndependentOfGOMAXPROCS(t *testing.T) {
+	for _, tc := range samplerCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			run := func(procs int) []float64 {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				c := sample.NewChains(100, tc.model.Dim(), 3)
+				c.Randomize(tc.model.(model.Discrete).States())
+				tc.sampler(tc.model).Step(tc.model, c, 5)
+				return append([]float64(nil), c.X.RawMatrix().Data...)
+			}
+			a, b := run(1), run(4)
+			for i := range a {
+				if a[i] != b[i] {
+					t.Fatalf("chain state differs at %d between GOMAXPROCS=1 and 4", i)
+				}
+			}
+		})
+	}
+}
+
+func TestChainsMarshalRoundTrip(t *testing.T) {
+	m := testmodels.RBM(6, 3, 1, 1)
+	c := sample.NewChains(40, 6, 5)
+	c.Randomize([]float64{0, 1})
+	sample.BlockGibbs{}.Step(m, c, 3)
+	data, err := c.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d sample.Chains
+	if err := d.UnmarshalBinary(data); err != nil {
+		t.Fatal(err)
+	}
+	sample.BlockGibbs{}.Step(m, c, 4)
+	sample.BlockGibbs{}.Step(m, &d, 4)
+	if !mat.Equal(c.X, d.X) || !mat.Equal(c.H, d.H) {
+		t.Fatal("restored chains continue differently")
+	}
+	if err := d.UnmarshalBinary(data[:len(data)-3]); err == nil {
+		t.Fatal("truncated chain state accepted")
+	}
+}

@@ -1,0 +1,159 @@
+package sample
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/model"
+)
+
+// siteDeltaFunc returns, for one block of chains, a function writing the
+// energy changes of setting unit i of x to each state. Models implementing
+// model.SiteEnergies are used directly; other discrete models are handled
+// generically by evaluating the free energy of the q alternatives, which is
+// correct for any model (an RBM's visible marginal included) but slower.
+func siteDeltaFunc(m model.Model) (states []float64, newBlock func() func(x []float64, i int, out []float64)) {
+	if s, ok := m.(model.SiteEnergies); ok {
+		return s.States(), func() func([]float64, int, []float64) { return s.SiteDeltas }
+	}
+	d, ok := m.(model.Discrete)
+	if !ok {
+		panic(fmt.Sprintf("sample: single-site samplers need a model.Discrete model, got %T", m))
+	}
+	states = d.States()
+	return states, func() func([]float64, int, []float64) {
+		q, dim := len(states), d.Dim()
+		alt := mat.NewDense(q+1, dim, nil)
+		f := make([]float64, q+1)
+		return func(x []float64, i int, out []float64) {
+			for k := range q + 1 {
+				row := alt.RawRowView(k)
+				copy(row, x)
+				if k < q {
+					row[i] = states[k]
+				}
+			}
+			d.FreeEnergy(alt, f)
+			for k := range q {
+				out[k] = f[k] - f[q]
+			}
+		}
+	}
+}
+
+// SiteGibbs is the single-site (heat-bath) Gibbs sampler for discrete
+// models: one transition is a sweep that visits the units in order and
+// redraws each from its conditional distribution given all the others,
+// P(x_i = s_k | x_-i) ∝ exp(-ΔE_k). It works for every model.Discrete and
+// is fast for models implementing model.SiteEnergies.
+type SiteGibbs struct{}
+
+var _ Sampler = SiteGibbs{}
+
+// Step advances every chain by n sweeps.
+func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
+	states, newBlock := siteDeltaFunc(m)
+	q := len(states)
+	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
+		deltas := newBlock()
+		dE := make([]float64, q)
+		w := make([]float64, q)
+		for r := lo; r < hi; r++ {
+			x := c.X.RawRowView(r)
+			for range n {
+				for i := range x {
+					deltas(x, i, dE)
+					x[i] = states[heatBath(rng, dE, w)]
+				}
+			}
+		}
+	})
+	c.H = nil
+}
+
+// heatBath draws k with probability ∝ exp(-dE_k), using w as scratch.
+func heatBath(rng *rand.Rand, dE, w []float64) int {
+	lo := dE[0]
+	for _, v := range dE[1:] {
+		lo = min(lo, v)
+	}
+	tot := 0.0
+	for k, v := range dE {
+		w[k] = math.Exp(lo - v)
+		tot += w[k]
+	}
+	u := rng.Float64() * tot
+	for k, v := range w {
+		u -= v
+		if u < 0 {
+			return k
+		}
+	}
+	return len(w) - 1
+}
+
+// Metropolis is the single-site Metropolis sampler for discrete models: one
+// transition is a sweep over the units in order, each proposing a value
+// drawn uniformly among the unit's other states and accepting it with
+// probability min(1, exp(-ΔE)). Acceptance is a diagnostic, kept apart
+// from the chain state.
+type Metropolis struct {
+	accepted, proposed atomic.Int64
+}
+
+var _ Sampler = (*Metropolis)(nil)
+
+// Step advances every chain by n sweeps.
+func (mh *Metropolis) Step(m model.Model, c *Chains, n int) {
+	states, newBlock := siteDeltaFunc(m)
+	q := len(states)
+	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
+		deltas := newBlock()
+		dE := make([]float64, q)
+		var acc, prop int64
+		for r := lo; r < hi; r++ {
+			x := c.X.RawRowView(r)
+			for range n {
+				for i := range x {
+					cur := stateIndex(states, x[i])
+					k := rng.IntN(q - 1)
+					if k >= cur {
+						k++
+					}
+					deltas(x, i, dE)
+					prop++
+					if d := dE[k]; d <= 0 || rng.Float64() < math.Exp(-d) {
+						x[i] = states[k]
+						acc++
+					}
+				}
+			}
+		}
+		mh.accepted.Add(acc)
+		mh.proposed.Add(prop)
+	})
+	c.H = nil
+}
+
+// Acceptance returns the fraction of proposals accepted since the sampler
+// was created or last reset, and resets the counters.
+func (mh *Metropolis) Acceptance() float64 {
+	a, p := mh.accepted.Swap(0), mh.proposed.Swap(0)
+	if p == 0 {
+		return math.NaN()
+	}
+	return float64(a) / float64(p)
+}
+
+func stateIndex(states []float64, v float64) int {
+	for k, s := range states {
+		if s == v {
+			return k
+		}
+	}
+	panic(fmt.Sprintf("sample: unit value %v is not one of the model's states %v", v, states))
+}
