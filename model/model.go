@@ -136,3 +136,13 @@ type AnalyticLogPartition interface {
 	// LogPartition returns log Z in nats.
 	LogPartition() float64
 }
+
+// DataInitializer is implemented by models that choose their starting
+// parameters from the training data (for example biases matching the data's
+// marginals and small random couplings).
+type DataInitializer interface {
+	Model
+	// InitFromData sets the parameters from the rows of x (n × Dim), using
+	// rng for any random part.
+	InitFromData(x *mat.Dense, rng *rand.Rand)
+}

@@ -6,43 +6,17 @@ import (
 	"math/rand/v2"
 	"sync/atomic"
 
-	"gonum.org/v1/gonum/mat"
-
 	"boltzmann/model"
 )
 
-// siteDeltaFunc returns, for one block of chains, a function writing the
-// energy changes of setting unit i of x to each state. Models implementing
-// model.SiteEnergies are used directly; other discrete models are handled
-// generically by evaluating the free energy of the q alternatives, which is
-// correct for any model (an RBM's visible marginal included) but slower.
-func siteDeltaFunc(m model.Model) (states []float64, newBlock func() func(x []float64, i int, out []float64)) {
-	if s, ok := m.(model.SiteEnergies); ok {
-		return s.States(), func() func([]float64, int, []float64) { return s.SiteDeltas }
-	}
+// siteDeltaFunc returns the model's states and a constructor of
+// per-block site-delta functions (see model.NewSiteDeltas).
+func siteDeltaFunc(m model.Model) (states []float64, newBlock func() model.SiteDeltaFunc) {
 	d, ok := m.(model.Discrete)
 	if !ok {
 		panic(fmt.Sprintf("sample: single-site samplers need a model.Discrete model, got %T", m))
 	}
-	states = d.States()
-	return states, func() func([]float64, int, []float64) {
-		q, dim := len(states), d.Dim()
-		alt := mat.NewDense(q+1, dim, nil)
-		f := make([]float64, q+1)
-		return func(x []float64, i int, out []float64) {
-			for k := range q + 1 {
-				row := alt.RawRowView(k)
-				copy(row, x)
-				if k < q {
-					row[i] = states[k]
-				}
-			}
-			d.FreeEnergy(alt, f)
-			for k := range q {
-				out[k] = f[k] - f[q]
-			}
-		}
-	}
+	return d.States(), func() model.SiteDeltaFunc { return model.NewSiteDeltas(d) }
 }
 
 // SiteGibbs is the single-site (heat-bath) Gibbs sampler for discrete

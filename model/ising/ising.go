@@ -12,6 +12,8 @@ package ising
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -199,5 +201,32 @@ func (m *Model) SiteDeltas(s []float64, i int, out []float64) {
 	u := m.LocalField(s, i)
 	for k, v := range m.states {
 		out[k] = -(v - s[i]) * u
+	}
+}
+
+// InitFromData sets the couplings to zero and the fields to those of the
+// independent-unit model with the data's marginals (its maximum-likelihood
+// solution), clamped away from ±∞ for units that never change:
+// h_i = logit(p_i) in the {0,1} encoding, atanh(<s_i>) in ±1.
+func (m *Model) InitFromData(x *mat.Dense, _ *rand.Rand) {
+	n, d := x.Dims()
+	if d != m.n || n == 0 {
+		panic(fmt.Sprintf("ising: InitFromData with %d×%d data for %d units", n, d, m.n))
+	}
+	clear(m.params[:m.n*m.n])
+	h := m.Fields()
+	for i := range h {
+		s := 0.0
+		for k := range n {
+			s += x.At(k, i)
+		}
+		mean := s / float64(n)
+		if m.enc == PlusMinus {
+			p := min(max((mean+1)/2, 1e-3), 1-1e-3)
+			h[i] = math.Atanh(2*p - 1)
+		} else {
+			p := min(max(mean, 1e-3), 1-1e-3)
+			h[i] = math.Log(p / (1 - p))
+		}
 	}
 }

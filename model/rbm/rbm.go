@@ -294,3 +294,12 @@ func dot(x, y []float64) float64 {
 	}
 	return s
 }
+
+// InitFromData starts training the way Hinton (2010) recommends: weights
+// N(0, 0.01²), visible biases log(p_i/(1-p_i)) from the data's marginals,
+// hidden biases zero.
+func (r *RBM) InitFromData(x *mat.Dense, rng *rand.Rand) {
+	r.InitRandom(rng, 0.01)
+	r.InitVisibleBias(x)
+	clear(r.HiddenBias())
+}

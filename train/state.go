@@ -1,0 +1,69 @@
+package train
+
+import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"time"
+)
+
+// state is the serialized form of a Trainer: everything that changes during
+// training.
+type state struct {
+	Version   int
+	Epoch     int
+	Updates   int
+	Elapsed   time.Duration
+	Params    []float64
+	Optimizer []byte
+	Chains    []byte
+	History   []Record
+}
+
+const stateVersion = 1
+
+// MarshalBinary encodes the training state at the end of the last
+// completed epoch: parameters, optimizer state, chains and their random
+// streams, and history.
+func (t *Trainer) MarshalBinary() ([]byte, error) {
+	opt, err := t.settings.Optimizer.MarshalBinary()
+	if err != nil {
+		return nil, fmt.Errorf("train: optimizer state: %w", err)
+	}
+	ch, err := t.chains.MarshalBinary()
+	if err != nil {
+		return nil, fmt.Errorf("train: chain state: %w", err)
+	}
+	var buf bytes.Buffer
+	err = gob.NewEncoder(&buf).Encode(state{
+		Version: stateVersion, Epoch: t.epoch, Updates: t.updates, Elapsed: t.elapsed,
+		Params: t.good, Optimizer: opt, Chains: ch, History: t.history,
+	})
+	return buf.Bytes(), err
+}
+
+// UnmarshalBinary restores a state encoded by MarshalBinary into a Trainer
+// created by New with the same model shape, data and settings; training
+// then continues exactly as the saved run would have.
+func (t *Trainer) UnmarshalBinary(data []byte) error {
+	var s state
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&s); err != nil {
+		return fmt.Errorf("train: checkpoint is unreadable: %w", err)
+	}
+	if s.Version != stateVersion {
+		return fmt.Errorf("train: checkpoint version %d, this program reads version %d", s.Version, stateVersion)
+	}
+	if len(s.Params) != len(t.model.Params()) {
+		return fmt.Errorf("train: checkpoint has %d parameters, the model %d", len(s.Params), len(t.model.Params()))
+	}
+	if err := t.settings.Optimizer.UnmarshalBinary(s.Optimizer); err != nil {
+		return fmt.Errorf("train: optimizer state: %w", err)
+	}
+	if err := t.chains.UnmarshalBinary(s.Chains); err != nil {
+		return err
+	}
+	copy(t.model.Params(), s.Params)
+	copy(t.good, s.Params)
+	t.epoch, t.updates, t.elapsed, t.history = s.Epoch, s.Updates, s.Elapsed, s.History
+	return nil
+}

@@ -1,0 +1,342 @@
+// Package train fits energy-based models by maximizing the log-likelihood
+// with Monte Carlo estimates of its gradient (Mehta et al. 2019, sec. XVI):
+//
+//  1. read a minibatch B of data;
+//  2. advance the fantasy particles: by CD-k (chains restart at the
+//     minibatch) or PCD-k (persistent chains, their number set
+//     independently of B);
+//  3. compute the gradient of -L, <O>_data - <O>_model (eq. 195), plus the
+//     L1/L2 penalty;
+//  4. take an optimizer step.
+//
+// After each epoch the Trainer monitors the fit on training and held-out
+// data (the exact log-likelihood where the model is enumerable, otherwise
+// the pseudo-log-likelihood, plus the reconstruction error), records the
+// history, and calls a hook that can write a checkpoint. The whole state
+// (parameters, optimizer, persistent chains and their random streams,
+// history) serializes with MarshalBinary, so a run resumed from a
+// checkpoint ends with exactly the parameters of an uninterrupted run with
+// the same seed.
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/model"
+	"boltzmann/optim"
+	"boltzmann/sample"
+)
+
+// Method is the way fantasy particles are advanced.
+type Method string
+
+const (
+	// CD is contrastive divergence: chains restart at the minibatch and run
+	// K transitions (Hinton 2002).
+	CD Method = "cd"
+	// PCD is persistent contrastive divergence: Chains persistent chains run
+	// K transitions per update and are never reset (Tieleman 2008).
+	PCD Method = "pcd"
+)
+
+// ErrDiverged is returned when the parameters become NaN or infinite. The
+// model keeps the parameters of the last completed epoch.
+var ErrDiverged = errors.New("train: training diverged (parameters became NaN or infinite)")
+
+// Settings configure training. The zero value of each field selects the
+// documented default.
+type Settings struct {
+	Method    Method // CD or PCD; default PCD
+	K         int    // Monte Carlo transitions per update; default 1
+	Chains    int    // number of persistent chains (PCD); default BatchSize
+	Epochs    int    // passes over the data; default 10
+	BatchSize int    // minibatch size; default 100, at most the number of rows
+
+	// Optimizer updates the parameters; default Adam with learning rate
+	// 0.01 (optim.Adam{LR: optim.Constant(0.01)}).
+	Optimizer optim.Optimizer
+	// Penalty is the L1/L2 regularization. Its Mask defaults to the model
+	// groups marked Penalized (weights and couplings).
+	Penalty optim.Penalty
+
+	// Sampler advances the fantasy particles; default DefaultSampler(m).
+	Sampler sample.Sampler
+	// Seed fixes every random choice of the run: chain streams and
+	// minibatch order.
+	Seed uint64
+	// Weights are per-row weights of the training data (nil: all 1), e.g.
+	// sequence reweighting of a protein alignment.
+	Weights []float64
+
+	// Validation is held-out data monitored each epoch (may be nil).
+	Validation *mat.Dense
+	// MonitorRows is the number of training rows used for the per-epoch
+	// training metrics; default 1000 (all rows if fewer).
+	MonitorRows int
+	// ExactLimit is the largest number of configurations enumerated for
+	// the exact log-likelihood each epoch; default 1<<16. Larger models are
+	// monitored by the pseudo-log-likelihood.
+	ExactLimit int
+
+	// OnEpoch is called after each epoch with the trainer (whose state can
+	// be marshaled for a checkpoint) and the epoch's record. An error stops
+	// training and is returned.
+	OnEpoch func(t *Trainer, r Record) error
+	// OnBatch is called after each update with the number of updates done
+	// in the epoch and the number per epoch (for progress bars).
+	OnBatch func(done, total int)
+}
+
+func (s *Settings) withDefaults(m model.Model, n int) Settings {
+	c := *s
+	if c.Method == "" {
+		c.Method = PCD
+	}
+	if c.K <= 0 {
+		c.K = 1
+	}
+	if c.Epochs <= 0 {
+		c.Epochs = 10
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = 100
+	}
+	c.BatchSize = min(c.BatchSize, n)
+	if c.Chains <= 0 {
+		c.Chains = c.BatchSize
+	}
+	if c.Optimizer == nil {
+		c.Optimizer = &optim.Adam{LR: optim.Constant(0.01)}
+	}
+	if c.Penalty.Mask == nil {
+		c.Penalty.Mask = optim.MaskFromGroups(m.Groups())
+	}
+	if c.Penalty.L1 > 0 {
+		c.Penalty.Proximal = true
+	}
+	if c.Sampler == nil {
+		c.Sampler = DefaultSampler(m)
+	}
+	if c.MonitorRows <= 0 {
+		c.MonitorRows = 1000
+	}
+	if c.ExactLimit <= 0 {
+		c.ExactLimit = 1 << 16
+	}
+	return c
+}
+
+// DefaultSampler returns the natural sampler of m: block Gibbs for an RBM,
+// exact draws for a model that can sample exactly, single-site Gibbs for
+// other discrete models.
+func DefaultSampler(m model.Model) sample.Sampler {
+	switch m.(type) {
+	case model.Bipartite:
+		return sample.BlockGibbs{}
+	case model.ExactSampler:
+		return sample.Exact{}
+	case model.Discrete:
+		return sample.SiteGibbs{}
+	}
+	panic(fmt.Sprintf("train: no default sampler for %T; set Settings.Sampler", m))
+}
+
+// Trainer holds the state of a training run.
+type Trainer struct {
+	model    model.Model
+	data     *mat.Dense
+	settings Settings
+
+	chains  *sample.Chains // persistent chains (PCD) or minibatch chains (CD)
+	epoch   int            // completed epochs
+	updates int            // completed parameter updates
+	history []Record
+	elapsed time.Duration // training time of completed epochs
+
+	pos, neg *Phase
+	grad     []float64
+	batch    *mat.Dense
+	batchW   []float64
+	good     []float64 // parameters at the end of the last completed epoch
+}
+
+// New prepares to train m on the rows of data (n × Dim). The model's
+// current parameters are the starting point (see Init).
+func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
+	if s == nil {
+		s = &Settings{}
+	}
+	n, d := data.Dims()
+	if d != m.Dim() {
+		return nil, fmt.Errorf("train: data have %d columns but the model has %d visible units", d, m.Dim())
+	}
+	if n == 0 {
+		return nil, errors.New("train: no training data")
+	}
+	if s.Weights != nil && len(s.Weights) != n {
+		return nil, fmt.Errorf("train: %d weights for %d rows", len(s.Weights), n)
+	}
+	if v := s.Validation; v != nil {
+		if _, vd := v.Dims(); vd != d {
+			return nil, fmt.Errorf("train: validation data have %d columns, training data %d", vd, d)
+		}
+	}
+	c := s.withDefaults(m, n)
+	if c.Method != CD && c.Method != PCD {
+		return nil, fmt.Errorf("train: unknown method %q (use %q or %q)", c.Method, CD, PCD)
+	}
+	t := &Trainer{model: m, data: data, settings: c}
+	np := len(m.Params())
+	t.pos, t.neg = NewPhase(np), NewPhase(np)
+	t.grad = make([]float64, np)
+	t.batch = mat.NewDense(c.BatchSize, d, nil)
+	if c.Weights != nil {
+		t.batchW = make([]float64, c.BatchSize)
+	}
+	nChains := c.Chains
+	if c.Method == CD {
+		nChains = c.BatchSize
+	}
+	t.chains = sample.NewChains(nChains, d, c.Seed)
+	if c.Method == PCD {
+		// Start the persistent chains at random training rows.
+		rng := rand.New(rand.NewPCG(c.Seed, 0x5eed))
+		init := mat.NewDense(nChains, d, nil)
+		for r := range nChains {
+			copy(init.RawRowView(r), data.RawRowView(rng.IntN(n)))
+		}
+		t.chains.SetVisible(init)
+	}
+	t.good = append([]float64(nil), m.Params()...)
+	return t, nil
+}
+
+// Model returns the model being trained.
+func (t *Trainer) Model() model.Model { return t.model }
+
+// Settings returns the settings in force, defaults filled in.
+func (t *Trainer) Settings() Settings { return t.settings }
+
+// Epoch is the number of completed epochs.
+func (t *Trainer) Epoch() int { return t.epoch }
+
+// Updates is the number of completed parameter updates.
+func (t *Trainer) Updates() int { return t.updates }
+
+// History returns the records of the completed epochs.
+func (t *Trainer) History() []Record { return t.history }
+
+// Chains returns the fantasy particles.
+func (t *Trainer) Chains() *sample.Chains { return t.chains }
+
+// UpdatesPerEpoch is the number of minibatches in one epoch: the full
+// batches of a random permutation of the rows (a final partial batch is
+// dropped; the permutation changes every epoch).
+func (t *Trainer) UpdatesPerEpoch() int {
+	n, _ := t.data.Dims()
+	return n / t.settings.BatchSize
+}
+
+// Run trains until Settings.Epochs epochs are complete, ctx is canceled,
+// or an error occurs. On divergence the model keeps the parameters of the
+// last completed epoch and ErrDiverged is returned.
+func (t *Trainer) Run(ctx context.Context) error {
+	for t.epoch < t.settings.Epochs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := t.RunEpoch(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RunEpoch runs one epoch of updates, then monitors and records it.
+func (t *Trainer) RunEpoch(ctx context.Context) error {
+	start := time.Now()
+	n, _ := t.data.Dims()
+	s := t.settings
+	perm := rand.New(rand.NewPCG(s.Seed, 0xe90c+uint64(t.epoch))).Perm(n)
+	nb := t.UpdatesPerEpoch()
+	var gradNorm float64
+	for b := range nb {
+		if err := ctx.Err(); err != nil {
+			t.rollback()
+			return err
+		}
+		idx := perm[b*s.BatchSize : (b+1)*s.BatchSize]
+		gradNorm = t.update(idx)
+		if !finite(t.model.Params()) {
+			t.rollback()
+			return fmt.Errorf("%w at epoch %d, update %d: lower the learning rate (--lr) or add an L2 penalty", ErrDiverged, t.epoch+1, b+1)
+		}
+		if s.OnBatch != nil {
+			s.OnBatch(b+1, nb)
+		}
+	}
+	t.epoch++
+	t.elapsed += time.Since(start)
+	rec := t.monitor()
+	rec.GradNorm = gradNorm
+	rec.Seconds = t.elapsed.Seconds()
+	t.history = append(t.history, rec)
+	copy(t.good, t.model.Params())
+	if s.OnEpoch != nil {
+		if err := s.OnEpoch(t, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rollback restores the parameters of the last completed epoch.
+func (t *Trainer) rollback() { copy(t.model.Params(), t.good) }
+
+// update performs one parameter update on the rows idx and returns the
+// norm of the log-likelihood gradient (without penalty).
+func (t *Trainer) update(idx []int) float64 {
+	s := t.settings
+	m := t.model
+	for r, i := range idx {
+		copy(t.batch.RawRowView(r), t.data.RawRowView(i))
+		if t.batchW != nil {
+			t.batchW[r] = s.Weights[i]
+		}
+	}
+	if s.Method == CD {
+		t.chains.SetVisible(t.batch)
+	}
+	s.Sampler.Step(m, t.chains, s.K)
+	t.pos.Reset()
+	t.neg.Reset()
+	t.pos.Add(m, t.batch, t.batchW)
+	t.neg.Add(m, t.chains.X, nil)
+	Gradient(t.pos, t.neg, t.grad)
+	norm := 0.0
+	for _, g := range t.grad {
+		norm += g * g
+	}
+	p := m.Params()
+	s.Penalty.AddGradient(p, t.grad)
+	s.Optimizer.Step(p, t.grad)
+	s.Penalty.ApplyProximalL1(p, s.Optimizer.LastRate())
+	t.updates++
+	return math.Sqrt(norm)
+}
+
+func finite(p []float64) bool {
+	for _, v := range p {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
