@@ -37,6 +37,6 @@ func Example() {
 	// mean       [1.0 -1.0]
 	// covariance ⎡1.0  0.5⎤
 	//            ⎣0.5  2.0⎦
-	// log Z of the truth: 3.2606 nats
+	// log Z of the truth: 3.2605 nats
 	// F(μ) = -1.1429 nats
 }
