@@ -1,11 +1,13 @@
 package sample_test
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
 	"testing"
 
+	"boltzmann/model/gaussian"
 	"boltzmann/sample"
 )
 
@@ -52,4 +54,18 @@ func TestExactDeterminism(t *testing.T) {
 			t.Errorf("GOMAXPROCS=%d split=%v: chains differ from GOMAXPROCS=1", tc.procs, tc.split)
 		}
 	}
+}
+
+// Draw independent samples from a Gaussian model with exact chains.
+func ExampleExact() {
+	m := gaussian.New(2) // standard normal: A = I, μ = 0
+	c := sample.NewChains(10000, 2, 1)
+	sample.Exact{}.Step(m, c, 1)
+	v := 0.0
+	for r := range c.Len() {
+		v += c.X.At(r, 0) * c.X.At(r, 0)
+	}
+	fmt.Printf("<x_0²> = %.1f\n", v/float64(c.Len()))
+	// Output:
+	// <x_0²> = 1.0
 }
