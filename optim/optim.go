@@ -343,6 +343,9 @@ func decodeState(data []byte, kind string, nvecs int) (state, error) {
 		if present == 0 {
 			continue
 		}
+		if present != 1 {
+			return st, errors.New("optim: optimizer state is corrupt")
+		}
 		if len(data) < 8 {
 			return st, errTruncated
 		}

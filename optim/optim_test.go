@@ -209,3 +209,28 @@ func TestStepPanics(t *testing.T) {
 		}()
 	}
 }
+
+// UnmarshalBinary never panics on arbitrary input, and whatever it accepts
+// re-encodes to the same bytes.
+func FuzzUnmarshal(f *testing.F) {
+	s := &SGD{Momentum: 0.5}
+	s.Step([]float64{1, 2}, []float64{3, 4})
+	b, _ := s.MarshalBinary()
+	f.Add(b)
+	a := &Adam{}
+	a.Step([]float64{1}, []float64{1})
+	b, _ = a.MarshalBinary()
+	f.Add(b)
+	f.Add([]byte("optim"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, o := range []Optimizer{&SGD{}, &Adam{}} {
+			if o.UnmarshalBinary(data) != nil {
+				continue
+			}
+			again, err := o.MarshalBinary()
+			if err != nil || string(again) != string(data) {
+				t.Errorf("%T: accepted state does not re-encode identically", o)
+			}
+		}
+	})
+}
