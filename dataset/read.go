@@ -188,7 +188,8 @@ func open(path string) (io.Reader, func(), error) {
 	return &gzipErrReader{zr}, func() { zr.Close(); f.Close() }, nil
 }
 
-// gzipErrReader reports a gzip stream that ends early as truncated data.
+// gzipErrReader turns the errors of a damaged gzip stream into messages
+// that say what to do.
 type gzipErrReader struct{ r io.Reader }
 
 func (g *gzipErrReader) Read(p []byte) (int, error) {
@@ -196,7 +197,7 @@ func (g *gzipErrReader) Read(p []byte) (int, error) {
 	switch {
 	case err == nil || err == io.EOF:
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		err = io.EOF // the format readers report the missing data
+		err = errors.New("truncated gzip data: the file ends early (re-download or re-compress the file)")
 	default:
 		err = fmt.Errorf("corrupt gzip data: %v (re-download or re-compress the file)", err)
 	}
