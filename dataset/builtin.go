@@ -33,10 +33,12 @@ const (
 	// For L·L <= 16 the samples are exact and independent: they are drawn
 	// from the Boltzmann distribution by enumerating all 2^(L·L) states.
 	// Larger lattices are sampled by one Wolff cluster chain (Wolff 1989)
-	// started from random spins: wolffBurnIn sweeps of burn-in, then a
-	// sample every wolffThin sweeps, where a sweep is a run of cluster
-	// flips that together flip at least L·L spins. Near T_c successive
-	// samples may still be weakly correlated.
+	// started from random spins: 200 sweeps of burn-in, then a sample
+	// every 5 sweeps, where a sweep is L·L flipped spins counted over
+	// clusters. The number of cluster flips between samples is fixed
+	// (5·L² divided by the mean cluster size during burn-in, rounded up),
+	// never decided by the state. Near T_c successive samples may still be
+	// weakly correlated.
 	Ising2D = "ising2d"
 )
 
@@ -234,8 +236,8 @@ func isingExact(l int, t float64, n int, rng *rand.Rand) *mat.Dense {
 }
 
 // isingWolff runs one Wolff cluster chain and records n samples after
-// burnIn sweeps, one every thin sweeps (a sweep flips at least L·L spins
-// in total).
+// burnIn sweeps, one about every thin sweeps (a sweep flips L·L spins in
+// total, counted over clusters).
 func isingWolff(l int, t float64, n, burnIn, thin int, rng *rand.Rand) *mat.Dense {
 	nsites := l * l
 	s := make([]int8, nsites)
@@ -264,15 +266,21 @@ func isingWolff(l int, t float64, n, burnIn, thin int, rng *rand.Rand) *mat.Dens
 		}
 		return size
 	}
-	sweeps := func(k int) {
-		for flipped := 0; flipped < k*nsites; {
-			flipped += flip()
-		}
+	// Burn in until burnIn·L² spins have been flipped. Between samples the
+	// number of cluster flips must not depend on the state (stopping after
+	// a large cluster would favour ordered states), so it is fixed from
+	// the mean cluster size seen during burn-in.
+	flips, flipped := 0, 0
+	for flipped < burnIn*nsites {
+		flipped += flip()
+		flips++
 	}
-	sweeps(burnIn)
+	per := max(1, int(math.Ceil(float64(thin*nsites)*float64(flips)/float64(flipped))))
 	x := mat.NewDense(n, nsites, nil)
 	for i := range n {
-		sweeps(thin)
+		for range per {
+			flip()
+		}
 		row := x.RawRowView(i)
 		for j, v := range s {
 			row[j] = float64(v)
