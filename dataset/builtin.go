@@ -1,0 +1,290 @@
+package dataset
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Builtin data sets, so that examples and tests need no downloads.
+const (
+	// BarsAndStripes is "bars-and-stripes[:S]": S×S binary images in
+	// {0, 1} (default S = 4), each row (a stripe) or each column (a bar)
+	// all on or all off, drawn uniformly from the 2^(S+1)-2 distinct
+	// patterns (MacKay 2003; the all-off and all-on images are counted
+	// once each). Pixel (r, c) is feature r·S+c.
+	BarsAndStripes = "bars-and-stripes"
+
+	// Ising2D is "ising2d[:L[:T]]": configurations of the ferromagnetic
+	// Ising model on an L×L square lattice with periodic boundaries,
+	//
+	//	E(s) = -Σ_i s_i (s_{i+x̂} + s_{i+ŷ}),   p(s) ∝ exp(-E(s)/T),
+	//
+	// spins s_i ∈ {-1, +1}, J = 1, no field, temperature T (default 2.5;
+	// the critical point is T_c = 2/ln(1+√2) ≈ 2.269) and L = 4 by default.
+	// Site (r, c) is feature r·L+c. For L = 2 each pair of neighbours is
+	// joined by two bonds, as the formula says.
+	//
+	// For L·L <= 16 the samples are exact and independent: they are drawn
+	// from the Boltzmann distribution by enumerating all 2^(L·L) states.
+	// Larger lattices are sampled by one Wolff cluster chain (Wolff 1989)
+	// started from random spins: 200 sweeps of burn-in, then a sample
+	// every 5 sweeps, where a sweep is L·L flipped spins counted over
+	// clusters. The number of cluster flips between samples is fixed
+	// (5·L² divided by the mean cluster size during burn-in, rounded up),
+	// never decided by the state. Near T_c successive samples may still be
+	// weakly correlated.
+	Ising2D = "ising2d"
+)
+
+// Wolff chain settings for Ising2D, in sweeps (L·L flipped spins).
+const (
+	wolffBurnIn = 200
+	wolffThin   = 5
+)
+
+// BuiltinNames lists the built-in data set families.
+func BuiltinNames() []string { return []string{BarsAndStripes, Ising2D} }
+
+// IsBuiltin reports whether name, with or without a "builtin:" prefix,
+// names a built-in data set family, such as "bars-and-stripes" or
+// "ising2d:8:2.27". It does not check the parameters; Builtin does.
+func IsBuiltin(name string) bool {
+	name = strings.TrimPrefix(name, "builtin:")
+	family, _, _ := strings.Cut(name, ":")
+	for _, b := range BuiltinNames() {
+		if family == b {
+			return true
+		}
+	}
+	return false
+}
+
+// Builtin returns n samples (n × features) of the built-in data set spec,
+// drawn with the given seed; see BarsAndStripes and Ising2D for the specs.
+// The same spec, n and seed always give the same data.
+func Builtin(spec string, n int, seed uint64) (*mat.Dense, error) {
+	spec = strings.TrimPrefix(spec, "builtin:")
+	if n <= 0 {
+		return nil, fmt.Errorf("dataset: builtin:%s: need a positive number of samples, got %d", spec, n)
+	}
+	family, params, _ := strings.Cut(spec, ":")
+	var args []string
+	if params != "" {
+		args = strings.Split(params, ":")
+	}
+	rng := rand.New(rand.NewPCG(seed, 0xda7a5e7))
+	bad := func(format string, a ...any) (*mat.Dense, error) {
+		return nil, fmt.Errorf("dataset: builtin:%s: %s", spec, fmt.Sprintf(format, a...))
+	}
+	switch family {
+	case BarsAndStripes:
+		s := 4
+		if len(args) > 1 {
+			return bad("too many parameters (use bars-and-stripes:S)")
+		}
+		if len(args) == 1 {
+			v, err := strconv.Atoi(args[0])
+			if err != nil || v < 1 || v > 12 {
+				return bad("size %q must be an integer from 1 to 12 (use bars-and-stripes:S)", args[0])
+			}
+			s = v
+		}
+		return barsAndStripes(s, n, rng), nil
+	case Ising2D:
+		l, t := 4, 2.5
+		if len(args) > 2 {
+			return bad("too many parameters (use ising2d:L:T)")
+		}
+		if len(args) >= 1 {
+			v, err := strconv.Atoi(args[0])
+			if err != nil || v < 2 || v > 1024 {
+				return bad("lattice size %q must be an integer from 2 to 1024 (use ising2d:L:T)", args[0])
+			}
+			l = v
+		}
+		if len(args) == 2 {
+			v, err := strconv.ParseFloat(args[1], 64)
+			if err != nil || !(v > 0) || math.IsInf(v, 0) {
+				return bad("temperature %q must be a positive number (use ising2d:L:T)", args[1])
+			}
+			t = v
+		}
+		if l*l <= 16 {
+			return isingExact(l, t, n, rng), nil
+		}
+		return isingWolff(l, t, n, wolffBurnIn, wolffThin, rng), nil
+	}
+	return bad("unknown built-in data set (available: bars-and-stripes[:S], ising2d[:L[:T]])")
+}
+
+// numBarsAndStripes is the number of distinct S×S bars-and-stripes images.
+func numBarsAndStripes(s int) int { return 1<<(s+1) - 2 }
+
+// barsAndStripesPattern writes pattern k (0 <= k < 2^(S+1)-2) into row:
+// patterns 0 … 2^S-1 light the rows (stripes) in the bits of k, the others
+// light the columns (bars) in the bits of k-2^S+1, which skips the all-off
+// and all-on images already counted.
+func barsAndStripesPattern(s, k int, row []float64) {
+	stripes := k < 1<<s
+	mask := k
+	if !stripes {
+		mask = k - 1<<s + 1
+	}
+	for r := range s {
+		for c := range s {
+			bit := c
+			if stripes {
+				bit = r
+			}
+			row[r*s+c] = float64(mask >> bit & 1)
+		}
+	}
+}
+
+// BarsAndStripesPatterns returns the 2^(S+1)-2 distinct S×S
+// bars-and-stripes images, one per row ((2^(S+1)-2) × S², values {0, 1}):
+// the exact data distribution of builtin:bars-and-stripes:S is uniform over
+// these rows. It panics unless 1 <= S <= 12.
+func BarsAndStripesPatterns(s int) *mat.Dense {
+	if s < 1 || s > 12 {
+		panic(fmt.Sprintf("dataset: BarsAndStripesPatterns needs 1 <= S <= 12, got %d", s))
+	}
+	m := numBarsAndStripes(s)
+	x := mat.NewDense(m, s*s, nil)
+	for k := range m {
+		barsAndStripesPattern(s, k, x.RawRowView(k))
+	}
+	return x
+}
+
+func barsAndStripes(s, n int, rng *rand.Rand) *mat.Dense {
+	x := mat.NewDense(n, s*s, nil)
+	m := numBarsAndStripes(s)
+	for i := range n {
+		barsAndStripesPattern(s, rng.IntN(m), x.RawRowView(i))
+	}
+	return x
+}
+
+// isingEnergy is E(s) = -Σ_i s_i (s_{i+x̂} + s_{i+ŷ}) on the periodic L×L
+// lattice, for spins in {-1, +1} stored row by row.
+func isingEnergy(l int, s []float64) float64 {
+	e := 0.0
+	for r := range l {
+		for c := range l {
+			si := s[r*l+c]
+			e -= si * (s[r*l+(c+1)%l] + s[((r+1)%l)*l+c])
+		}
+	}
+	return e
+}
+
+// isingStates returns every configuration of the L×L lattice (state k has
+// spin i = +1 iff bit i of k is set) and its Boltzmann probability at
+// temperature t. It needs L·L <= 24 or so to fit in memory.
+func isingStates(l int, t float64) (states [][]float64, prob []float64) {
+	nsites := l * l
+	ns := 1 << nsites
+	states = make([][]float64, ns)
+	energy := make([]float64, ns)
+	emin := math.Inf(1)
+	for k := range ns {
+		s := make([]float64, nsites)
+		for i := range s {
+			s[i] = float64(2*(k>>i&1) - 1)
+		}
+		states[k] = s
+		energy[k] = isingEnergy(l, s)
+		emin = min(emin, energy[k])
+	}
+	prob = make([]float64, ns)
+	z := 0.0
+	for k, e := range energy {
+		prob[k] = math.Exp(-(e - emin) / t)
+		z += prob[k]
+	}
+	for k := range prob {
+		prob[k] /= z
+	}
+	return states, prob
+}
+
+// isingExact draws n independent samples by inverting the cumulative
+// distribution over all states.
+func isingExact(l int, t float64, n int, rng *rand.Rand) *mat.Dense {
+	states, prob := isingStates(l, t)
+	cum := make([]float64, len(prob))
+	acc := 0.0
+	for k, p := range prob {
+		acc += p
+		cum[k] = acc
+	}
+	x := mat.NewDense(n, l*l, nil)
+	for i := range n {
+		u := rng.Float64() * acc
+		k := sort.SearchFloat64s(cum, u)
+		k = min(k, len(cum)-1)
+		copy(x.RawRowView(i), states[k])
+	}
+	return x
+}
+
+// isingWolff runs one Wolff cluster chain and records n samples after
+// burnIn sweeps, one about every thin sweeps (a sweep flips L·L spins in
+// total, counted over clusters).
+func isingWolff(l int, t float64, n, burnIn, thin int, rng *rand.Rand) *mat.Dense {
+	nsites := l * l
+	s := make([]int8, nsites)
+	for i := range s {
+		s[i] = int8(2*rng.IntN(2) - 1)
+	}
+	padd := 1 - math.Exp(-2/t) // bond probability for J = 1
+	stack := make([]int, 0, nsites)
+	flip := func() int {
+		seed := rng.IntN(nsites)
+		old := s[seed]
+		s[seed] = -old
+		stack = append(stack[:0], seed)
+		size := 1
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			r, c := i/l, i%l
+			for _, j := range [4]int{r*l + (c+1)%l, r*l + (c+l-1)%l, ((r+1)%l)*l + c, ((r+l-1)%l)*l + c} {
+				if s[j] == old && rng.Float64() < padd {
+					s[j] = -old
+					stack = append(stack, j)
+					size++
+				}
+			}
+		}
+		return size
+	}
+	// Burn in until burnIn·L² spins have been flipped. Between samples the
+	// number of cluster flips must not depend on the state (stopping after
+	// a large cluster would favour ordered states), so it is fixed from
+	// the mean cluster size seen during burn-in.
+	flips, flipped := 0, 0
+	for flipped < burnIn*nsites {
+		flipped += flip()
+		flips++
+	}
+	per := max(1, int(math.Ceil(float64(thin*nsites)*float64(flips)/float64(flipped))))
+	x := mat.NewDense(n, nsites, nil)
+	for i := range n {
+		for range per {
+			flip()
+		}
+		row := x.RawRowView(i)
+		for j, v := range s {
+			row[j] = float64(v)
+		}
+	}
+	return x
+}

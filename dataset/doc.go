@@ -1,0 +1,29 @@
+// Package dataset reads and writes the data that boltzmann models are
+// trained on, and generates small built-in data sets.
+//
+// Data sets are *mat.Dense matrices with one sample per row
+// (samples × features), in float64. Read chooses the format from the file
+// name:
+//
+//	.npy            NumPy array of any bool, integer or float dtype; 2-D arrays
+//	                are (samples, features), higher ranks are flattened per
+//	                sample, so (N, 28, 28) becomes N × 784
+//	.npz            NumPy archive: its first array, or ReadOptions.Key
+//	.csv, .txt      numbers separated by commas or white space, one sample
+//	                per line; '#' starts a comment
+//	IDX             MNIST image files (train-images-idx3-ubyte, *.idx,
+//	                *.idx3-ubyte), pixels scaled to [0, 1]
+//	builtin:SPEC    generated data, see Builtin
+//
+// Every file format may also be gzip-compressed (name ending in .gz),
+// except .npz, which is already a zip archive.
+//
+// Errors are one line that names the file, the problem and the fix, for
+// example
+//
+//	dataset: data.csv line 17: row has 9 values, expected 10 (every row must have the same number of columns)
+//
+// Files written by WriteNPY, WriteNPZ and WriteCSV load in NumPy with
+// numpy.load or numpy.loadtxt(path, delimiter=","), and are written
+// atomically: a failed write never leaves a partial file.
+package dataset
