@@ -146,3 +146,13 @@ type DataInitializer interface {
 	// rng for any random part.
 	InitFromData(x *mat.Dense, rng *rand.Rand)
 }
+
+// Validator is implemented by models whose parameters can leave the region
+// where the model is defined (for example a Gaussian whose precision matrix
+// stops being positive definite). Trainers treat an invalid model like a
+// diverged one.
+type Validator interface {
+	Model
+	// Valid returns nil when the parameters define a proper distribution.
+	Valid() error
+}

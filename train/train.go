@@ -60,7 +60,7 @@ type Settings struct {
 	BatchSize int    // minibatch size; default 100, at most the number of rows
 
 	// Optimizer updates the parameters; default Adam with learning rate
-	// 0.01 (optim.Adam{LR: optim.Constant(0.01)}).
+	// optim.DefaultAdamRate (0.001), which fits the examples without tuning.
 	Optimizer optim.Optimizer
 	// Penalty is the L1/L2 regularization. Its Mask defaults to the model
 	// groups marked Penalized (weights and couplings).
@@ -113,7 +113,7 @@ func (s *Settings) withDefaults(m model.Model, n int) Settings {
 		c.Chains = c.BatchSize
 	}
 	if c.Optimizer == nil {
-		c.Optimizer = &optim.Adam{LR: optim.Constant(0.01)}
+		c.Optimizer = &optim.Adam{}
 	}
 	if c.Penalty.Mask == nil {
 		c.Penalty.Mask = optim.MaskFromGroups(m.Groups())
@@ -274,9 +274,9 @@ func (t *Trainer) RunEpoch(ctx context.Context) error {
 		}
 		idx := perm[b*s.BatchSize : (b+1)*s.BatchSize]
 		gradNorm = t.update(idx)
-		if !finite(t.model.Params()) {
+		if err := t.check(); err != nil {
 			t.rollback()
-			return fmt.Errorf("%w at epoch %d, update %d: lower the learning rate (--lr) or add an L2 penalty", ErrDiverged, t.epoch+1, b+1)
+			return fmt.Errorf("%w at epoch %d, update %d (%v): lower the learning rate (--lr) or add an L2 penalty", ErrDiverged, t.epoch+1, b+1, err)
 		}
 		if s.OnBatch != nil {
 			s.OnBatch(b+1, nb)
@@ -332,11 +332,16 @@ func (t *Trainer) update(idx []int) float64 {
 	return math.Sqrt(norm)
 }
 
-func finite(p []float64) bool {
-	for _, v := range p {
+// check reports parameters that are not finite or that the model itself
+// rejects (model.Validator).
+func (t *Trainer) check() error {
+	for j, v := range t.model.Params() {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
+			return fmt.Errorf("parameter %d is %v", j, v)
 		}
 	}
-	return true
+	if v, ok := t.model.(model.Validator); ok {
+		return v.Valid()
+	}
+	return nil
 }
