@@ -7,9 +7,10 @@
 //
 //	.npy            NumPy array of any bool, integer or float dtype; 2-D arrays
 //	                are (samples, features), higher ranks are flattened per
-//	                sample, so (N, 28, 28) becomes N × 784
+//	                sample, so (N, 28, 28) becomes N × 784; a 1-D array is
+//	                an error unless ReadOptions.SingleSample is set
 //	.npz            NumPy archive: its first array, or ReadOptions.Key
-//	.csv, .txt      numbers separated by commas or white space, one sample
+//	.csv, .txt      (also .tsv, .dat) numbers separated by commas or white space, one sample
 //	                per line; '#' starts a comment
 //	IDX             MNIST image files (train-images-idx3-ubyte, *.idx,
 //	                *.idx3-ubyte), pixels scaled to [0, 1]
@@ -17,6 +18,11 @@
 //
 // Every file format may also be gzip-compressed (name ending in .gz),
 // except .npz, which is already a zip archive.
+//
+// ReadOptions can limit the number of samples read and binarize grey
+// levels (threshold or stochastic). DetectBinary, ToZeroOne and FromZeroOne
+// check and convert {0, 1} and {-1, +1} data; Split, Permutation, Batches
+// and Gather make validation splits and minibatches.
 //
 // Errors are one line that names the file, the problem and the fix, for
 // example

@@ -82,7 +82,7 @@ func TestStochasticBinarize(t *testing.T) {
 			col[i] = v
 		}
 		pr := b / 255
-		se := max(1e-12, (pr*(1-pr)/n))
+		se := max(1e-12, (pr * (1 - pr) / n))
 		if m := stat.Mean(col, nil); (m-pr)*(m-pr) > 16*se {
 			t.Errorf("column %d: mean %.4f, want %.4f", j, m, pr)
 		}

@@ -27,15 +27,15 @@ func readText(r io.Reader, limit int) (*mat.Dense, error) {
 	for sc.Scan() {
 		line++
 		text := sc.Text()
+		if line == 1 {
+			text = strings.TrimPrefix(text, "\ufeff") // byte order mark
+		}
 		if i := strings.IndexByte(text, '#'); i >= 0 {
 			text = text[:i]
 		}
 		text = strings.TrimSpace(text)
 		if text == "" {
 			continue
-		}
-		if line == 1 {
-			text = strings.TrimPrefix(text, "\ufeff") // byte order mark
 		}
 		var fields []string
 		if strings.IndexByte(text, ',') >= 0 {
