@@ -17,7 +17,7 @@ import (
 // independently of the model's storage.
 type bruteModel struct {
 	l, q int
-	h    [][]float64       // [i][a]
+	h    [][]float64     // [i][a]
 	j    [][][][]float64 // [i][j][a][b], i < j
 }
 
