@@ -16,16 +16,24 @@ import (
 //	p(x_i = a | x_rest) ∝ exp(h_i(a) + Σ_{j≠i} J_ij(a, x_j)).
 //
 // Step(m, c, n) performs n sweeps of every chain. It is built for
-// throughput with thousands of persistent chains (bmDCA): sites are the
-// outer loop and chains the inner one, so that the coupling block of a site
-// stays in cache. The local fields are sums of couplings quantized to 32-bit
-// fixed point (resolution about 1e-8 of the coupling range, see prepare),
-// two states per 64-bit integer addition, and the exponentials use a
-// polynomial approximation with relative error below 1e-6; no allocation
-// happens in the loop. Chains are
-// processed in groups of whole sample.BlockSize blocks in parallel, and
-// each block draws from its own random stream in a fixed order, so the
-// result depends on the seed only.
+// throughput with thousands of persistent chains (bmDCA, 10,000 chains):
+//
+//   - Sites are the outer loop and chains the inner one. Chains are taken in
+//     groups of 8 blocks of sample.BlockSize (128 chains) per goroutine;
+//     for site i the local fields of all chains of the group are summed with
+//     the loop over j outside the loop over chains, so that the q rows of
+//     J_ij in use stay in the L1 cache.
+//   - The couplings are quantized to 32-bit fixed point (resolution about
+//     1e-8 of the coupling range: the range of site i divided by
+//     ⌊(2³²-1)/L⌋, so that L terms cannot overflow), two states per 64-bit
+//     integer addition; the local fields are float32 (errors of a few 1e-6
+//     nats), the exponentials a polynomial with relative error below 1e-6.
+//   - Chains are stored as uint8 codes during a Step; nothing is allocated
+//     inside the sweeps.
+//
+// Each block of chains draws from its own random stream in a fixed order
+// (sweep, site, chain), so the result depends on the seed only, not on the
+// number of cores or on how the sweeps are split between Steps.
 //
 // The zero value is ready to use. A Gibbs holds scratch buffers and must
 // not be used by two goroutines at once.
