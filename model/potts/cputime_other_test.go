@@ -1,0 +1,5 @@
+//go:build !unix
+
+package potts
+
+func cpuSeconds() float64 { return 0 }
