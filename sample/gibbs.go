@@ -31,6 +31,10 @@ func (BlockGibbs) Step(m model.Model, c *Chains, n int) {
 	if c.H == nil {
 		c.H = mat.NewDense(nc, nh, nil)
 	}
+	if g, ok := m.(gibbsStepper); ok {
+		g.GibbsSteps(c.X, c.H, n, BlockSize, c.rands)
+		return
+	}
 	ph := mat.NewDense(nc, nh, nil)
 	pv := mat.NewDense(nc, b.Dim(), nil)
 	for range n {
@@ -39,6 +43,13 @@ func (BlockGibbs) Step(m model.Model, c *Chains, n int) {
 		b.VisibleProb(c.H, pv)
 		bernoulliRows(c, pv, c.X)
 	}
+}
+
+// gibbsStepper is implemented by bipartite models with a fused block Gibbs
+// kernel (rbm.RBM): rows [k·blockSize, (k+1)·blockSize) of x and h are
+// advanced by steps transitions using rngs[k] only.
+type gibbsStepper interface {
+	GibbsSteps(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand)
 }
 
 // bernoulliRows sets dst_ij = 1 with probability prob_ij and 0 otherwise,

@@ -21,6 +21,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"boltzmann/internal/linalg"
 	"boltzmann/internal/mathx"
 	"boltzmann/model"
 )
@@ -44,6 +45,7 @@ type RBM struct {
 	params []float64
 	w      *mat.Dense    // V×H view of params
 	a, b   *mat.VecDense // views of params
+	f32    *mirror       // float32 copy of params in float32 mode, else nil
 }
 
 var (
@@ -72,16 +74,19 @@ func (r *RBM) Dim() int { return r.nv }
 func (r *RBM) HiddenDim() int { return r.nh }
 
 // Params returns θ = (W, a, b), aliasing the model.
-func (r *RBM) Params() []float64 { return r.params }
+func (r *RBM) Params() []float64 { r.ParamsChanged(); return r.params }
 
 // Weights returns the V×H weight matrix W, aliasing the model.
-func (r *RBM) Weights() *mat.Dense { return r.w }
+func (r *RBM) Weights() *mat.Dense { r.ParamsChanged(); return r.w }
 
 // VisibleBias returns a (length V), aliasing the model.
-func (r *RBM) VisibleBias() []float64 { return r.a.RawVector().Data }
+func (r *RBM) VisibleBias() []float64 { r.ParamsChanged(); return r.visibleBias() }
 
 // HiddenBias returns b (length H), aliasing the model.
-func (r *RBM) HiddenBias() []float64 { return r.b.RawVector().Data }
+func (r *RBM) HiddenBias() []float64 { r.ParamsChanged(); return r.hiddenBias() }
+
+func (r *RBM) visibleBias() []float64 { return r.params[r.nv*r.nh : r.nv*r.nh+r.nv] }
+func (r *RBM) hiddenBias() []float64  { return r.params[r.nv*r.nh+r.nv:] }
 
 // Groups names the parameter ranges "weights" [V,H], "visible_bias" [V] and
 // "hidden_bias" [H]; only the weights are penalized by default.
@@ -105,6 +110,7 @@ func (r *RBM) Spec() model.Spec {
 // InitRandom sets W to independent N(0, std²) draws and leaves the biases
 // unchanged (Hinton 2010, "A practical guide to training RBMs": std 0.01).
 func (r *RBM) InitRandom(rng *rand.Rand, std float64) {
+	r.ParamsChanged()
 	for i := range r.nv * r.nh {
 		r.params[i] = std * rng.NormFloat64()
 	}
@@ -132,7 +138,7 @@ func (r *RBM) InitVisibleBias(x *mat.Dense) {
 // hiddenInput writes b + vW into in (batch × H).
 func (r *RBM) hiddenInput(v, in *mat.Dense) {
 	in.Mul(v, r.w)
-	b := r.HiddenBias()
+	b := r.hiddenBias()
 	n, _ := in.Dims()
 	for k := range n {
 		row := in.RawRowView(k)
@@ -145,7 +151,7 @@ func (r *RBM) hiddenInput(v, in *mat.Dense) {
 // visibleInput writes a + hWᵀ into in (batch × V).
 func (r *RBM) visibleInput(h, in *mat.Dense) {
 	in.Mul(h, r.w.T())
-	a := r.VisibleBias()
+	a := r.visibleBias()
 	n, _ := in.Dims()
 	for k := range n {
 		row := in.RawRowView(k)
@@ -166,9 +172,11 @@ func checkRows(name string, x *mat.Dense, cols int, out []float64) {
 func (r *RBM) FreeEnergy(v *mat.Dense, out []float64) {
 	checkRows("FreeEnergy", v, r.nv, out)
 	n, _ := v.Dims()
-	in := mat.NewDense(n, r.nh, nil)
+	buf := get64(n * r.nh)
+	defer pool64.Put(buf)
+	in := mat.NewDense(n, r.nh, *buf)
 	r.hiddenInput(v, in)
-	a := r.VisibleBias()
+	a := r.visibleBias()
 	for k := range n {
 		f := -dot(a, v.RawRowView(k))
 		for _, x := range in.RawRowView(k) {
@@ -182,9 +190,11 @@ func (r *RBM) FreeEnergy(v *mat.Dense, out []float64) {
 func (r *RBM) HiddenFreeEnergy(h *mat.Dense, out []float64) {
 	checkRows("HiddenFreeEnergy", h, r.nh, out)
 	n, _ := h.Dims()
-	in := mat.NewDense(n, r.nv, nil)
+	buf := get64(n * r.nv)
+	defer pool64.Put(buf)
+	in := mat.NewDense(n, r.nv, *buf)
 	r.visibleInput(h, in)
-	b := r.HiddenBias()
+	b := r.hiddenBias()
 	for k := range n {
 		f := -dot(b, h.RawRowView(k))
 		for _, x := range in.RawRowView(k) {
@@ -199,9 +209,11 @@ func (r *RBM) Energy(v, h *mat.Dense, out []float64) {
 	checkRows("Energy", v, r.nv, out)
 	checkRows("Energy", h, r.nh, out)
 	n, _ := v.Dims()
-	vw := mat.NewDense(n, r.nh, nil)
+	buf := get64(n * r.nh)
+	defer pool64.Put(buf)
+	vw := mat.NewDense(n, r.nh, *buf)
 	vw.Mul(v, r.w)
-	a, b := r.VisibleBias(), r.HiddenBias()
+	a, b := r.visibleBias(), r.hiddenBias()
 	for k := range n {
 		hk := h.RawRowView(k)
 		out[k] = -dot(a, v.RawRowView(k)) - dot(b, hk) - dot(vw.RawRowView(k), hk)
@@ -210,12 +222,24 @@ func (r *RBM) Energy(v, h *mat.Dense, out []float64) {
 
 // HiddenProb writes P(h_j=1 | v_r) into prob (batch × H).
 func (r *RBM) HiddenProb(v, prob *mat.Dense) {
+	if r.f32 != nil {
+		checkRows("HiddenProb", v, r.nv, nil)
+		checkRows("HiddenProb", prob, r.nh, nil)
+		r.prob32(v, prob, true)
+		return
+	}
 	r.hiddenInput(v, prob)
 	sigmoidInPlace(prob)
 }
 
 // VisibleProb writes P(v_i=1 | h_r) into prob (batch × V).
 func (r *RBM) VisibleProb(h, prob *mat.Dense) {
+	if r.f32 != nil {
+		checkRows("VisibleProb", h, r.nh, nil)
+		checkRows("VisibleProb", prob, r.nv, nil)
+		r.prob32(h, prob, false)
+		return
+	}
 	r.visibleInput(h, prob)
 	sigmoidInPlace(prob)
 }
@@ -224,8 +248,14 @@ func (r *RBM) VisibleProb(h, prob *mat.Dense) {
 // ∂F/∂W_ij = -v_i P(h_j=1|v), ∂F/∂a_i = -v_i, ∂F/∂b_j = -P(h_j=1|v).
 func (r *RBM) AddStats(v *mat.Dense, w []float64, sum []float64) {
 	checkRows("AddStats", v, r.nv, w)
+	if r.f32 != nil {
+		r.addPairStats32(v, w, sum, true)
+		return
+	}
 	n, _ := v.Dims()
-	ph := mat.NewDense(n, r.nh, nil)
+	buf := get64(n * r.nh)
+	defer pool64.Put(buf)
+	ph := mat.NewDense(n, r.nh, *buf)
 	r.HiddenProb(v, ph)
 	r.addPairStats(v, ph, w, sum)
 }
@@ -234,8 +264,14 @@ func (r *RBM) AddStats(v *mat.Dense, w []float64, sum []float64) {
 // ∂F/∂W_ij = -P(v_i=1|h) h_j, ∂F/∂a_i = -P(v_i=1|h), ∂F/∂b_j = -h_j.
 func (r *RBM) AddHiddenStats(h *mat.Dense, w []float64, sum []float64) {
 	checkRows("AddHiddenStats", h, r.nh, w)
+	if r.f32 != nil {
+		r.addPairStats32(h, w, sum, false)
+		return
+	}
 	n, _ := h.Dims()
-	pv := mat.NewDense(n, r.nv, nil)
+	buf := get64(n * r.nv)
+	defer pool64.Put(buf)
+	pv := mat.NewDense(n, r.nv, *buf)
 	r.VisibleProb(h, pv)
 	r.addPairStats(pv, h, w, sum)
 }
@@ -246,22 +282,20 @@ func (r *RBM) addPairStats(v, h *mat.Dense, w []float64, sum []float64) {
 		panic(fmt.Sprintf("rbm: stats buffer has length %d, want %d", len(sum), len(r.params)))
 	}
 	n, _ := v.Dims()
-	hw := h
+	hw := h.RawMatrix()
 	if w != nil {
-		hw = mat.NewDense(n, r.nh, nil)
-		hw.Copy(h)
+		buf := get64(n * r.nh)
+		defer pool64.Put(buf)
 		for k := range n {
-			row := hw.RawRowView(k)
-			for j := range row {
-				row[j] *= w[k]
+			row, dst := h.RawRowView(k), (*buf)[k*r.nh:(k+1)*r.nh]
+			for j, x := range row {
+				dst[j] = w[k] * x
 			}
 		}
+		hw = gen64(n, r.nh, *buf)
 	}
 	nw := r.nv * r.nh
-	gw := mat.NewDense(r.nv, r.nh, sum[:nw])
-	var vh mat.Dense
-	vh.Mul(v.T(), hw)
-	gw.Sub(gw, &vh)
+	linalg.Gemm64(true, false, -1, v.RawMatrix(), hw, 1, gen64(r.nv, r.nh, sum[:nw]))
 	ga, gb := sum[nw:nw+r.nv], sum[nw+r.nv:]
 	for k := range n {
 		wk := 1.0
@@ -271,7 +305,7 @@ func (r *RBM) addPairStats(v, h *mat.Dense, w []float64, sum []float64) {
 		for i, x := range v.RawRowView(k) {
 			ga[i] -= wk * x
 		}
-		for j, x := range hw.RawRowView(k) {
+		for j, x := range hw.Data[k*hw.Stride : k*hw.Stride+r.nh] {
 			gb[j] -= x
 		}
 	}

@@ -1,0 +1,108 @@
+// Package linalg selects the matrix-multiply backend of the whole module and
+// holds the small float32 kernels that the samplers fuse around it.
+//
+// Built with the tag openblas (and cgo), every gonum product (blas64 and
+// blas32, hence every mat.Dense.Mul in the module) goes through OpenBLAS via
+// gonum.org/v1/netlib, and OpenBLAS is limited to one thread: the callers
+// parallelize over blocks of chains with goroutines instead, so that Go's
+// scheduler owns the cores (OpenBLAS's spinning threads otherwise compete
+// with the goroutines; see benchmarks/perf.md). Without the tag the products
+// use gonum's pure-Go implementation. Importing this package (any model does)
+// is enough to select the backend.
+package linalg
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// Backend names the matrix-multiply implementation in use: "openblas" or
+// "gonum".
+func Backend() string { return backend }
+
+// SetBLASThreads sets the number of threads the BLAS backend may start for
+// one call (OpenBLAS only; the pure-Go backend ignores it). The default is 1.
+func SetBLASThreads(n int) { setThreads(max(n, 1)) }
+
+// Gemm32 computes C = alpha·op(A)·op(B) + beta·C in float32 for row-major
+// matrices, op(X) = X or Xᵀ as tA, tB say.
+func Gemm32(tA, tB bool, alpha float32, a, b blas32.General, beta float32, c blas32.General) {
+	blas32.Gemm(trans(tA), trans(tB), alpha, a, b, beta, c)
+}
+
+// Gemm64 is Gemm32 in float64.
+func Gemm64(tA, tB bool, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
+	blas64.Gemm(trans(tA), trans(tB), alpha, a, b, beta, c)
+}
+
+func trans(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
+}
+
+// Exp32 returns e^x in float32 with a relative error below 2e-7 for x in
+// [-87, 88]; inputs outside are clamped to that range (so the result is
+// always finite and positive). It is several times faster than math.Exp.
+func Exp32(x float32) float32 {
+	const (
+		log2e = 1.44269504088896341
+		ln2hi = 0.693359375
+		ln2lo = -2.12194440e-4
+		magic = 12582912 // 1.5·2^23: adding it rounds to an integer
+	)
+	x = min(max(x, -87), 88)
+	n := x*log2e + magic
+	n -= magic
+	r := x - n*ln2hi - n*ln2lo
+	// Taylor polynomial of e^r on |r| ≤ ln2/2 (Horner form).
+	p := float32(1.0 / 5040)
+	p = p*r + 1.0/720
+	p = p*r + 1.0/120
+	p = p*r + 1.0/24
+	p = p*r + 1.0/6
+	p = p*r + 0.5
+	p = p*r + 1
+	p = p*r + 1
+	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
+}
+
+// Sigmoid32 returns 1/(1+e^{-x}) in float32.
+func Sigmoid32(x float32) float32 { return 1 / (1 + Exp32(-x)) }
+
+// SampleSigmoid32 sets dst[j] = 1 with probability σ(in[j] + bias[j]) and 0
+// otherwise, drawing 24-bit uniforms two per rng.Uint64 (so probabilities are
+// resolved to 2^-24). len(bias) == len(in) == len(dst).
+func SampleSigmoid32(rng *rand.Rand, in, bias, dst []float32) {
+	bias = bias[:len(in)]
+	dst = dst[:len(in)]
+	var bits uint64
+	for j, x := range in {
+		if j&1 == 0 {
+			bits = rng.Uint64()
+		} else {
+			bits <<= 32
+		}
+		u := float32(bits>>40) * 0x1p-24
+		// u < σ(x) ⟺ u·(1 + e^{-x}) < 1.
+		if u*(1+Exp32(-(x+bias[j]))) < 1 {
+			dst[j] = 1
+		} else {
+			dst[j] = 0
+		}
+	}
+}
+
+// Sigmoid32Bias writes σ(in[j] + bias[j]) into out.
+func Sigmoid32Bias(in, bias, out []float32) {
+	bias = bias[:len(in)]
+	out = out[:len(in)]
+	for j, x := range in {
+		out[j] = 1 / (1 + Exp32(-(x + bias[j])))
+	}
+}

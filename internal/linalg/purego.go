@@ -1,0 +1,7 @@
+//go:build !openblas || !cgo
+
+package linalg
+
+const backend = "gonum"
+
+func setThreads(int) {}

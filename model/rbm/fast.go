@@ -1,0 +1,330 @@
+package rbm
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/internal/linalg"
+	"boltzmann/internal/mathx"
+	"boltzmann/internal/parallel"
+)
+
+// rowChunk is the number of rows one goroutine multiplies at a time. It is
+// fixed (not derived from GOMAXPROCS) so that every row's arithmetic, hence
+// every result, is the same on any number of cores.
+const rowChunk = 16
+
+// mirror is the float32 copy of the parameters used in float32 mode.
+type mirror struct {
+	mu      sync.Mutex
+	stale   atomic.Bool
+	w, a, b []float32
+}
+
+// SetFloat32 turns float32 mode on or off. In float32 mode HiddenProb,
+// VisibleProb, AddStats, AddHiddenStats and GibbsSteps compute with a float32
+// copy of the parameters (the sums of AddStats are still accumulated in
+// float64); FreeEnergy, HiddenFreeEnergy and Energy always use float64. The
+// copy is refreshed before the next computation after any call of Params,
+// Weights, VisibleBias, HiddenBias, an Init method or ParamsChanged, so code
+// that writes parameters through a slice obtained after its last computation
+// (as train.Trainer does, once per update) needs nothing more; code that keeps
+// such a slice across computations must call ParamsChanged after writing.
+// Float32 mode is about twice as fast; probabilities agree with float64 to
+// about 1e-6.
+func (r *RBM) SetFloat32(on bool) {
+	if !on {
+		r.f32 = nil
+		return
+	}
+	if r.f32 == nil {
+		m := &mirror{
+			w: make([]float32, r.nv*r.nh),
+			a: make([]float32, r.nv),
+			b: make([]float32, r.nh),
+		}
+		m.stale.Store(true)
+		r.f32 = m
+	}
+}
+
+// Float32 reports whether float32 mode is on.
+func (r *RBM) Float32() bool { return r.f32 != nil }
+
+// ParamsChanged tells the model that its parameters were written through a
+// slice it handed out earlier (only needed in float32 mode; see SetFloat32).
+func (r *RBM) ParamsChanged() {
+	if r.f32 != nil {
+		r.f32.stale.Store(true)
+	}
+}
+
+// params32 returns the float32 parameters, refreshing them if stale.
+func (r *RBM) params32() (w, a, b []float32) {
+	m := r.f32
+	if m.stale.Load() {
+		m.mu.Lock()
+		if m.stale.Load() {
+			nw := r.nv * r.nh
+			parallel.For(parallel.Blocks(nw, 1<<16), func(k int) {
+				lo, hi := parallel.Range(k, 1<<16, nw)
+				to32(m.w[lo:hi], r.params[lo:hi])
+			})
+			to32(m.a, r.params[nw:nw+r.nv])
+			to32(m.b, r.params[nw+r.nv:])
+			m.stale.Store(false)
+		}
+		m.mu.Unlock()
+	}
+	return m.w, m.a, m.b
+}
+
+func to32(dst []float32, src []float64) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		dst[i] = float32(x)
+	}
+}
+
+func to64(dst []float64, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		dst[i] = float64(x)
+	}
+}
+
+// Scratch buffers are pooled so that no method allocates in steady state.
+var (
+	pool32 sync.Pool
+	pool64 sync.Pool
+)
+
+func get32(n int) *[]float32 {
+	p, _ := pool32.Get().(*[]float32)
+	if p == nil || cap(*p) < n {
+		s := make([]float32, n)
+		p = &s
+	}
+	*p = (*p)[:n]
+	return p
+}
+
+func get64(n int) *[]float64 {
+	p, _ := pool64.Get().(*[]float64)
+	if p == nil || cap(*p) < n {
+		s := make([]float64, n)
+		p = &s
+	}
+	*p = (*p)[:n]
+	return p
+}
+
+func gen32(rows, cols int, data []float32) blas32.General {
+	return blas32.General{Rows: rows, Cols: cols, Stride: cols, Data: data}
+}
+
+func gen64(rows, cols int, data []float64) blas64.General {
+	return blas64.General{Rows: rows, Cols: cols, Stride: cols, Data: data}
+}
+
+// prob32 writes σ(bias + x·W) (toHidden) or σ(bias + x·Wᵀ) into prob, for
+// the rows of x, in float32, in parallel over chunks of rows.
+func (r *RBM) prob32(x, prob *mat.Dense, toHidden bool) {
+	n, _ := x.Dims()
+	w, a, b := r.params32()
+	in, out, bias := r.nv, r.nh, b
+	if !toHidden {
+		in, out, bias = r.nh, r.nv, a
+	}
+	parallel.For(parallel.Blocks(n, rowChunk), func(k int) {
+		lo, hi := parallel.Range(k, rowChunk, n)
+		m := hi - lo
+		xb, pb := get32(m*in), get32(m*out)
+		for i := range m {
+			to32((*xb)[i*in:(i+1)*in], x.RawRowView(lo+i))
+		}
+		linalg.Gemm32(false, !toHidden, 1, gen32(m, in, *xb), gen32(r.nv, r.nh, w), 0, gen32(m, out, *pb))
+		for i := range m {
+			row := (*pb)[i*out : (i+1)*out]
+			linalg.Sigmoid32Bias(row, bias, row)
+			to64(prob.RawRowView(lo+i), row)
+		}
+		pool32.Put(xb)
+		pool32.Put(pb)
+	})
+}
+
+// addPairStats32 adds -Σ_r w_r (v_r p_rᵀ, v_r, p_r) to sum where p_r is
+// σ(b + v_rW) (hidden) when fromVisible, else x are hidden rows and v_r =
+// σ(a + W h_r). The products are float32, the sums float64.
+func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVisible bool) {
+	if len(sum) != len(r.params) {
+		panic(fmt.Sprintf("rbm: stats buffer has length %d, want %d", len(sum), len(r.params)))
+	}
+	n, _ := x.Dims()
+	nv, nh := r.nv, r.nh
+	w, a, b := r.params32()
+	vb, hb := get32(n*nv), get32(n*nh)
+	v, h := *vb, *hb
+	// Fill v and h (n×V, n×H): the given layer and the other layer's
+	// conditional probabilities.
+	parallel.For(parallel.Blocks(n, rowChunk), func(k int) {
+		lo, hi := parallel.Range(k, rowChunk, n)
+		m := hi - lo
+		vs, hs := v[lo*nv:hi*nv], h[lo*nh:hi*nh]
+		if fromVisible {
+			for i := range m {
+				to32(vs[i*nv:(i+1)*nv], x.RawRowView(lo+i))
+			}
+			linalg.Gemm32(false, false, 1, gen32(m, nv, vs), gen32(nv, nh, w), 0, gen32(m, nh, hs))
+			for i := range m {
+				row := hs[i*nh : (i+1)*nh]
+				linalg.Sigmoid32Bias(row, b, row)
+			}
+		} else {
+			for i := range m {
+				to32(hs[i*nh:(i+1)*nh], x.RawRowView(lo+i))
+			}
+			linalg.Gemm32(false, true, 1, gen32(m, nh, hs), gen32(nv, nh, w), 0, gen32(m, nv, vs))
+			for i := range m {
+				row := vs[i*nv : (i+1)*nv]
+				linalg.Sigmoid32Bias(row, a, row)
+			}
+		}
+	})
+	nw := nv * nh
+	ga, gb := sum[nw:nw+nv], sum[nw+nv:]
+	for k := range n {
+		wk := float32(1)
+		if wts != nil {
+			wk = float32(wts[k])
+		}
+		vk, hk := v[k*nv:(k+1)*nv], h[k*nh:(k+1)*nh]
+		for i, x := range vk {
+			ga[i] -= float64(wk * x)
+		}
+		for j := range hk {
+			hk[j] *= wk
+			gb[j] -= float64(hk[j])
+		}
+	}
+	// Weight statistics Vᵀ(wH), split over fixed chunks of visible units.
+	const vChunk = 64
+	parallel.For(parallel.Blocks(nv, vChunk), func(k int) {
+		lo, hi := parallel.Range(k, vChunk, nv)
+		gb := get32((hi - lo) * nh)
+		vt := blas32.General{Rows: n, Cols: hi - lo, Stride: nv, Data: v[lo:]}
+		linalg.Gemm32(true, false, 1, vt, gen32(n, nh, h), 0, gen32(hi-lo, nh, *gb))
+		dst := sum[lo*nh : hi*nh]
+		for i, g := range *gb {
+			dst[i] -= float64(g)
+		}
+		pool32.Put(gb)
+	})
+	pool32.Put(vb)
+	pool32.Put(hb)
+}
+
+// GibbsSteps advances the chains whose visible states are the rows of x
+// (n×V, values 0/1) by steps block Gibbs transitions v → h → v, leaving the
+// last hidden draws in h (n×H). Rows [k·blockSize, (k+1)·blockSize) are
+// drawn with rngs[k] only and are updated by one goroutine, so the result
+// depends on the streams alone, never on the number of cores. In float32
+// mode the whole transition runs in float32 with 24-bit uniforms.
+func (r *RBM) GibbsSteps(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
+	n, d := x.Dims()
+	hn, hd := h.Dims()
+	if d != r.nv || hn != n || hd != r.nh || blockSize <= 0 || parallel.Blocks(n, blockSize) != len(rngs) {
+		panic(fmt.Sprintf("rbm: GibbsSteps with %d×%d visible, %d×%d hidden, %d streams of %d rows", n, d, hn, hd, len(rngs), blockSize))
+	}
+	if steps <= 0 {
+		return
+	}
+	if r.f32 != nil {
+		r.gibbs32(x, h, steps, blockSize, rngs)
+		return
+	}
+	r.gibbs64(x, h, steps, blockSize, rngs)
+}
+
+func (r *RBM) gibbs32(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
+	n, _ := x.Dims()
+	nv, nh := r.nv, r.nh
+	w, a, b := r.params32()
+	wg := gen32(nv, nh, w)
+	parallel.For(len(rngs), func(k int) {
+		lo, hi := parallel.Range(k, blockSize, n)
+		m := hi - lo
+		rng := rngs[k]
+		vb, hb := get32(m*nv), get32(m*nh)
+		inv, inh := get32(m*nv), get32(m*nh)
+		for i := range m {
+			to32((*vb)[i*nv:(i+1)*nv], x.RawRowView(lo+i))
+		}
+		for range steps {
+			linalg.Gemm32(false, false, 1, gen32(m, nv, *vb), wg, 0, gen32(m, nh, *inh))
+			for i := range m {
+				linalg.SampleSigmoid32(rng, (*inh)[i*nh:(i+1)*nh], b, (*hb)[i*nh:(i+1)*nh])
+			}
+			linalg.Gemm32(false, true, 1, gen32(m, nh, *hb), wg, 0, gen32(m, nv, *inv))
+			for i := range m {
+				linalg.SampleSigmoid32(rng, (*inv)[i*nv:(i+1)*nv], a, (*vb)[i*nv:(i+1)*nv])
+			}
+		}
+		for i := range m {
+			to64(x.RawRowView(lo+i), (*vb)[i*nv:(i+1)*nv])
+			to64(h.RawRowView(lo+i), (*hb)[i*nh:(i+1)*nh])
+		}
+		pool32.Put(vb)
+		pool32.Put(hb)
+		pool32.Put(inv)
+		pool32.Put(inh)
+	})
+}
+
+func (r *RBM) gibbs64(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
+	n, _ := x.Dims()
+	nv, nh := r.nv, r.nh
+	a, b := r.visibleBias(), r.hiddenBias()
+	wg := gen64(nv, nh, r.params[:nv*nh])
+	parallel.For(len(rngs), func(k int) {
+		lo, hi := parallel.Range(k, blockSize, n)
+		m := hi - lo
+		rng := rngs[k]
+		xs := x.RawMatrix()
+		hs := h.RawMatrix()
+		xg := blas64.General{Rows: m, Cols: nv, Stride: xs.Stride, Data: xs.Data[lo*xs.Stride:]}
+		hg := blas64.General{Rows: m, Cols: nh, Stride: hs.Stride, Data: hs.Data[lo*hs.Stride:]}
+		inv, inh := get64(m*nv), get64(m*nh)
+		for range steps {
+			linalg.Gemm64(false, false, 1, xg, wg, 0, gen64(m, nh, *inh))
+			for i := range m {
+				sample64(rng, (*inh)[i*nh:(i+1)*nh], b, h.RawRowView(lo+i))
+			}
+			linalg.Gemm64(false, true, 1, hg, wg, 0, gen64(m, nv, *inv))
+			for i := range m {
+				sample64(rng, (*inv)[i*nv:(i+1)*nv], a, x.RawRowView(lo+i))
+			}
+		}
+		pool64.Put(inv)
+		pool64.Put(inh)
+	})
+}
+
+func sample64(rng *rand.Rand, in, bias, dst []float64) {
+	bias = bias[:len(in)]
+	dst = dst[:len(in)]
+	for j, x := range in {
+		if rng.Float64() < mathx.Sigmoid(x+bias[j]) {
+			dst[j] = 1
+		} else {
+			dst[j] = 0
+		}
+	}
+}
