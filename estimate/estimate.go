@@ -33,6 +33,9 @@ func PseudoLogLikelihood(m model.Discrete, x *mat.Dense, w []float64) float64 {
 		panic(fmt.Sprintf("estimate: PseudoLogLikelihood of %d-column data for a %d-unit model", d, m.Dim()))
 	}
 	states := m.States()
+	if f, ok := m.(flipper); ok && len(states) == 2 {
+		return flipPseudoLogLikelihood(f, x, w)
+	}
 	nb := parallel.Blocks(n, rowBlock)
 	part := make([]float64, nb)
 	parallel.For(nb, func(b int) {
@@ -56,6 +59,29 @@ func PseudoLogLikelihood(m model.Discrete, x *mat.Dense, w []float64) float64 {
 		}
 	})
 	return sum(part) / totalWeight(w, n)
+}
+
+// flipper is implemented by binary models that compute all single-unit flip
+// energy changes of a batch at once (an RBM: rbm.RBM.FlipDeltas).
+type flipper interface {
+	FlipDeltas(x, out *mat.Dense)
+}
+
+// flipPseudoLogLikelihood uses log p(x_i | x_-i) = -softplus(ΔF_i) for
+// binary units, where ΔF_i is the free-energy change of flipping unit i.
+func flipPseudoLogLikelihood(f flipper, x *mat.Dense, w []float64) float64 {
+	n, d := x.Dims()
+	df := mat.NewDense(n, d, nil)
+	f.FlipDeltas(x, df)
+	s := 0.0
+	for r := range n {
+		pl := 0.0
+		for _, v := range df.RawRowView(r) {
+			pl -= mathx.Softplus(-v)
+		}
+		s += weight(w, r) * pl
+	}
+	return s / totalWeight(w, n)
 }
 
 // ReconstructionError returns the mean squared difference between each row

@@ -1,6 +1,7 @@
 package sample_test
 
 import (
+	"math/rand/v2"
 	"runtime"
 	"testing"
 
@@ -11,6 +12,8 @@ import (
 	"boltzmann/internal/testmodels"
 	"boltzmann/model"
 	"boltzmann/model/ising"
+	"boltzmann/model/maxent"
+	"boltzmann/model/potts"
 	"boltzmann/sample"
 )
 
@@ -33,6 +36,23 @@ func samplerCases(t *testing.T) []samplerCase {
 		return s
 	}
 	gibbs := func(model.Model) sample.Sampler { return sample.SiteGibbs{} }
+	// A user-defined max-ent model: fields, a ring of couplings and one
+	// three-body feature, on {0,1}.
+	feats := []maxent.Feature{maxent.Coupling(0, 1), maxent.Coupling(1, 2), maxent.Coupling(2, 3),
+		maxent.Coupling(3, 4), maxent.Coupling(4, 0), func(x []float64) float64 { return x[0] * x[2] * x[4] }}
+	for i := range 5 {
+		feats = append(feats, maxent.Field(i))
+	}
+	me := maxent.New(5, []float64{0, 1}, feats...)
+	for j, v := range []float64{1.2, -0.8, 0.5, 1.0, -1.1, 1.5, -0.3, 0.2, -0.6, 0.4, 0.1} {
+		me.Params()[j] = v
+	}
+	pt := potts.New(4, 3)
+	prng := rand.New(rand.NewPCG(4, 4))
+	for j := range pt.Params() {
+		pt.Params()[j] = 0.8 * prng.NormFloat64()
+	}
+	pt.Symmetrize()
 	metro := func(model.Model) sample.Sampler { return &sample.Metropolis{} }
 	return []samplerCase{
 		{"rbm/block-gibbs", r, func(model.Model) sample.Sampler { return sample.BlockGibbs{} }, 60},
@@ -43,6 +63,11 @@ func samplerCases(t *testing.T) []samplerCase {
 		{"ising-pm1/exact", pm, exactOf, 1},
 		{"ising-01/site-gibbs", zo, gibbs, 60},
 		{"ising-01/metropolis", zo, metro, 100},
+		{"maxent/site-gibbs", me, gibbs, 60},
+		{"maxent/metropolis", me, metro, 100},
+		{"potts/site-gibbs", pt, gibbs, 60},
+		{"potts/fast-gibbs", pt, func(model.Model) sample.Sampler { return &potts.Gibbs{} }, 60},
+		{"potts/metropolis", pt, metro, 400},
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -87,11 +89,12 @@ func TestIsingKeepsPlusMinusEncoding(t *testing.T) {
 }
 
 // TestResumeMatchesUninterrupted: 2 epochs then --resume to 4 gives the
-// same parameters as 4 epochs at once.
+// same parameters as 4 epochs at once (with a schedule that does not
+// depend on the total number of epochs).
 func TestResumeMatchesUninterrupted(t *testing.T) {
 	tmp := t.TempDir()
 	full, part := filepath.Join(tmp, "full"), filepath.Join(tmp, "part")
-	args := []string{"builtin:bars-and-stripes:3", "--model", "rbm", "--hidden", "6", "--batch-size", "25", "-q", "--seed", "3"}
+	args := []string{"builtin:bars-and-stripes:3", "--model", "rbm", "--hidden", "6", "--batch-size", "25", "-q", "--seed", "3", "--schedule", "constant"}
 	if _, stderr, code := runCLI(t, append([]string{"train", "--epochs", "4", "--out", full}, args...)...); code != 0 {
 		t.Fatal(stderr)
 	}
@@ -186,4 +189,61 @@ func contains2(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// TestKilledRunResumesIdentically kills a training process with SIGKILL
+// after its second checkpoint and resumes it: the final parameters equal
+// those of an uninterrupted run bit for bit.
+func TestKilledRunResumesIdentically(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command; skipped in -short mode")
+	}
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "boltzmann")
+	if out, err := exec.Command("go", "build", "-o", bin, "boltzmann/cmd/boltzmann").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	args := []string{"train", "builtin:bars-and-stripes:4", "--n-builtin", "20000", "--model", "rbm", "--hidden", "32",
+		"--batch-size", "10", "--k", "3", "--epochs", "6", "--seed", "5", "-q"}
+	full, killed := filepath.Join(tmp, "full"), filepath.Join(tmp, "killed")
+	if out, err := exec.Command(bin, append(args, "--out", full)...).CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted run: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, append(args, "--out", killed)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		h, _ := os.ReadFile(filepath.Join(killed, "history.jsonl"))
+		if strings.Count(string(h), "\n") >= 2 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	h, _ := os.ReadFile(filepath.Join(killed, "history.jsonl"))
+	done := strings.Count(string(h), "\n")
+	t.Logf("killed after %d completed epochs", done)
+	if done < 6 {
+		if out, err := exec.Command(bin, "train", "--resume", killed, "-q").CombinedOutput(); err != nil {
+			t.Fatalf("resume: %v\n%s", err, out)
+		}
+	}
+	a, err := dataset.ReadNPZ(filepath.Join(full, "model.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := dataset.ReadNPZ(filepath.Join(killed, "model.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a {
+		for j := range a[i].Data {
+			if a[i].Data[j] != b[i].Data[j] {
+				t.Fatalf("array %s element %d differs after kill and resume: %v vs %v", a[i].Name, j, b[i].Data[j], a[i].Data[j])
+			}
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/dataset"
+	"boltzmann/figure"
 	"boltzmann/model"
 	"boltzmann/runs"
 	"boltzmann/sample"
@@ -20,6 +22,8 @@ type sampleOptions struct {
 	Steps int
 	Seed  uint64
 	Out   string
+	PNG   string
+	Shape string
 }
 
 func init() { register(newSampleCmd) }
@@ -46,6 +50,8 @@ training data, as .npy, .npz or .csv according to the extension of --out.`,
 	f.IntVar(&o.Steps, "steps", 1000, "Monte Carlo transitions per chain before its sample is taken")
 	f.Uint64Var(&o.Seed, "seed", 1, "random seed")
 	f.StringVar(&o.Out, "out", "", "output file (.npy, .npz or .csv)")
+	f.StringVar(&o.PNG, "png", "", "also draw the samples as a grid of images into this PNG file (needs --shape)")
+	f.StringVar(&o.Shape, "shape", "", "image shape HxW of one sample for --png, e.g. 28x28")
 	return cmd
 }
 
@@ -57,6 +63,10 @@ func runSample(e *env, o *sampleOptions) error {
 		return badInput("-n and --steps must be at least 1, got %d and %d", o.N, o.Steps)
 	}
 	write, err := arrayWriter(o.Out)
+	if err != nil {
+		return err
+	}
+	h, w, err := parseShape(o.PNG, o.Shape)
 	if err != nil {
 		return err
 	}
@@ -75,8 +85,16 @@ func runSample(e *env, o *sampleOptions) error {
 		bar.set(step + 1)
 	}
 	bar.finish()
+	if h*w != 0 && h*w != m.Dim() {
+		return badInput("--shape %s has %d pixels but the model has %d visible units", o.Shape, h*w, m.Dim())
+	}
 	if err := write(c.X); err != nil {
 		return err
+	}
+	if o.PNG != "" {
+		if err := figure.ImageGrid(o.PNG, imagesIn01(m, c.X), h, w, 0, 2); err != nil {
+			return err
+		}
 	}
 	e.log.Info("samples written", "n", o.N, "steps", o.Steps, "out", o.Out)
 	return nil
@@ -96,4 +114,34 @@ func arrayWriter(path string) (func(*mat.Dense) error, error) {
 		return func(x *mat.Dense) error { return dataset.WriteCSV(path, x) }, nil
 	}
 	return nil, badInput("cannot write %s: use an output file ending in .npy, .npz or .csv", path)
+}
+
+// parseShape reads --shape HxW; it is required exactly when png is set.
+func parseShape(png, shape string) (h, w int, err error) {
+	if png == "" {
+		return 0, 0, nil
+	}
+	if shape == "" {
+		return 0, 0, badInput("--png needs --shape HxW, the image shape of one sample (e.g. 28x28)")
+	}
+	if _, err := fmt.Sscanf(strings.ToLower(shape), "%dx%d", &h, &w); err != nil || h < 1 || w < 1 {
+		return 0, 0, badInput("--shape %q is not of the form HxW (e.g. 28x28)", shape)
+	}
+	return h, w, nil
+}
+
+// imagesIn01 maps samples to grey levels in [0,1]: ±1 spins to {0,1}.
+func imagesIn01(m model.Model, x *mat.Dense) *mat.Dense {
+	d, ok := m.(model.Discrete)
+	if !ok {
+		return x
+	}
+	st := d.States()
+	lo, hi := st[0], st[len(st)-1]
+	if lo == 0 && hi == 1 {
+		return x
+	}
+	out := mat.DenseCopyOf(x)
+	out.Apply(func(_, _ int, v float64) float64 { return (v - lo) / (hi - lo) }, out)
+	return out
 }

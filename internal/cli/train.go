@@ -77,10 +77,10 @@ DATA: ` + dataFormats + `.`,
 	f.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size)")
 	f.IntVar(&o.Epochs, "epochs", 10, "passes over the training data (with --resume: the new total)")
 	f.IntVar(&o.BatchSize, "batch-size", 100, "minibatch size")
-	f.Float64Var(&o.LR, "lr", 0, "learning rate (default 0.001 for adam, 0.01 for sgd)")
-	f.StringVar(&o.Optimizer, "optimizer", "adam", "optimizer: adam or sgd")
+	f.Float64Var(&o.LR, "lr", 0, "initial learning rate (default: 0.05 for sgd, 0.01 for adam)")
+	f.StringVar(&o.Optimizer, "optimizer", "", "optimizer: sgd or adam (default: sgd for rbm and ising, adam for gaussian)")
 	f.Float64Var(&o.Momentum, "momentum", 0.5, "momentum of sgd")
-	f.StringVar(&o.Schedule, "schedule", "constant", "learning-rate schedule: "+optim.ScheduleHelp)
+	f.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate) "+optim.ScheduleHelp)
 	f.Float64Var(&o.L1, "l1", 0, "L1 (LASSO) penalty strength on weights and couplings")
 	f.Float64Var(&o.L2, "l2", 0, "L2 (ridge) penalty strength on weights and couplings")
 	f.StringVar(&o.Val, "val", "", "held-out data monitored each epoch")
@@ -107,6 +107,7 @@ func runTrain(ctx context.Context, e *env, o *trainOptions, epochsSet bool) erro
 	if o.Model == "" {
 		return badInput("train needs --model: one of %v", model.Kinds())
 	}
+	applyModelDefaults(o)
 	cfg := &runs.Config{Train: runs.TrainInfo{
 		Data: o.Data, Key: o.data.Key, Binarize: o.data.Binarize, Limit: o.data.Limit, N: o.data.N,
 		Validation: o.Val, Method: o.Method, K: o.K, Chains: o.Chains, Epochs: o.Epochs,
@@ -154,6 +155,30 @@ func runTrain(ctx context.Context, e *env, o *trainOptions, epochsSet bool) erro
 	return err
 }
 
+// applyModelDefaults fills the optimizer settings the user left unset with
+// those that fit the model kind without tuning: SGD with momentum for the
+// binary models (as in Hinton's guide and scikit-learn), Adam for the
+// Gaussian model, whose gradient scales with the data; the learning rate
+// decays linearly to 1/50 of its initial value, which settles the noisy PCD
+// updates at the end of training.
+func applyModelDefaults(o *trainOptions) {
+	if o.Optimizer == "" {
+		o.Optimizer = "sgd"
+		if o.Model == "gaussian" {
+			o.Optimizer = "adam"
+		}
+	}
+	if o.LR == 0 {
+		o.LR = 0.05
+		if o.Optimizer == "adam" {
+			o.LR = 0.01
+		}
+	}
+	if o.Schedule == "" {
+		o.Schedule = "linear:" + strconv.FormatFloat(o.LR/50, 'g', -1, 64)
+	}
+}
+
 // checkTrainInfo rejects bad settings with a message that names the fix.
 func checkTrainInfo(t *runs.TrainInfo) error {
 	switch {
@@ -169,7 +194,7 @@ func checkTrainInfo(t *runs.TrainInfo) error {
 		return badInput("--batch-size must be at least 1, got %d", t.BatchSize)
 	case t.Chains < 0:
 		return badInput("--chains must be positive, got %d", t.Chains)
-	case t.LR < 0:
+	case !(t.LR > 0):
 		return badInput("--lr must be positive, got %g", t.LR)
 	case t.L1 < 0 || t.L2 < 0:
 		return badInput("--l1 and --l2 must be non-negative")
@@ -276,15 +301,8 @@ func newTrainer(e *env, m model.Model, x, val *mat.Dense, cfg *runs.Config, dir 
 	n, _ := x.Dims()
 	bs := min(t.BatchSize, n)
 	perEpoch := n / bs
-	lr := t.LR
 	var opt optim.Optimizer
-	if lr == 0 {
-		lr = optim.DefaultAdamRate
-		if t.Optimizer == "sgd" {
-			lr = optim.DefaultSGDRate
-		}
-	}
-	sched, err := optim.ParseSchedule(t.Schedule, lr, perEpoch, perEpoch*t.Epochs)
+	sched, err := optim.ParseSchedule(t.Schedule, t.LR, perEpoch, perEpoch*t.Epochs)
 	if err != nil {
 		return nil, inputError{err}
 	}
