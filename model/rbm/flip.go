@@ -24,7 +24,7 @@ func (r *RBM) FlipDeltas(v, out *mat.Dense) {
 	}
 	in := mat.NewDense(n, r.nh, nil)
 	r.hiddenInput(v, in)
-	a := r.VisibleBias()
+	a := r.visibleBias()
 	const rows = 16
 	parallel.For(parallel.Blocks(n, rows), func(blk int) {
 		sp := make([]float64, r.nh)
