@@ -56,7 +56,11 @@ func Exp32(x float32) float32 {
 		ln2lo = -2.12194440e-4
 		magic = 12582912 // 1.5·2^23: adding it rounds to an integer
 	)
-	x = min(max(x, -87), 88)
+	if x < -87 {
+		x = -87
+	} else if x > 88 {
+		x = 88
+	}
 	n := x*log2e + magic
 	n -= magic
 	r := x - n*ln2hi - n*ln2lo
@@ -75,34 +79,66 @@ func Exp32(x float32) float32 {
 // Sigmoid32 returns 1/(1+e^{-x}) in float32.
 func Sigmoid32(x float32) float32 { return 1 / (1 + Exp32(-x)) }
 
-// SampleSigmoid32 sets dst[j] = 1 with probability σ(in[j] + bias[j]) and 0
-// otherwise, drawing 24-bit uniforms two per rng.Uint64 (so probabilities are
-// resolved to 2^-24). len(bias) == len(in) == len(dst).
-func SampleSigmoid32(rng *rand.Rand, in, bias, dst []float32) {
-	bias = bias[:len(in)]
-	dst = dst[:len(in)]
-	var bits uint64
-	for j, x := range in {
-		if j&1 == 0 {
-			bits = rng.Uint64()
-		} else {
-			bits <<= 32
-		}
-		u := float32(bits>>40) * 0x1p-24
-		// u < σ(x) ⟺ u·(1 + e^{-x}) < 1.
-		if u*(1+Exp32(-(x+bias[j]))) < 1 {
-			dst[j] = 1
-		} else {
-			dst[j] = 0
+// Uniforms fills u with uniform random 32-bit words, two per rng.Uint64.
+func Uniforms(rng *rand.Rand, u []uint32) {
+	n := len(u) &^ 1
+	for i := 0; i < n; i += 2 {
+		x := rng.Uint64()
+		u[i], u[i+1] = uint32(x), uint32(x>>32)
+	}
+	if n < len(u) {
+		u[n] = uint32(rng.Uint64())
+	}
+}
+
+// SampleSigmoid32 sets, for the rows×cols matrices in, u and dst (row-major,
+// contiguous), dst = 1 with probability σ(in + bias) (bias broadcast over
+// rows) and 0 otherwise, using the top 24 bits of u as the uniform
+// (probabilities are resolved to 2^-24): u < σ(x) ⟺ u·(1 + e^{-x}) < 1.
+// The openblas build runs a vectorized C loop.
+func SampleSigmoid32(in, bias []float32, u []uint32, dst []float32, rows, cols int) {
+	n := rows * cols
+	if len(in) < n || len(u) < n || len(dst) < n || len(bias) < cols {
+		panic("linalg: SampleSigmoid32 buffers too short")
+	}
+	if n == 0 {
+		return
+	}
+	sampleSigmoid32(in, bias, u, dst, rows, cols)
+}
+
+// SigmoidBias32 writes σ(in + bias) into out for rows×cols matrices (bias
+// broadcast over rows); in and out may be the same.
+func SigmoidBias32(in, bias, out []float32, rows, cols int) {
+	n := rows * cols
+	if len(in) < n || len(out) < n || len(bias) < cols {
+		panic("linalg: SigmoidBias32 buffers too short")
+	}
+	if n == 0 {
+		return
+	}
+	sigmoidBias32(in, bias, out, rows, cols)
+}
+
+func sampleSigmoid32Go(in, bias []float32, u []uint32, dst []float32, rows, cols int) {
+	for r := range rows {
+		x, ur, d := in[r*cols:(r+1)*cols], u[r*cols:(r+1)*cols], dst[r*cols:(r+1)*cols]
+		for j, xj := range x {
+			f := float32(ur[j]>>8) * 0x1p-24
+			if f*(1+Exp32(-(xj+bias[j]))) < 1 {
+				d[j] = 1
+			} else {
+				d[j] = 0
+			}
 		}
 	}
 }
 
-// Sigmoid32Bias writes σ(in[j] + bias[j]) into out.
-func Sigmoid32Bias(in, bias, out []float32) {
-	bias = bias[:len(in)]
-	out = out[:len(in)]
-	for j, x := range in {
-		out[j] = 1 / (1 + Exp32(-(x + bias[j])))
+func sigmoidBias32Go(in, bias, out []float32, rows, cols int) {
+	for r := range rows {
+		x, o := in[r*cols:(r+1)*cols], out[r*cols:(r+1)*cols]
+		for j, xj := range x {
+			o[j] = 1 / (1 + Exp32(-(xj + bias[j])))
+		}
 	}
 }

@@ -54,9 +54,10 @@ func BenchmarkSampleSigmoid32(b *testing.B) {
 	for i := range in {
 		in[i] = float32(rng.NormFloat64())
 	}
-	bias, dst := make([]float32, 1000), make([]float32, 1000)
+	bias, dst, u := make([]float32, 1000), make([]float32, 1000), make([]uint32, 1000)
 	for b.Loop() {
-		SampleSigmoid32(rng, in, bias, dst)
+		Uniforms(rng, u)
+		SampleSigmoid32(in, bias, u, dst, 1, 1000)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/unit")
 }

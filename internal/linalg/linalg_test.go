@@ -28,13 +28,15 @@ func TestSampleSigmoid32(t *testing.T) {
 	const n = 200000
 	xs := []float32{-6, -1, 0, 0.3, 2.5}
 	in := make([]float32, n)
-	bias := make([]float32, n)
+	bias := make([]float32, 1000)
 	dst := make([]float32, n)
+	u := make([]uint32, n)
 	for _, x := range xs {
 		for i := range in {
 			in[i] = x
 		}
-		SampleSigmoid32(rng, in, bias, dst)
+		Uniforms(rng, u)
+		SampleSigmoid32(in, bias, u, dst, n/1000, 1000)
 		s := 0.0
 		for _, v := range dst {
 			s += float64(v)
@@ -49,5 +51,25 @@ func TestSampleSigmoid32(t *testing.T) {
 func TestBackend(t *testing.T) {
 	if b := Backend(); b != "openblas" && b != "gonum" {
 		t.Fatalf("backend %q", b)
+	}
+}
+
+// TestSigmoidBias32 checks the (possibly vectorized) kernel against
+// float64 within 1e-6 absolute.
+func TestSigmoidBias32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	in, bias, out := make([]float32, 3*77), make([]float32, 77), make([]float32, 3*77)
+	for i := range in {
+		in[i] = float32(20 * rng.NormFloat64())
+	}
+	for i := range bias {
+		bias[i] = float32(rng.NormFloat64())
+	}
+	SigmoidBias32(in, bias, out, 3, 77)
+	for i, x := range in {
+		want := 1 / (1 + math.Exp(-float64(x+bias[i%77])))
+		if d := math.Abs(float64(out[i]) - want); d > 1e-6 {
+			t.Fatalf("σ(%v) = %v, want %v", x+bias[i%77], out[i], want)
+		}
 	}
 }

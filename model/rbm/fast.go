@@ -125,6 +125,23 @@ func get64(n int) *[]float64 {
 	return p
 }
 
+// work holds the random words of one block.
+type work struct{ u []uint32 }
+
+var workPool sync.Pool
+
+func getWork(n int) *work {
+	w, _ := workPool.Get().(*work)
+	if w == nil {
+		w = new(work)
+	}
+	if cap(w.u) < n {
+		w.u = make([]uint32, n)
+	}
+	w.u = w.u[:n]
+	return w
+}
+
 func gen32(rows, cols int, data []float32) blas32.General {
 	return blas32.General{Rows: rows, Cols: cols, Stride: cols, Data: data}
 }
@@ -150,10 +167,9 @@ func (r *RBM) prob32(x, prob *mat.Dense, toHidden bool) {
 			to32((*xb)[i*in:(i+1)*in], x.RawRowView(lo+i))
 		}
 		linalg.Gemm32(false, !toHidden, 1, gen32(m, in, *xb), gen32(r.nv, r.nh, w), 0, gen32(m, out, *pb))
+		linalg.SigmoidBias32(*pb, bias, *pb, m, out)
 		for i := range m {
-			row := (*pb)[i*out : (i+1)*out]
-			linalg.Sigmoid32Bias(row, bias, row)
-			to64(prob.RawRowView(lo+i), row)
+			to64(prob.RawRowView(lo+i), (*pb)[i*out:(i+1)*out])
 		}
 		pool32.Put(xb)
 		pool32.Put(pb)
@@ -183,19 +199,13 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 				to32(vs[i*nv:(i+1)*nv], x.RawRowView(lo+i))
 			}
 			linalg.Gemm32(false, false, 1, gen32(m, nv, vs), gen32(nv, nh, w), 0, gen32(m, nh, hs))
-			for i := range m {
-				row := hs[i*nh : (i+1)*nh]
-				linalg.Sigmoid32Bias(row, b, row)
-			}
+			linalg.SigmoidBias32(hs, b, hs, m, nh)
 		} else {
 			for i := range m {
 				to32(hs[i*nh:(i+1)*nh], x.RawRowView(lo+i))
 			}
 			linalg.Gemm32(false, true, 1, gen32(m, nh, hs), gen32(nv, nh, w), 0, gen32(m, nv, vs))
-			for i := range m {
-				row := vs[i*nv : (i+1)*nv]
-				linalg.Sigmoid32Bias(row, a, row)
-			}
+			linalg.SigmoidBias32(vs, a, vs, m, nv)
 		}
 	})
 	nw := nv * nh
@@ -264,19 +274,20 @@ func (r *RBM) gibbs32(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) 
 		rng := rngs[k]
 		vb, hb := get32(m*nv), get32(m*nh)
 		inv, inh := get32(m*nv), get32(m*nh)
+		ws := getWork(m * max(nv, nh))
+		u := ws.u
 		for i := range m {
 			to32((*vb)[i*nv:(i+1)*nv], x.RawRowView(lo+i))
 		}
 		for range steps {
 			linalg.Gemm32(false, false, 1, gen32(m, nv, *vb), wg, 0, gen32(m, nh, *inh))
-			for i := range m {
-				linalg.SampleSigmoid32(rng, (*inh)[i*nh:(i+1)*nh], b, (*hb)[i*nh:(i+1)*nh])
-			}
+			linalg.Uniforms(rng, u[:m*nh])
+			linalg.SampleSigmoid32(*inh, b, u, *hb, m, nh)
 			linalg.Gemm32(false, true, 1, gen32(m, nh, *hb), wg, 0, gen32(m, nv, *inv))
-			for i := range m {
-				linalg.SampleSigmoid32(rng, (*inv)[i*nv:(i+1)*nv], a, (*vb)[i*nv:(i+1)*nv])
-			}
+			linalg.Uniforms(rng, u[:m*nv])
+			linalg.SampleSigmoid32(*inv, a, u, *vb, m, nv)
 		}
+		workPool.Put(ws)
 		for i := range m {
 			to64(x.RawRowView(lo+i), (*vb)[i*nv:(i+1)*nv])
 			to64(h.RawRowView(lo+i), (*hb)[i*nh:(i+1)*nh])
