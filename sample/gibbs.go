@@ -52,6 +52,12 @@ type gibbsStepper interface {
 	GibbsSteps(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand)
 }
 
+// siteSweeper is implemented by models with a fast heat-bath sweep
+// (ising.Model), which SiteGibbs uses; the transition is the same.
+type siteSweeper interface {
+	GibbsSweeps(x *mat.Dense, sweeps, blockSize int, rngs []*rand.Rand)
+}
+
 // bernoulliRows sets dst_ij = 1 with probability prob_ij and 0 otherwise,
 // each block of chains with its own stream.
 func bernoulliRows(c *Chains, prob, dst *mat.Dense) {

@@ -30,6 +30,11 @@ var _ Sampler = SiteGibbs{}
 
 // Step advances every chain by n sweeps.
 func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
+	if f, ok := m.(siteSweeper); ok && n > 0 {
+		f.GibbsSweeps(c.X, n, BlockSize, c.rands)
+		c.H = nil
+		return
+	}
 	states, newBlock := siteDeltaFunc(m)
 	q := len(states)
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {

@@ -120,9 +120,22 @@ func median(xs []float64) float64 {
 	return s[len(s)/2]
 }
 
-type med struct{ wall, cpu, load []float64 }
+// med collects repeated timings; bound holds the GEMM rate measured just
+// before each of them, so that the fraction of the bound is taken under the
+// same load.
+type med struct{ wall, cpu, load, bound []float64 }
 
-func (m *med) add(t timing) { m.wall = append(m.wall, t.wall); m.cpu = append(m.cpu, t.cpu); m.load = append(m.load, t.load) }
+func (m *med) add(t timing) {
+	m.wall = append(m.wall, t.wall)
+	m.cpu = append(m.cpu, t.cpu)
+	m.load = append(m.load, t.load)
+}
+
+// addBounded measures the GEMM rate, then runs fn and records its timing.
+func (m *med) addBounded(fn func() timing) {
+	m.bound = append(m.bound, gemmNow(2))
+	m.add(fn())
+}
 
 func row(name, unit string, work float64, flopPerUnit float64, ours, theirs *med) {
 	o := work / median(ours.wall)
@@ -134,7 +147,17 @@ func row(name, unit string, work float64, flopPerUnit float64, ours, theirs *med
 		line += "– | – | "
 	}
 	if flopPerUnit > 0 {
-		line += fmt.Sprintf("%.0f%% | ", 100*o*flopPerUnit/gemmRate)
+		// The median over repetitions of each run's rate over the GEMM
+		// rate measured just before it.
+		var fr []float64
+		for i, w := range ours.wall {
+			b := gemmRate
+			if i < len(ours.bound) {
+				b = ours.bound[i]
+			}
+			fr = append(fr, work/w*flopPerUnit/b)
+		}
+		line += fmt.Sprintf("%.0f%% | ", 100*median(fr))
 	} else {
 		line += "– | "
 	}
@@ -148,7 +171,9 @@ func row(name, unit string, work float64, flopPerUnit float64, ours, theirs *med
 	fmt.Println(line)
 }
 
-func measureGemm() {
+// gemmNow returns the float32 GEMM rate (flop/s) over all cores, the
+// median of reps timings of 20 products each.
+func gemmNow(reps int) float64 {
 	linalg.SetBLASThreads(runtime.NumCPU())
 	defer linalg.SetBLASThreads(1)
 	rng := rand.New(rand.NewPCG(1, 1))
@@ -163,16 +188,20 @@ func measureGemm() {
 	w := blas32.General{Rows: nv, Cols: nh, Stride: nh, Data: fill(nv * nh)}
 	c := blas32.General{Rows: 100, Cols: nh, Stride: nh, Data: fill(100 * nh)}
 	var rates []float64
-	for range 7 {
+	for range reps {
 		t := timeIt(func() {
-			for range 50 {
+			for range 20 {
 				linalg.Gemm32(false, false, 1, a, w, 0, c)
 			}
 		})
-		rates = append(rates, 50*100*flopProd/t.wall)
+		rates = append(rates, 20*100*flopProd/t.wall)
 	}
-	gemmRate = median(rates)
-	fmt.Printf("float32 GEMM 100×784·784×500 (%s, all %d cores): %.1f GFLOP/s (median of 7; load %.1f)\n",
+	return median(rates)
+}
+
+func measureGemm() {
+	gemmRate = gemmNow(15)
+	fmt.Printf("float32 GEMM 100×784·784×500 (%s, all %d cores): %.1f GFLOP/s (median of 15; load %.1f)\n",
 		linalg.Backend(), runtime.NumCPU(), gemmRate/1e9, loadAvg())
 	if *python != "" {
 		cmd := exec.Command(*python, filepath.Join("benchmarks", "perf", "peer.py"), "gemm")
@@ -220,10 +249,10 @@ func caseTrain(x *mat.Dense) {
 	n, _ := x.Dims()
 	var o32, o64, o10, sk med
 	for range *repeat {
-		o32.add(trainEpoch(x, 1, nh, 100, true))
+		o32.addBounded(func() timing { return trainEpoch(x, 1, nh, 100, true) })
 		sk.add(peer("train", "--rows", fmt.Sprint(n)))
-		o64.add(trainEpoch(x, 1, nh, 100, false))
-		o10.add(trainEpoch(x, 10, nh, 100, true))
+		o64.addBounded(func() timing { return trainEpoch(x, 1, nh, 100, false) })
+		o10.addBounded(func() timing { return trainEpoch(x, 10, nh, 100, true) })
 	}
 	work := float64(n)
 	row("PCD-1 epoch, float32 (samples/s)", "", work, flopPCD1, &o32, &sk)
@@ -247,9 +276,9 @@ func caseGibbs() {
 		steps := max(40000/n, 2)
 		var o32, o64, sk med
 		for range *repeat {
-			o32.add(gibbsTiming(n, steps, nh, true))
+			o32.addBounded(func() timing { return gibbsTiming(n, steps, nh, true) })
 			sk.add(peer("gibbs", "--chains", fmt.Sprint(n), "--steps", fmt.Sprint(steps)))
-			o64.add(gibbsTiming(n, steps, nh, false))
+			o64.addBounded(func() timing { return gibbsTiming(n, steps, nh, false) })
 		}
 		work := float64(n * steps)
 		row(fmt.Sprintf("block Gibbs %d chains, float32 (chain-steps/s)", n), "", work, flopGibbs, &o32, &sk)

@@ -2,6 +2,8 @@ package linalg
 
 import (
 	"math/rand/v2"
+	"runtime"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas32"
@@ -70,4 +72,55 @@ func BenchmarkExp32(b *testing.B) {
 		x += 1e-6
 	}
 	_ = s
+}
+
+// BenchmarkSgemmThreading compares ways of spreading the 100×784·784×500
+// product over the cores: OpenBLAS's own threads on the whole product, or
+// one-thread OpenBLAS calls on row chunks run by goroutines.
+func BenchmarkSgemmThreading(b *testing.B) {
+	a := fill32(make([]float32, gm*gk))
+	w := blas32.General{Rows: gk, Cols: gn, Stride: gn, Data: fill32(make([]float32, gk*gn))}
+	c := make([]float32, gm*gn)
+	chunked := func(rows int) func() {
+		return func() {
+			var wg sync.WaitGroup
+			next := make(chan int, gm)
+			for lo := 0; lo < gm; lo += rows {
+				next <- lo
+			}
+			close(next)
+			for range runtime.GOMAXPROCS(0) {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for lo := range next {
+						hi := min(lo+rows, gm)
+						Gemm32(false, false, 1, blas32.General{Rows: hi - lo, Cols: gk, Stride: gk, Data: a[lo*gk:]}, w, 0,
+							blas32.General{Rows: hi - lo, Cols: gn, Stride: gn, Data: c[lo*gn:]})
+					}
+				}()
+			}
+			wg.Wait()
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		threads int
+		run     func()
+	}{
+		{"blas-threads=1/whole", 1, chunked(gm)},
+		{"blas-threads=NumCPU/whole", runtime.NumCPU(), chunked(gm)},
+		{"blas-threads=1/goroutines-16-rows", 1, chunked(16)},
+		{"blas-threads=1/goroutines-32-rows", 1, chunked(32)},
+		{"blas-threads=1/goroutines-50-rows", 1, chunked(50)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			SetBLASThreads(tc.threads)
+			defer SetBLASThreads(1)
+			for b.Loop() {
+				tc.run()
+			}
+			b.ReportMetric(2*gm*gk*gn*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
 }

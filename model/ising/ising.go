@@ -15,6 +15,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/model"
@@ -188,12 +189,7 @@ func (m *Model) AddStats(x *mat.Dense, w []float64, sum []float64) {
 
 // LocalField returns h_i + Σ_j J_ij s_j for one configuration s.
 func (m *Model) LocalField(s []float64, i int) float64 {
-	row := m.params[i*m.n : (i+1)*m.n]
-	u := m.params[m.n*m.n+i]
-	for j, v := range s {
-		u += row[j] * v
-	}
-	return u
+	return m.params[m.n*m.n+i] + floats.Dot(m.params[i*m.n:(i+1)*m.n], s)
 }
 
 // SiteDeltas writes E(s with s_i = States()[k]) - E(s) into out[k].
