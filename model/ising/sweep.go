@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
@@ -42,15 +45,17 @@ func (m *Model) GibbsSweeps(x *mat.Dense, sweeps, blockSize int, rngs []*rand.Ra
 		b := r1 - r0
 		rng := rngs[k]
 		// u = h + S J (J symmetric), one row per chain of the block.
-		u := make([]float64, b*nn)
+		ub := getFields(b * nn)
+		defer fieldPool.Put(ub)
+		u := *ub
 		for c := range b {
 			copy(u[c*nn:(c+1)*nn], h)
 		}
 		xs := x.RawMatrix()
-		s := mat.NewDense(b, nn, u)
-		var sj mat.Dense
-		sj.Mul(x.Slice(r0, r1, 0, nn), mat.NewDense(nn, nn, j))
-		s.Add(s, &sj)
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
+			blas64.General{Rows: b, Cols: nn, Stride: xs.Stride, Data: xs.Data[r0*xs.Stride:]},
+			blas64.General{Rows: nn, Cols: nn, Stride: nn, Data: j}, 1,
+			blas64.General{Rows: b, Cols: nn, Stride: nn, Data: u})
 		for range sweeps {
 			for i := range nn {
 				row := j[i*nn : (i+1)*nn]
@@ -70,4 +75,16 @@ func (m *Model) GibbsSweeps(x *mat.Dense, sweeps, blockSize int, rngs []*rand.Ra
 			}
 		}
 	})
+}
+
+var fieldPool sync.Pool
+
+func getFields(n int) *[]float64 {
+	p, _ := fieldPool.Get().(*[]float64)
+	if p == nil || cap(*p) < n {
+		s := make([]float64, n)
+		p = &s
+	}
+	*p = (*p)[:n]
+	return p
 }

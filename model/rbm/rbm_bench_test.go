@@ -1,0 +1,73 @@
+package rbm_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/model/rbm"
+	"boltzmann/sample"
+)
+
+// The MNIST-sized model of the performance issue: 784 visible, 500 hidden,
+// batches of 100.
+func benchModel(f32 bool) (*rbm.RBM, *mat.Dense) {
+	r := rbm.New(784, 500)
+	r.InitRandom(rand.New(rand.NewPCG(1, 1)), 0.01)
+	r.SetFloat32(f32)
+	return r, randomBinary(100, 784, 2)
+}
+
+func modes(b *testing.B, fn func(b *testing.B, f32 bool)) {
+	for _, f32 := range []bool{false, true} {
+		name := "float64"
+		if f32 {
+			name = "float32"
+		}
+		b.Run(name, func(b *testing.B) { b.ReportAllocs(); fn(b, f32) })
+	}
+}
+
+func BenchmarkHiddenProb(b *testing.B) {
+	modes(b, func(b *testing.B, f32 bool) {
+		r, x := benchModel(f32)
+		p := mat.NewDense(100, 500, nil)
+		for b.Loop() {
+			r.HiddenProb(x, p)
+		}
+	})
+}
+
+func BenchmarkFreeEnergy(b *testing.B) {
+	r, x := benchModel(false)
+	out := make([]float64, 100)
+	b.ReportAllocs()
+	for b.Loop() {
+		r.FreeEnergy(x, out)
+	}
+}
+
+func BenchmarkAddStats(b *testing.B) {
+	modes(b, func(b *testing.B, f32 bool) {
+		r, x := benchModel(f32)
+		sum := make([]float64, len(r.Params()))
+		for b.Loop() {
+			r.AddStats(x, nil, sum)
+		}
+	})
+}
+
+// BenchmarkBlockGibbs reports chain-steps per second for 1000 chains.
+func BenchmarkBlockGibbs(b *testing.B) {
+	modes(b, func(b *testing.B, f32 bool) {
+		r, _ := benchModel(f32)
+		c := sample.NewChains(1000, 784, 3)
+		c.Randomize([]float64{0, 1})
+		sample.BlockGibbs{}.Step(r, c, 1)
+		for b.Loop() {
+			sample.BlockGibbs{}.Step(r, c, 1)
+		}
+		b.ReportMetric(1000*float64(b.N)/b.Elapsed().Seconds(), "chain-steps/s")
+	})
+}
