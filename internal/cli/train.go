@@ -35,6 +35,7 @@ type trainOptions struct {
 	Momentum  float64
 	Schedule  string
 	L1, L2    float64
+	Penalize  []string
 	Val       string
 	Seed      uint64
 	Out       string
@@ -83,6 +84,7 @@ DATA: ` + dataFormats + `.`,
 	f.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate) "+optim.ScheduleHelp)
 	f.Float64Var(&o.L1, "l1", 0, "L1 (LASSO) penalty strength on weights and couplings")
 	f.Float64Var(&o.L2, "l2", 0, "L2 (ridge) penalty strength on weights and couplings")
+	f.StringSliceVar(&o.Penalize, "penalize", nil, "parameter groups the L1/L2 penalties apply to (default: weights and couplings), e.g. weights,hidden_bias")
 	f.StringVar(&o.Val, "val", "", "held-out data monitored each epoch")
 	f.Uint64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same run")
 	f.StringVar(&o.Out, "out", "", "run directory to create")
@@ -112,7 +114,7 @@ func runTrain(ctx context.Context, e *env, o *trainOptions, epochsSet bool) erro
 		Data: o.Data, Key: o.data.Key, Binarize: o.data.Binarize, Limit: o.data.Limit, N: o.data.N,
 		Validation: o.Val, Method: o.Method, K: o.K, Chains: o.Chains, Epochs: o.Epochs,
 		BatchSize: o.BatchSize, Optimizer: o.Optimizer, LR: o.LR, Schedule: o.Schedule,
-		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Seed: o.Seed,
+		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed,
 		Options: map[string]string{"data_seed": strconv.FormatUint(o.data.DataSeed, 10)},
 	}}
 	if err := checkTrainInfo(&cfg.Train); err != nil {
@@ -311,11 +313,17 @@ func newTrainer(e *env, m model.Model, x, val *mat.Dense, cfg *runs.Config, dir 
 	} else {
 		opt = &optim.Adam{LR: sched}
 	}
+	var mask []bool
+	if len(t.Penalize) > 0 {
+		if mask, err = optim.MaskNamed(m.Groups(), t.Penalize); err != nil {
+			return nil, inputError{err}
+		}
+	}
 	var tr *train.Trainer
 	var bar *progress
 	s := &train.Settings{
 		Method: train.Method(t.Method), K: t.K, Chains: t.Chains, Epochs: t.Epochs, BatchSize: t.BatchSize,
-		Optimizer: opt, Penalty: optim.Penalty{L1: t.L1, L2: t.L2}, Seed: t.Seed, Validation: val,
+		Optimizer: opt, Penalty: optim.Penalty{L1: t.L1, L2: t.L2, Mask: mask}, Seed: t.Seed, Validation: val,
 		OnBatch: func(done, total int) {
 			if bar == nil {
 				bar = newProgress(e, fmt.Sprintf("epoch %d/%d", tr.Epoch()+1, t.Epochs), total)
