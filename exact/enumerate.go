@@ -96,10 +96,8 @@ func SpaceOf(m model.Model) (Space, error) {
 		}
 		return Space{}, ErrNotEnumerable
 	}
-	d, ok := m.(model.Discrete)
-	if !ok {
-		return Space{}, fmt.Errorf("exact: %T is not a discrete model: %w", m, ErrNotEnumerable)
-	}
+	return visibleSpace(m)
+}
 	q := len(d.States())
 	count := 1
 	for range d.Dim() {
