@@ -98,16 +98,6 @@ func SpaceOf(m model.Model) (Space, error) {
 	}
 	return visibleSpace(m)
 }
-	q := len(d.States())
-	count := 1
-	for range d.Dim() {
-		count *= q
-		if count > maxConfigs {
-			return Space{}, ErrNotEnumerable
-		}
-	}
-	return Space{Side: Visible, Dim: d.Dim(), States: d.States(), Count: count}, nil
-}
 
 // visibleSpace is SpaceOf restricted to enumerations of the visible layer.
 func visibleSpace(m model.Model) (Space, error) {
