@@ -71,3 +71,43 @@ func Flip(x *mat.Dense, rate float64, rng *rand.Rand) *mat.Dense {
 	}
 	return out
 }
+
+// MedianFilter returns the 3×3 median filter of n binary images of h×w
+// pixels (x is n × h·w with values in {0,1}): each pixel becomes the
+// majority value of its 3×3 neighbourhood (the pixels inside the image;
+// ties keep the pixel's value). It is the classical baseline for removing
+// salt-and-pepper noise.
+func MedianFilter(x *mat.Dense, h, w int) *mat.Dense {
+	n, d := x.Dims()
+	if h*w != d {
+		panic(fmt.Sprintf("tasks: MedianFilter of %d-pixel rows as %d×%d images", d, h, w))
+	}
+	out := mat.NewDense(n, d, nil)
+	for r := range n {
+		in, o := x.RawRowView(r), out.RawRowView(r)
+		for y := range h {
+			for xx := range w {
+				on, tot := 0, 0
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						yy, xc := y+dy, xx+dx
+						if yy < 0 || yy >= h || xc < 0 || xc >= w {
+							continue
+						}
+						tot++
+						if in[yy*w+xc] == 1 {
+							on++
+						}
+					}
+				}
+				switch {
+				case 2*on > tot:
+					o[y*w+xx] = 1
+				case 2*on == tot:
+					o[y*w+xx] = in[y*w+xx]
+				}
+			}
+		}
+	}
+	return out
+}

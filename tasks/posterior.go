@@ -16,7 +16,8 @@ import (
 // InferSettings configure Inpaint and Denoise. The zero value of each field
 // selects the documented default.
 type InferSettings struct {
-	// BurnIn is the number of sweeps discarded before averaging; default 50.
+	// BurnIn is the number of sweeps discarded before averaging; default
+	// 50, and a negative value means none.
 	BurnIn int
 	// Sweeps is the number of sweeps averaged after burn-in; default 200.
 	Sweeps int
@@ -31,8 +32,11 @@ func (s *InferSettings) withDefaults() InferSettings {
 	if s != nil {
 		c = *s
 	}
-	if c.BurnIn <= 0 {
+	switch {
+	case c.BurnIn == 0:
 		c.BurnIn = 50
+	case c.BurnIn < 0:
+		c.BurnIn = 0
 	}
 	if c.Sweeps <= 0 {
 		c.Sweeps = 200
