@@ -18,6 +18,7 @@ import (
 	"boltzmann/model"
 	"boltzmann/optim"
 	"boltzmann/runs"
+	"boltzmann/tasks"
 	"boltzmann/train"
 )
 
@@ -41,6 +42,7 @@ type trainOptions struct {
 	Out       string
 	Resume    string
 	Force     bool
+	Labels    string // joint model of data and one-hot labels (classify.go)
 	data      dataFlags
 }
 
@@ -90,6 +92,7 @@ DATA: ` + dataFormats + `.`,
 	f.StringVar(&o.Out, "out", "", "run directory to create")
 	f.StringVar(&o.Resume, "resume", "", "continue the run in this directory from its last checkpoint")
 	f.BoolVar(&o.Force, "force", false, "replace an existing run directory given to --out")
+	f.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
 	o.data.register(cmd)
 	return cmd
 }
@@ -114,7 +117,7 @@ func runTrain(ctx context.Context, e *env, o *trainOptions, epochsSet bool) erro
 		Data: o.Data, Key: o.data.Key, Binarize: o.data.Binarize, Limit: o.data.Limit, N: o.data.N,
 		Validation: o.Val, Method: o.Method, K: o.K, Chains: o.Chains, Epochs: o.Epochs,
 		BatchSize: o.BatchSize, Optimizer: o.Optimizer, LR: o.LR, Schedule: o.Schedule,
-		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed,
+		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed, Labels: o.Labels,
 		Options: map[string]string{"data_seed": strconv.FormatUint(o.data.DataSeed, 10)},
 	}}
 	if err := checkTrainInfo(&cfg.Train); err != nil {
@@ -124,7 +127,12 @@ func runTrain(ctx context.Context, e *env, o *trainOptions, epochsSet bool) erro
 	if err != nil {
 		return err
 	}
-	m, err := newModel(o.Model, o.Hidden, x)
+	var m model.Model
+	if o.Labels != "" { // --labels: see classify.go
+		x, m, err = labeledModel(o.Model, o.Hidden, x, val, o.Labels, o.data.Limit)
+	} else {
+		m, err = newModel(o.Model, o.Hidden, x)
+	}
 	if err != nil {
 		return err
 	}
@@ -324,6 +332,7 @@ func newTrainer(e *env, m model.Model, x, val *mat.Dense, cfg *runs.Config, dir 
 	s := &train.Settings{
 		Method: train.Method(t.Method), K: t.K, Chains: t.Chains, Epochs: t.Epochs, BatchSize: t.BatchSize,
 		Optimizer: opt, Penalty: optim.Penalty{L1: t.L1, L2: t.L2, Mask: mask}, Seed: t.Seed, Validation: val,
+		Sampler: tasks.DefaultSampler(m), // a labeled rbm samples its labels as a softmax
 		OnBatch: func(done, total int) {
 			if bar == nil {
 				bar = newProgress(e, fmt.Sprintf("epoch %d/%d", tr.Epoch()+1, t.Epochs), total)
@@ -419,6 +428,11 @@ func resumeTrain(ctx context.Context, e *env, o *trainOptions, epochsSet bool) e
 	x, val, err := readTrainingData(cfg.Train, dataSeed)
 	if err != nil {
 		return err
+	}
+	if cfg.Train.Labels != "" { // see classify.go
+		if x, _, err = labeledData(x, cfg.Train.Labels, cfg.Train.Limit); err != nil {
+			return err
+		}
 	}
 	if err := checkFits(m, x, cfg.Train.Data); err != nil {
 		return err
