@@ -180,7 +180,7 @@ func TestTrainLabelsClassify(t *testing.T) {
 	f.Close()
 	dir := filepath.Join(tmp, "run")
 	if _, stderr, code := runCLI(t, "train", data, "--labels", labels, "--model", "rbm", "--hidden", "4",
-		"--epochs", "30", "--batch-size", "20", "--lr", "0.02", "--out", dir, "-q"); code != 0 {
+		"--epochs", "30", "--batch-size", "20", "--out", dir, "-q"); code != 0 {
 		t.Fatalf("train --labels exited %d: %s", code, stderr)
 	}
 	pred := filepath.Join(tmp, "pred.npy")
