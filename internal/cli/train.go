@@ -41,6 +41,7 @@ type trainOptions struct {
 	Resume    string
 	Force     bool
 	data      dataFlags
+	bm        bmdcaFlags // alignments (potts.go)
 }
 
 func init() { register(newTrainCmd) }
@@ -66,6 +67,9 @@ DATA: ` + dataFormats + `.`,
 			if len(args) == 1 {
 				o.Data = args[0]
 			}
+			if handled, err := trainMSA(cmd, e, o); handled { // alignments: potts.go
+				return err
+			}
 			return runTrain(cmd.Context(), e, o, cmd.Flags().Changed("epochs"))
 		},
 	}
@@ -89,6 +93,7 @@ DATA: ` + dataFormats + `.`,
 	f.StringVar(&o.Resume, "resume", "", "continue the run in this directory from its last checkpoint")
 	f.BoolVar(&o.Force, "force", false, "replace an existing run directory given to --out")
 	o.data.register(cmd)
+	o.bm.register(cmd) // alignments: potts.go
 	return cmd
 }
 
