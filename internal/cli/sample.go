@@ -69,6 +69,7 @@ func runSample(e *env, o *sampleOptions) error {
 		c.Randomize(d.States())
 	}
 	s := train.DefaultSampler(m)
+	s, write = categoricalSampling(m, s, write, o.Out) // alignments: energies.go
 	bar := newProgress(e, "sampling", o.Steps)
 	for step := range o.Steps {
 		s.Step(m, c, 1)
@@ -94,6 +95,8 @@ func arrayWriter(path string) (func(*mat.Dense) error, error) {
 		}, nil
 	case ".csv", ".txt":
 		return func(x *mat.Dense) error { return dataset.WriteCSV(path, x) }, nil
+	case ".fasta", ".fa", ".faa", ".fas", ".afa", ".a2m", ".aln": // replaced by categoricalSampling (energies.go)
+		return fastaOnlyForAlignments(path), nil
 	}
 	return nil, badInput("cannot write %s: use an output file ending in .npy, .npz or .csv", path)
 }

@@ -309,14 +309,14 @@ func (m *Model) ZeroSumGauge() {
 
 // InitFromFrequencies sets the visible biases to the independent-site
 // model of the one-site frequencies fi (L·q, f_i(a) at [i·q+a]),
-// a_i(a) = log f_i(a) - mean_a log f_i(a), the weights to N(0, 0.01²) draws
+// a_i(a) = log f_i(a) - mean_a log f_i(a), the weights to N(0, 0.1²) draws
 // from rng and the hidden biases to zero.
 func (m *Model) InitFromFrequencies(fi []float64, rng *rand.Rand) {
 	if len(fi) != m.l*m.q {
 		panic(fmt.Sprintf("catrbm: InitFromFrequencies with %d frequencies, want %d", len(fi), m.l*m.q))
 	}
 	for k := range m.Weights() {
-		m.params[k] = 0.01 * rng.NormFloat64()
+		m.params[k] = 0.1 * rng.NormFloat64()
 	}
 	clear(m.HiddenBias())
 	a := m.VisibleBias()
