@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -326,6 +327,32 @@ func TestConvergenceStops(t *testing.T) {
 	for k, v := range m.Params() {
 		if v != truth.Params()[k] {
 			t.Fatalf("parameter %d changed after convergence", k)
+		}
+	}
+}
+
+// TestCoresIndependent checks that the result depends on the seed only:
+// the same run with 1 and 4 threads gives bit-identical parameters.
+func TestCoresIndependent(t *testing.T) {
+	truth := randomPotts(6, 3, 0.5, 0.5, 41)
+	tgt := NewTarget(exactSeqs(t, truth, 400, 42), 3, nil, -1)
+	run := func(procs int) []float64 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		m := potts.New(6, 3)
+		InitIndependent(m, tgt)
+		tr, err := New(m, tgt, &Settings{Chains: 300, Sweeps: 2, LR: 0.2, Target: 1, MaxUpdates: 5, Seed: 9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return m.Params()
+	}
+	a, b := run(1), run(4)
+	for k := range a {
+		if a[k] != b[k] {
+			t.Fatalf("parameter %d: %g with 1 thread, %g with 4", k, a[k], b[k])
 		}
 	}
 }

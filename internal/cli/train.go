@@ -49,7 +49,7 @@ func init() { register(newTrainCmd) }
 func newTrainCmd(e *env) *cobra.Command {
 	o := &trainOptions{}
 	cmd := &cobra.Command{
-		Use:   "train DATA --model {rbm,ising,gaussian} --out RUN_DIR",
+		Use:   "train DATA --model {rbm,ising,gaussian,potts,catrbm} --out RUN_DIR",
 		Short: "Fit a model to data by maximum likelihood with Monte Carlo gradients",
 		Long: `Fit a model to the rows of DATA by maximizing the log-likelihood. Each update
 reads a minibatch, advances the fantasy particles (CD-k restarts them at the
@@ -61,7 +61,8 @@ and ends with exactly the parameters of an uninterrupted one.
 DATA: ` + dataFormats + `.`,
 		Example: `  boltzmann train builtin:bars-and-stripes --model rbm --hidden 16 --epochs 50 --out runs/bas
   boltzmann train spins.npy --model ising --method pcd --chains 1000 --l2 1e-4 --out runs/ising
-  boltzmann train --resume runs/bas --epochs 100`,
+  boltzmann train --resume runs/bas --epochs 100
+  boltzmann train PF00014.fasta --model potts --out runs/pf14   # bmDCA; flags marked "alignments:"`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
