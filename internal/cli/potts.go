@@ -50,7 +50,7 @@ type bmdcaFlags struct {
 func (f *bmdcaFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.Float64Var(&f.Reweight, "reweight", bmdca.DefaultReweight, "alignments: sequence identity above which sequences share their weight (0: no reweighting)")
-	fl.Float64Var(&f.Pseudocount, "pseudocount", -1, "alignments: pseudocount of the frequencies, in [0,1] (default 1/Neff, as adabmDCA)")
+	fl.Float64Var(&f.Pseudocount, "pseudocount", -1, "alignments: pseudocount of the frequencies in [0,1]; -1 means 1/Neff, adabmDCA's default")
 	fl.Float64Var(&f.Target, "target-pearson", bmdca.DefaultTarget, "alignments: stop when the Pearson correlation of data and model connected correlations reaches this")
 	fl.IntVar(&f.MaxUpdates, "max-updates", bmdca.DefaultMax, "alignments: stop after this many parameter updates (with --resume: the new total)")
 	fl.IntVar(&f.SaveEvery, "save-every", 50, "alignments: write the run directory every this many updates")
