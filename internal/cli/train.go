@@ -44,6 +44,7 @@ type trainOptions struct {
 	Force     bool
 	Labels    string // joint model of data and one-hot labels (classify.go)
 	data      dataFlags
+	bm        bmdcaFlags // alignments (potts.go)
 }
 
 func init() { register(newTrainCmd) }
@@ -51,7 +52,7 @@ func init() { register(newTrainCmd) }
 func newTrainCmd(e *env) *cobra.Command {
 	o := &trainOptions{}
 	cmd := &cobra.Command{
-		Use:   "train DATA --model {rbm,ising,gaussian} --out RUN_DIR",
+		Use:   "train DATA --model {rbm,ising,gaussian,potts,catrbm} --out RUN_DIR",
 		Short: "Fit a model to data by maximum likelihood with Monte Carlo gradients",
 		Long: `Fit a model to the rows of DATA by maximizing the log-likelihood. Each update
 reads a minibatch, advances the fantasy particles (CD-k restarts them at the
@@ -63,11 +64,15 @@ and ends with exactly the parameters of an uninterrupted one.
 DATA: ` + dataFormats + `.`,
 		Example: `  boltzmann train builtin:bars-and-stripes --model rbm --hidden 16 --epochs 50 --out runs/bas
   boltzmann train spins.npy --model ising --method pcd --chains 1000 --l2 1e-4 --out runs/ising
-  boltzmann train --resume runs/bas --epochs 100`,
+  boltzmann train --resume runs/bas --epochs 100
+  boltzmann train PF00014.fasta --model potts --out runs/pf14   # bmDCA; flags marked "alignments:"`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.Data = args[0]
+			}
+			if handled, err := trainMSA(cmd, e, o); handled { // alignments: potts.go
+				return err
 			}
 			return runTrain(cmd.Context(), e, o, cmd.Flags().Changed("epochs"))
 		},
@@ -94,6 +99,7 @@ DATA: ` + dataFormats + `.`,
 	f.BoolVar(&o.Force, "force", false, "replace an existing run directory given to --out")
 	f.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
 	o.data.register(cmd)
+	o.bm.register(cmd) // alignments: potts.go
 	return cmd
 }
 
