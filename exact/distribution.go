@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"boltzmann/info"
 	"boltzmann/model"
 	"boltzmann/sample"
 )
@@ -148,4 +149,43 @@ func (s *Sampler) Step(_ model.Model, c *sample.Chains, n int) {
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		s.Draw(rng, c.X.Slice(lo, hi, 0, c.Dim()).(*mat.Dense))
 	})
+}
+
+// KL returns the Kullback-Leibler divergence D(p || q) = Σ_x p(x) log(p(x)/q(x))
+// in nats between the visible distributions of two enumerable models over
+// the same configurations (same Dim and States). It is not symmetric: call
+// KL(q, p) for the other direction.
+func KL(p, q model.Model) (float64, error) {
+	dp, err := NewDistribution(p)
+	if err != nil {
+		return 0, err
+	}
+	dq, err := NewDistribution(q)
+	if err != nil {
+		return 0, err
+	}
+	if dp.Space.Count != dq.Space.Count || dp.Space.Dim != dq.Space.Dim {
+		return 0, fmt.Errorf("exact: KL between models over different spaces (%d and %d units)", dp.Space.Dim, dq.Space.Dim)
+	}
+	return info.KL(dp.Prob, dq.Prob), nil
+}
+
+// KLFromData returns D(p_data || p_model) = -S_data - <log p_model>_data in
+// nats, where p_data is the empirical distribution of the rows of x
+// (weighted by w, nil for equal weights): how far the model is from the
+// data, zero only if the model reproduces the data's frequencies exactly.
+func KLFromData(m model.Model, x *mat.Dense, w []float64) (float64, error) {
+	logZ, err := LogPartition(m)
+	if err != nil {
+		return 0, err
+	}
+	e := info.NewEmpirical(x, w)
+	rows := e.Rows()
+	n, _ := rows.Dims()
+	f := make([]float64, n)
+	m.FreeEnergy(rows, f)
+	for i := range f {
+		f[i] = -f[i] - logZ
+	}
+	return info.KLDataModelLog(e, f), nil
 }

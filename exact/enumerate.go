@@ -96,19 +96,7 @@ func SpaceOf(m model.Model) (Space, error) {
 		}
 		return Space{}, ErrNotEnumerable
 	}
-	d, ok := m.(model.Discrete)
-	if !ok {
-		return Space{}, fmt.Errorf("exact: %T is not a discrete model: %w", m, ErrNotEnumerable)
-	}
-	q := len(d.States())
-	count := 1
-	for range d.Dim() {
-		count *= q
-		if count > maxConfigs {
-			return Space{}, ErrNotEnumerable
-		}
-	}
-	return Space{Side: Visible, Dim: d.Dim(), States: d.States(), Count: count}, nil
+	return visibleSpace(m)
 }
 
 // visibleSpace is SpaceOf restricted to enumerations of the visible layer.

@@ -199,3 +199,34 @@ func TestNotEnumerable(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestKL: KL between models is ≥ 0, zero for equal models, asymmetric; and
+// KL from data equals -S_data - L.
+func TestKL(t *testing.T) {
+	p := testmodels.Ising(6, ising.PlusMinus, 1, 1)
+	q := testmodels.Ising(6, ising.PlusMinus, 1, 2)
+	pq, err := exact.KL(p, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qp, _ := exact.KL(q, p)
+	pp, _ := exact.KL(p, p)
+	if !(pq > 0 && qp > 0 && math.Abs(pq-qp) > 1e-3 && math.Abs(pp) < 1e-12) {
+		t.Fatalf("KL(p,q)=%v KL(q,p)=%v KL(p,p)=%v", pq, qp, pp)
+	}
+	x := mat.NewDense(4, 6, []float64{
+		1, 1, 1, 1, 1, 1,
+		1, 1, 1, 1, 1, 1,
+		-1, -1, -1, -1, -1, -1,
+		1, -1, 1, -1, 1, -1,
+	})
+	kl, err := exact.KLFromData(p, x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ll, _ := exact.LogLikelihood(p, x, nil)
+	sData := -(0.5*math.Log(0.5) + 2*0.25*math.Log(0.25))
+	if want := -sData - ll; math.Abs(kl-want) > 1e-12 {
+		t.Fatalf("KLFromData = %v, want %v", kl, want)
+	}
+}

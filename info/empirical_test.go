@@ -12,7 +12,7 @@ func TestEmpiricalDuplicates(t *testing.T) {
 		0, 1,
 		1, 1,
 		0, 1,
-		-0.0, 1, // same row as (0, 1)
+		math.Copysign(0, -1), 1, // negative zero: same row as (0, 1)
 		1, 0,
 		1, 1,
 	})

@@ -133,11 +133,14 @@ func (s *Settings) withDefaults(m model.Model, n int) Settings {
 	return c
 }
 
-// DefaultSampler returns the natural sampler of m: block Gibbs for an RBM,
-// exact draws for a model that can sample exactly, single-site Gibbs for
-// other discrete models.
+// DefaultSampler returns the natural sampler of m: the model's own if it
+// provides one (sample.Provider), block Gibbs for an RBM, exact draws for a
+// model that can sample exactly, single-site Gibbs for other discrete
+// models.
 func DefaultSampler(m model.Model) sample.Sampler {
-	switch m.(type) {
+	switch m := m.(type) {
+	case sample.Provider:
+		return m.Sampler()
 	case model.Bipartite:
 		return sample.BlockGibbs{}
 	case model.ExactSampler:

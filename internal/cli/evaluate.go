@@ -20,6 +20,7 @@ type evaluateOptions struct {
 	LogZ      string
 	JSON      bool
 	data      dataFlags
+	ais       aisFlags
 }
 
 func init() { register(newEvaluateCmd) }
@@ -33,19 +34,26 @@ func newEvaluateCmd(e *env) *cobra.Command {
 (nats per sample), with the log partition function it needs, the
 pseudo-log-likelihood and the reconstruction error. --logz exact enumerates
 the model (at most 2^24 configurations of the visible layer, or of the
-hidden layer of an rbm); auto picks the best available method.
+hidden layer of an rbm); ais estimates log Z by annealed importance sampling
+(a stochastic lower bound: the log-likelihood it gives is optimistic);
+reverse-ais anneals from rows of DATA back to the base-rate model (RAISE: a
+stochastic lower bound on the log-likelihood); auto is exact where the model
+is enumerable, else both AIS directions, with a warning when they disagree
+by more than --ais-warn-margin nats.
 DATA is read with the training run's --binarize unless given here.`,
-		Example: `  boltzmann evaluate runs/bas builtin:bars-and-stripes --json`,
-		Args:    cobra.ExactArgs(2),
+		Example: `  boltzmann evaluate runs/bas builtin:bars-and-stripes --json
+  boltzmann evaluate runs/mnist test.npy --logz auto --ais-runs 100 --ais-schedule sm`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Run, o.Data = args[0], args[1]
 			return runEvaluate(e, o, cmd.Flags().Changed("binarize"), cmd.Flags().Changed("data-seed"))
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.LogZ, "logz", "auto", "how to compute log Z: exact or auto")
+	f.StringVar(&o.LogZ, "logz", "auto", "how to compute log Z: exact, ais, reverse-ais or auto")
 	f.BoolVar(&o.JSON, "json", false, "print one JSON object")
 	o.data.register(cmd)
+	o.ais.register(cmd)
 	return cmd
 }
 
@@ -61,6 +69,7 @@ type evaluation struct {
 	LogZStderr     *float64 `json:"log_z_stderr,omitempty"`
 	LogZLower      *float64 `json:"log_z_lower,omitempty"`
 	LogZUpper      *float64 `json:"log_z_upper,omitempty"`
+	aisEvaluation
 }
 
 func ptr(v float64) *float64 {
@@ -93,7 +102,7 @@ func runEvaluate(e *env, o *evaluateOptions, binarizeSet, seedSet bool) error {
 	}
 	n, _ := x.Dims()
 	ev := evaluation{NSamples: n}
-	logZ, method, err := logPartition(m, o.LogZ)
+	logZ, method, err := o.logPartition(e, m, x, &ev)
 	if err != nil {
 		return err
 	}
@@ -122,6 +131,7 @@ func runEvaluate(e *env, o *evaluateOptions, binarizeSet, seedSet bool) error {
 	fmt.Fprintf(e.stdout, "%-28s %d\n", "samples", n)
 	show("log-likelihood (nats/sample)", ev.LogLikelihood)
 	show("log Z ("+method+")", ev.LogZ)
+	showAIS(e.stdout, &ev, show)
 	show("pseudo-log-likelihood", ev.PseudoLL)
 	show("reconstruction error", ev.Reconstruction)
 	return nil

@@ -18,6 +18,7 @@ import (
 	"boltzmann/model"
 	"boltzmann/optim"
 	"boltzmann/runs"
+	"boltzmann/tasks"
 	"boltzmann/train"
 )
 
@@ -35,12 +36,15 @@ type trainOptions struct {
 	Momentum  float64
 	Schedule  string
 	L1, L2    float64
+	Penalize  []string
 	Val       string
 	Seed      uint64
 	Out       string
 	Resume    string
 	Force     bool
+	Labels    string // joint model of data and one-hot labels (classify.go)
 	data      dataFlags
+	bm        bmdcaFlags // alignments (potts.go)
 }
 
 func init() { register(newTrainCmd) }
@@ -48,7 +52,7 @@ func init() { register(newTrainCmd) }
 func newTrainCmd(e *env) *cobra.Command {
 	o := &trainOptions{}
 	cmd := &cobra.Command{
-		Use:   "train DATA --model {rbm,ising,gaussian} --out RUN_DIR",
+		Use:   "train DATA --model {rbm,ising,gaussian,potts,catrbm} --out RUN_DIR",
 		Short: "Fit a model to data by maximum likelihood with Monte Carlo gradients",
 		Long: `Fit a model to the rows of DATA by maximizing the log-likelihood. Each update
 reads a minibatch, advances the fantasy particles (CD-k restarts them at the
@@ -60,11 +64,15 @@ and ends with exactly the parameters of an uninterrupted one.
 DATA: ` + dataFormats + `.`,
 		Example: `  boltzmann train builtin:bars-and-stripes --model rbm --hidden 16 --epochs 50 --out runs/bas
   boltzmann train spins.npy --model ising --method pcd --chains 1000 --l2 1e-4 --out runs/ising
-  boltzmann train --resume runs/bas --epochs 100`,
+  boltzmann train --resume runs/bas --epochs 100
+  boltzmann train PF00014.fasta --model potts --out runs/pf14   # bmDCA; flags marked "alignments:"`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.Data = args[0]
+			}
+			if handled, err := trainMSA(cmd, e, o); handled { // alignments: potts.go
+				return err
 			}
 			return runTrain(cmd.Context(), e, o, cmd.Flags().Changed("epochs"))
 		},
@@ -83,12 +91,15 @@ DATA: ` + dataFormats + `.`,
 	f.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate) "+optim.ScheduleHelp)
 	f.Float64Var(&o.L1, "l1", 0, "L1 (LASSO) penalty strength on weights and couplings")
 	f.Float64Var(&o.L2, "l2", 0, "L2 (ridge) penalty strength on weights and couplings")
+	f.StringSliceVar(&o.Penalize, "penalize", nil, "parameter groups the L1/L2 penalties apply to (default: weights and couplings), e.g. weights,hidden_bias")
 	f.StringVar(&o.Val, "val", "", "held-out data monitored each epoch")
 	f.Uint64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same run")
 	f.StringVar(&o.Out, "out", "", "run directory to create")
 	f.StringVar(&o.Resume, "resume", "", "continue the run in this directory from its last checkpoint")
 	f.BoolVar(&o.Force, "force", false, "replace an existing run directory given to --out")
+	f.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
 	o.data.register(cmd)
+	o.bm.register(cmd) // alignments: potts.go
 	return cmd
 }
 
@@ -112,7 +123,7 @@ func runTrain(ctx context.Context, e *env, o *trainOptions, epochsSet bool) erro
 		Data: o.Data, Key: o.data.Key, Binarize: o.data.Binarize, Limit: o.data.Limit, N: o.data.N,
 		Validation: o.Val, Method: o.Method, K: o.K, Chains: o.Chains, Epochs: o.Epochs,
 		BatchSize: o.BatchSize, Optimizer: o.Optimizer, LR: o.LR, Schedule: o.Schedule,
-		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Seed: o.Seed,
+		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed, Labels: o.Labels,
 		Options: map[string]string{"data_seed": strconv.FormatUint(o.data.DataSeed, 10)},
 	}}
 	if err := checkTrainInfo(&cfg.Train); err != nil {
@@ -122,7 +133,12 @@ func runTrain(ctx context.Context, e *env, o *trainOptions, epochsSet bool) erro
 	if err != nil {
 		return err
 	}
-	m, err := newModel(o.Model, o.Hidden, x)
+	var m model.Model
+	if o.Labels != "" { // --labels: see classify.go
+		x, m, err = labeledModel(o.Model, o.Hidden, x, val, o.Labels, o.data.Limit)
+	} else {
+		m, err = newModel(o.Model, o.Hidden, x)
+	}
 	if err != nil {
 		return err
 	}
@@ -311,11 +327,18 @@ func newTrainer(e *env, m model.Model, x, val *mat.Dense, cfg *runs.Config, dir 
 	} else {
 		opt = &optim.Adam{LR: sched}
 	}
+	var mask []bool
+	if len(t.Penalize) > 0 {
+		if mask, err = optim.MaskNamed(m.Groups(), t.Penalize); err != nil {
+			return nil, inputError{err}
+		}
+	}
 	var tr *train.Trainer
 	var bar *progress
 	s := &train.Settings{
 		Method: train.Method(t.Method), K: t.K, Chains: t.Chains, Epochs: t.Epochs, BatchSize: t.BatchSize,
-		Optimizer: opt, Penalty: optim.Penalty{L1: t.L1, L2: t.L2}, Seed: t.Seed, Validation: val,
+		Optimizer: opt, Penalty: optim.Penalty{L1: t.L1, L2: t.L2, Mask: mask}, Seed: t.Seed, Validation: val,
+		Sampler: tasks.DefaultSampler(m), // a labeled rbm samples its labels as a softmax
 		OnBatch: func(done, total int) {
 			if bar == nil {
 				bar = newProgress(e, fmt.Sprintf("epoch %d/%d", tr.Epoch()+1, t.Epochs), total)
@@ -411,6 +434,11 @@ func resumeTrain(ctx context.Context, e *env, o *trainOptions, epochsSet bool) e
 	x, val, err := readTrainingData(cfg.Train, dataSeed)
 	if err != nil {
 		return err
+	}
+	if cfg.Train.Labels != "" { // see classify.go
+		if x, _, err = labeledData(x, cfg.Train.Labels, cfg.Train.Limit); err != nil {
+			return err
+		}
 	}
 	if err := checkFits(m, x, cfg.Train.Data); err != nil {
 		return err

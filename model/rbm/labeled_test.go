@@ -1,0 +1,154 @@
+package rbm_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/internal/mathx"
+	"boltzmann/internal/stattest"
+	"boltzmann/model"
+	"boltzmann/model/rbm"
+	"boltzmann/sample"
+)
+
+// randomLabeled returns a labeled RBM with D = 3 data units, C = 3 classes
+// and H = 2 hidden units with N(0, 1) parameters.
+func randomLabeled(seed uint64) *rbm.Labeled {
+	l := rbm.NewLabeled(3, 3, 2)
+	rng := rand.New(rand.NewPCG(seed, 3))
+	for i := range l.Params() {
+		l.Params()[i] = rng.NormFloat64()
+	}
+	return l
+}
+
+// allowed lists the 2^D · C visible configurations [x, one-hot y].
+func allowed(l *rbm.Labeled) *mat.Dense {
+	d, c := l.DataDim(), l.Classes()
+	out := mat.NewDense((1<<d)*c, d+c, nil)
+	for k := range (1 << d) * c {
+		x, y := k/c, k%c
+		row := out.RawRowView(k)
+		for i := range d {
+			row[i] = float64(x >> (d - 1 - i) & 1)
+		}
+		row[d+y] = 1
+	}
+	return out
+}
+
+func TestLabeledSpecRoundTrip(t *testing.T) {
+	l := randomLabeled(1)
+	m, err := model.New(l.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := m.(*rbm.Labeled)
+	if !ok || got.DataDim() != 3 || got.Classes() != 3 || got.HiddenDim() != 2 {
+		t.Fatalf("model.New(%+v) = %T %+v", l.Spec(), m, m)
+	}
+}
+
+// TestLabeledClassLogProb: log p(y|x) from ClassLogProb equals the
+// normalized exp(-F(x, e_y)) of the RBM free energy (1e-12).
+func TestLabeledClassLogProb(t *testing.T) {
+	l := randomLabeled(2)
+	v := allowed(l)
+	n, _ := v.Dims()
+	f := make([]float64, n)
+	l.FreeEnergy(v, f)
+	x := mat.NewDense(8, 3, nil)
+	for k := range 8 {
+		copy(x.RawRowView(k), v.RawRowView(3 * k)[:3])
+	}
+	lp := mat.NewDense(8, 3, nil)
+	l.ClassLogProb(x, lp)
+	pred := make([]int, 8)
+	l.Predict(x, pred)
+	for k := range 8 {
+		negF := []float64{-f[3*k], -f[3*k+1], -f[3*k+2]}
+		lse := mathx.LogSumExp(negF)
+		best := 0
+		for y := range 3 {
+			if want := negF[y] - lse; math.Abs(lp.At(k, y)-want) > 1e-12 {
+				t.Errorf("x #%d y %d: log p(y|x) = %v, want %v", k, y, lp.At(k, y), want)
+			}
+			if negF[y] > negF[best] {
+				best = y
+			}
+		}
+		if pred[k] != best {
+			t.Errorf("x #%d: Predict = %d, want %d", k, pred[k], best)
+		}
+	}
+}
+
+// TestLabeledHiddenFreeEnergy: F(h) sums over the allowed visible
+// configurations only (one-hot label block), to 1e-12.
+func TestLabeledHiddenFreeEnergy(t *testing.T) {
+	l := randomLabeled(3)
+	v := allowed(l)
+	n, _ := v.Dims()
+	hs := mat.NewDense(4, 2, []float64{0, 0, 0, 1, 1, 0, 1, 1})
+	f := make([]float64, 4)
+	l.HiddenFreeEnergy(hs, f)
+	for k := range 4 {
+		h := mat.NewDense(n, 2, nil)
+		for r := range n {
+			copy(h.RawRowView(r), hs.RawRowView(k))
+		}
+		e := make([]float64, n)
+		l.Energy(v, h, e)
+		for r := range e {
+			e[r] = -e[r]
+		}
+		if want := -mathx.LogSumExp(e); math.Abs(f[k]-want) > 1e-12 {
+			t.Errorf("h #%d: F(h) = %v, want %v", k, f[k], want)
+		}
+	}
+}
+
+// TestLabeledGibbsMatchesExact: LabeledGibbs keeps the label block one-hot
+// and its samples follow p(x, y) ∝ exp(-F(x, y)) over the allowed
+// configurations (independent chains, chi-square at the 0.001 level).
+func TestLabeledGibbsMatchesExact(t *testing.T) {
+	l := randomLabeled(4)
+	v := allowed(l)
+	n, _ := v.Dims()
+	f := make([]float64, n)
+	l.FreeEnergy(v, f)
+	for k := range f {
+		f[k] = -f[k]
+	}
+	lz := mathx.LogSumExp(f)
+	probs := make([]float64, n)
+	for k := range f {
+		probs[k] = math.Exp(f[k] - lz)
+	}
+	const chains = 4000
+	c := sample.NewChains(chains, 6, 7)
+	c.Randomize(l.States())
+	rbm.LabeledGibbs{}.Step(l, c, 30)
+	counts := make([]int, n)
+	for r := range chains {
+		row := c.X.RawRowView(r)
+		x := int(row[0])<<2 | int(row[1])<<1 | int(row[2])
+		on, y := 0, 0
+		for j, u := range row[3:] {
+			if u == 1 {
+				on++
+				y = j
+			}
+		}
+		if on != 1 {
+			t.Fatalf("chain %d: label block %v is not one-hot", r, row[3:])
+		}
+		counts[3*x+y]++
+	}
+	if stat, df, p := stattest.ChiSquare(counts, probs, 5); p < 1e-3 {
+		t.Errorf("LabeledGibbs vs exact: chi2 = %.1f, df = %d, p = %.2g", stat, df, p)
+	}
+}

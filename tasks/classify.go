@@ -1,0 +1,75 @@
+package tasks
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/model"
+	"boltzmann/model/rbm"
+)
+
+// Classify predicts the class of each row of x (n × D) under a labeled RBM:
+// pred[r] = argmax_y p(y | x_r), and logProb (n × C) holds log p(y | x_r),
+// computed exactly from the free energies F(x, e_y) of the C one-hot label
+// vectors (no partition function is needed).
+func Classify(m model.Model, x *mat.Dense) (pred []int, logProb *mat.Dense, err error) {
+	l, ok := m.(*rbm.Labeled)
+	if !ok {
+		return nil, nil, fmt.Errorf("tasks: Classify needs a labeled RBM (kind %q), got %T: train one with labels", rbm.LabeledKind, m)
+	}
+	n, d := x.Dims()
+	if d != l.DataDim() {
+		return nil, nil, fmt.Errorf("tasks: Classify: data have %d columns, the model %d data units", d, l.DataDim())
+	}
+	logProb = mat.NewDense(n, l.Classes(), nil)
+	l.ClassLogProb(x, logProb)
+	pred = make([]int, n)
+	for r := range n {
+		row := logProb.RawRowView(r)
+		for c, v := range row {
+			if v > row[pred[r]] {
+				pred[r] = c
+			}
+		}
+	}
+	return pred, logProb, nil
+}
+
+// ErrorRate returns the fraction of predictions that differ from labels.
+func ErrorRate(pred, labels []int) float64 {
+	if len(pred) != len(labels) || len(pred) == 0 {
+		panic(fmt.Sprintf("tasks: ErrorRate with %d predictions and %d labels", len(pred), len(labels)))
+	}
+	wrong := 0
+	for i, p := range pred {
+		if p != labels[i] {
+			wrong++
+		}
+	}
+	return float64(wrong) / float64(len(pred))
+}
+
+// Features returns P(h_j = 1 | v_r) (n × H) for the rows of v (n × Dim):
+// the hidden representation of a bipartite model. For a labeled RBM, v may
+// also hold only the D data units; the label units are then set to zero
+// (no label evidence).
+func Features(m model.Model, v *mat.Dense) (*mat.Dense, error) {
+	b, ok := m.(model.Bipartite)
+	if !ok {
+		return nil, fmt.Errorf("tasks: Features needs a model with hidden units (an RBM), got %T", m)
+	}
+	n, d := v.Dims()
+	if l, ok := m.(*rbm.Labeled); ok && d == l.DataDim() {
+		full := mat.NewDense(n, l.Dim(), nil)
+		full.Slice(0, n, 0, d).(*mat.Dense).Copy(v)
+		v = full
+		d = l.Dim()
+	}
+	if d != b.Dim() {
+		return nil, fmt.Errorf("tasks: Features: data have %d columns, the model %d visible units", d, b.Dim())
+	}
+	out := mat.NewDense(n, b.HiddenDim(), nil)
+	b.HiddenProb(v, out)
+	return out, nil
+}

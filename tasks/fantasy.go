@@ -1,0 +1,154 @@
+package tasks
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/model"
+	"boltzmann/sample"
+)
+
+// SampleSettings configure Sample. The zero value of each field selects the
+// documented default; BurnIn has none (zero means no burn-in).
+//
+// Each of the Chains chains starts from a uniformly random state (or from
+// Init), runs BurnIn transitions whose samples are discarded, and then
+// records PerChain samples Thin transitions apart: chain c's k-th sample is
+// taken after BurnIn + k·Thin + 1 transitions (k = 0, …, PerChain-1). With
+// AnnealFrom = T > 1 the burn-in runs at inverse temperatures rising
+// linearly from 1/T to 1 (Tempered), which lets chains cross energy
+// barriers before they settle at β = 1; the recorded samples are always
+// drawn at β = 1.
+type SampleSettings struct {
+	Chains   int // number of independent chains; default 10
+	PerChain int // samples recorded per chain; default 1
+	BurnIn   int // transitions discarded before the first sample
+	Thin     int // transitions between recorded samples; default 1
+
+	// AnnealFrom is the starting temperature T of annealed burn-in; values
+	// <= 1 mean no annealing.
+	AnnealFrom float64
+
+	Seed    uint64
+	Sampler sample.Sampler // default DefaultSampler(m)
+	// Init, if not nil, holds starting states (cycled if it has fewer rows
+	// than Chains).
+	Init *mat.Dense
+	// OnStep is called after each transition with the number done and the
+	// total (for progress bars).
+	OnStep func(done, total int)
+}
+
+// Samples are the draws of Sample and their mixing diagnostics.
+type Samples struct {
+	// X holds the samples (PerChain·Chains × Dim), in draw order: row
+	// k·Chains + c is the k-th sample of chain c.
+	X *mat.Dense
+	// FreeEnergy[c] is F(x) of chain c after every transition from its
+	// first recorded sample to its last ((PerChain-1)·Thin + 1 values), in
+	// nats.
+	FreeEnergy [][]float64
+	// Tau is the integrated autocorrelation time of the free energy in
+	// transitions (sample.IntegratedAutocorrTimeChains over the chains),
+	// NaN when the series are too short (PerChain·Thin < 2) or constant.
+	Tau float64
+	// ESS is the effective sample size of X for estimating the mean free
+	// energy: Chains · len(FreeEnergy[c]) / Tau, at most the number of
+	// samples; NaN where Tau is.
+	ESS float64
+}
+
+// Sample draws fantasy data from m with burn-in, thinning and optional
+// annealing (see SampleSettings) and estimates how well the chains mix.
+func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
+	var set SampleSettings
+	if s != nil {
+		set = *s
+	}
+	if set.Chains <= 0 {
+		set.Chains = 10
+	}
+	if set.PerChain <= 0 {
+		set.PerChain = 1
+	}
+	if set.BurnIn < 0 {
+		return nil, fmt.Errorf("tasks: negative burn-in %d", set.BurnIn)
+	}
+	if set.Thin <= 0 {
+		set.Thin = 1
+	}
+	if set.Sampler == nil {
+		set.Sampler = DefaultSampler(m)
+	}
+	var hot model.Model
+	if set.AnnealFrom > 1 {
+		if set.BurnIn < 1 {
+			return nil, fmt.Errorf("tasks: annealing from T = %g needs a burn-in of at least 1 transition", set.AnnealFrom)
+		}
+		var err error
+		if hot, err = Tempered(m, 1/set.AnnealFrom); err != nil {
+			return nil, err
+		}
+	}
+
+	nc, dim := set.Chains, m.Dim()
+	c := sample.NewChains(nc, dim, set.Seed)
+	switch {
+	case set.Init != nil:
+		c.SetVisible(set.Init)
+	default:
+		if d, ok := m.(model.Discrete); ok {
+			c.Randomize(d.States())
+		}
+	}
+	span := (set.PerChain-1)*set.Thin + 1
+	total := set.BurnIn + span
+	done := 0
+	step := func(mm model.Model) {
+		set.Sampler.Step(mm, c, 1)
+		done++
+		if set.OnStep != nil {
+			set.OnStep(done, total)
+		}
+	}
+	for t := range set.BurnIn {
+		if hot != nil {
+			// β rises linearly from 1/T at the first transition to 1 at
+			// the last one of burn-in.
+			b0 := 1 / set.AnnealFrom
+			beta := 1.0
+			if set.BurnIn > 1 {
+				beta = b0 + (1-b0)*float64(t)/float64(set.BurnIn-1)
+			}
+			SetTemper(hot, m, beta)
+			step(hot)
+		} else {
+			step(m)
+		}
+	}
+
+	out := &Samples{X: mat.NewDense(set.PerChain*nc, dim, nil), FreeEnergy: make([][]float64, nc)}
+	for k := range nc {
+		out.FreeEnergy[k] = make([]float64, 0, span)
+	}
+	f := make([]float64, nc)
+	for t := range span {
+		step(m)
+		m.FreeEnergy(c.X, f)
+		for k, v := range f {
+			out.FreeEnergy[k] = append(out.FreeEnergy[k], v)
+		}
+		if t%set.Thin == 0 {
+			r := t / set.Thin
+			out.X.Slice(r*nc, (r+1)*nc, 0, dim).(*mat.Dense).Copy(c.X)
+		}
+	}
+	out.Tau = sample.IntegratedAutocorrTimeChains(out.FreeEnergy)
+	out.ESS = math.NaN()
+	if !math.IsNaN(out.Tau) {
+		out.ESS = min(float64(nc*span)/out.Tau, float64(set.PerChain*nc))
+	}
+	return out, nil
+}
