@@ -32,6 +32,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 
+	"boltzmann/ais"
 	"boltzmann/dataset"
 	"boltzmann/exact"
 	"boltzmann/figure"
@@ -53,7 +54,8 @@ const (
 )
 
 var (
-	casesFlag = flag.String("cases", "all", "comma-separated: gemm,train,gibbs,site,logz,scale (or all)")
+	casesFlag = flag.String("cases", "all", "comma-separated: train,gibbs,site,logz,ais,scale (or all)")
+	aisSteps  = flag.Int("ais-steps", 14500, "AIS schedule length (Salakhutdinov-Murray spacing)")
 	repeat    = flag.Int("repeat", 3, "alternating repetitions per case (median reported)")
 	rows      = flag.Int("rows", 60000, "MNIST training rows per epoch")
 	mnistPath = flag.String("mnist", "/work/shared/data/mnist/train-images-idx3-ubyte.gz", "MNIST training images (IDX, gzip)")
@@ -321,6 +323,29 @@ func caseLogZ() {
 	fmt.Printf("  (one exact.LogPartition: %.3g s)\n", median(o.wall))
 }
 
+// caseAIS times forward AIS with 100 runs on a 784×500 RBM trained for a
+// moment (so that the weights are not all tiny) from the base-rate model.
+func caseAIS(x *mat.Dense) {
+	r := rbm.New(nv, nh)
+	r.InitFromData(x, rand.New(rand.NewPCG(1, 2)))
+	r.InitRandom(rand.New(rand.NewPCG(1, 3)), 0.05)
+	sched := ais.SalakhutdinovMurray(*aisSteps)
+	var o med
+	for range *repeat {
+		o.addBounded(func() timing {
+			return timeIt(func() {
+				if _, err := ais.Forward(ais.NewRBMPath(r, ais.BaseRateBias(r, x)), &ais.Settings{Runs: 100, Schedule: sched, Seed: 1}); err != nil {
+					panic(err)
+				}
+			})
+		})
+	}
+	// One step is two products over the batch of runs, vW and hWᵀ, in float64
+	// (the ais package's choice); the fraction is of the float32 bound.
+	row(fmt.Sprintf("AIS 100 runs × %d steps, 784×500 (run-steps/s; no peer)", sched.Steps()), "", float64(100*sched.Steps()), flopGibbs, &o, nil)
+	fmt.Printf("  (one ais.Forward: %.3g s)\n", median(o.wall))
+}
+
 func caseScale(x *mat.Dense) {
 	var hid, chains, batch figure.Series
 	hid.Name, chains.Name, batch.Name = "block Gibbs, 1000 chains", "block Gibbs, H=500", "PCD-1 epoch of 6000 rows, H=500"
@@ -340,7 +365,7 @@ func caseScale(x *mat.Dense) {
 	}
 	for _, p := range []struct {
 		file, xl, yl string
-		s        figure.Series
+		s            figure.Series
 	}{
 		{"scale_hidden.png", "hidden units H", "seconds per Gibbs step (1000 chains, V=784)", hid},
 		{"scale_chains.png", "chains", "seconds per Gibbs step (V=784, H=500)", chains},
@@ -371,7 +396,7 @@ func main() {
 	fmt.Printf("boltzmann perf: backend %s, GOMAXPROCS %d, %s, load %.2f\n", linalg.Backend(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339), loadAvg())
 	measureGemm()
 	var x *mat.Dense
-	if want("train") || want("scale") {
+	if want("train") || want("scale") || want("ais") {
 		x = loadMNIST()
 	}
 	header()
@@ -386,6 +411,9 @@ func main() {
 	}
 	if want("logz") {
 		caseLogZ()
+	}
+	if want("ais") {
+		caseAIS(x)
 	}
 	if want("scale") {
 		caseScale(x)
