@@ -207,35 +207,50 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 			linalg.Gemm32(false, true, 1, gen32(m, nh, hs), gen32(nv, nh, w), 0, gen32(m, nv, vs))
 			linalg.SigmoidBias32(vs, a, vs, m, nv)
 		}
+		if wts != nil { // h ← w·h, row by row
+			for i := range m {
+				wk := float32(wts[lo+i])
+				row := hs[i*nh : (i+1)*nh]
+				for j := range row {
+					row[j] *= wk
+				}
+			}
+		}
 	})
 	nw := nv * nh
 	ga, gb := sum[nw:nw+nv], sum[nw+nv:]
-	for k := range n {
-		wk := float32(1)
-		if wts != nil {
-			wk = float32(wts[k])
-		}
-		vk, hk := v[k*nv:(k+1)*nv], h[k*nh:(k+1)*nh]
-		for i, x := range vk {
-			ga[i] -= float64(wk * x)
-		}
-		for j := range hk {
-			hk[j] *= wk
-			gb[j] -= float64(hk[j])
-		}
-	}
-	// Weight statistics Vᵀ(wH), split over fixed chunks of visible units.
+	// Weight statistics Vᵀ(wH) over fixed chunks of visible units, each
+	// with its part of the visible-bias sums; one more piece does the
+	// hidden-bias sums.
 	const vChunk = 64
-	parallel.For(parallel.Blocks(nv, vChunk), func(k int) {
+	nc := parallel.Blocks(nv, vChunk)
+	parallel.For(nc+1, func(k int) {
+		if k == nc {
+			for r := range n {
+				for j, x := range h[r*nh : (r+1)*nh] {
+					gb[j] -= float64(x)
+				}
+			}
+			return
+		}
 		lo, hi := parallel.Range(k, vChunk, nv)
-		gb := get32((hi - lo) * nh)
+		for r := range n {
+			wk := 1.0
+			if wts != nil {
+				wk = wts[r]
+			}
+			for i, x := range v[r*nv+lo : r*nv+hi] {
+				ga[lo+i] -= wk * float64(x)
+			}
+		}
+		gbuf := get32((hi - lo) * nh)
 		vt := blas32.General{Rows: n, Cols: hi - lo, Stride: nv, Data: v[lo:]}
-		linalg.Gemm32(true, false, 1, vt, gen32(n, nh, h), 0, gen32(hi-lo, nh, *gb))
+		linalg.Gemm32(true, false, 1, vt, gen32(n, nh, h), 0, gen32(hi-lo, nh, *gbuf))
 		dst := sum[lo*nh : hi*nh]
-		for i, g := range *gb {
+		for i, g := range *gbuf {
 			dst[i] -= float64(g)
 		}
-		pool32.Put(gb)
+		pool32.Put(gbuf)
 	})
 	pool32.Put(vb)
 	pool32.Put(hb)
