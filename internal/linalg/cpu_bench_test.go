@@ -33,7 +33,6 @@ func TestCPUCost(t *testing.T) {
 	}{
 		{"Uniforms", func() { Uniforms(rng, u) }},
 		{"SampleSigmoid32", func() { SampleSigmoid32(in, bias, u, dst, 4, n/4) }},
-		{"sampleSigmoid32Go", func() { sampleSigmoid32Go(in, bias, u, dst, 4, n/4) }},
 		{"SigmoidBias32", func() { SigmoidBias32(in, bias, dst, 4, n/4) }},
 	} {
 		c0 := threadCPU()
@@ -41,6 +40,6 @@ func TestCPUCost(t *testing.T) {
 		for range reps {
 			tc.fn()
 		}
-		t.Logf("%s: %.2f ns CPU per unit", tc.name, float64(threadCPU()-c0)/float64(reps*n))
+		t.Logf("%s (%s): %.2f ns CPU per unit", tc.name, Backend(), float64(threadCPU()-c0)/float64(reps*n))
 	}
 }
