@@ -56,6 +56,7 @@ const (
 
 var (
 	casesFlag = flag.String("cases", "all", "comma-separated: train,gibbs,site,logz,ais,scale (or all)")
+	trainOnly = flag.Bool("pcd1-only", false, "train case: only PCD-1 float32 (for profiling)")
 	aisSteps  = flag.Int("ais-steps", 14500, "AIS schedule length (Salakhutdinov-Murray spacing)")
 	repeat    = flag.Int("repeat", 3, "alternating repetitions per case (median reported)")
 	rows      = flag.Int("rows", 60000, "MNIST training rows per epoch")
@@ -268,6 +269,13 @@ func header() {
 func caseTrain(x *mat.Dense) {
 	n, _ := x.Dims()
 	var o32, o64, o10, sk med
+	if *trainOnly {
+		for range *repeat {
+			o32.add(trainEpoch(x, 1, nh, 100, true))
+		}
+		row("PCD-1 epoch, float32 (samples/s)", "", float64(n), flopPCD1, &o32, nil)
+		return
+	}
 	for range *repeat {
 		o32.addBounded(func() timing { return trainEpoch(x, 1, nh, 100, true) })
 		sk.add(peer("train", "--rows", fmt.Sprint(n)))

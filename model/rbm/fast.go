@@ -3,6 +3,7 @@ package rbm
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -15,10 +16,26 @@ import (
 	"boltzmann/internal/parallel"
 )
 
-// rowChunk is the number of rows one goroutine multiplies at a time. It is
-// fixed (not derived from GOMAXPROCS) so that every row's arithmetic, hence
-// every result, is the same on any number of cores.
-const rowChunk = 16
+// chunk returns how many of n rows one goroutine multiplies at a time: an
+// even share of the rows per core, rounded up to a multiple of unit and at
+// most maxRows. One product per share matters: OpenBLAS repacks the whole
+// weight matrix for every call, which costs as much as the arithmetic for
+// a 16-row call. Every row of a product is computed by the same sequence of
+// operations whatever the number of rows in the call (the BLAS splits the
+// inner dimension, never a row's sum, by call size), so results do not
+// depend on the number of cores; TestFastGibbsIndependentOfGOMAXPROCS
+// checks it.
+func chunk(n, unit, maxRows int) int {
+	p := runtime.GOMAXPROCS(0)
+	c := (n + p - 1) / p
+	c = (c + unit - 1) / unit * unit
+	return max(min(c, maxRows), unit)
+}
+
+const (
+	rowUnit = 16  // rows are chunked in multiples of the chain block size
+	maxRows = 256 // bounds the scratch per goroutine
+)
 
 // mirror is the float32 copy of the parameters used in float32 mode.
 type mirror struct {
@@ -159,8 +176,9 @@ func (r *RBM) prob32(x, prob *mat.Dense, toHidden bool) {
 	if !toHidden {
 		in, out, bias = r.nh, r.nv, a
 	}
-	parallel.For(parallel.Blocks(n, rowChunk), func(k int) {
-		lo, hi := parallel.Range(k, rowChunk, n)
+	rc := chunk(n, rowUnit, maxRows)
+	parallel.For(parallel.Blocks(n, rc), func(k int) {
+		lo, hi := parallel.Range(k, rc, n)
 		m := hi - lo
 		xb, pb := get32(m*in), get32(m*out)
 		for i := range m {
@@ -190,8 +208,9 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 	v, h := *vb, *hb
 	// Fill v and h (n×V, n×H): the given layer and the other layer's
 	// conditional probabilities.
-	parallel.For(parallel.Blocks(n, rowChunk), func(k int) {
-		lo, hi := parallel.Range(k, rowChunk, n)
+	rc := chunk(n, rowUnit, maxRows)
+	parallel.For(parallel.Blocks(n, rc), func(k int) {
+		lo, hi := parallel.Range(k, rc, n)
 		m := hi - lo
 		vs, hs := v[lo*nv:hi*nv], h[lo*nh:hi*nh]
 		if fromVisible {
@@ -222,7 +241,7 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 	// Weight statistics Vᵀ(wH) over fixed chunks of visible units, each
 	// with its part of the visible-bias sums; one more piece does the
 	// hidden-bias sums.
-	const vChunk = 64
+	vChunk := chunk(nv, 16, nv)
 	nc := parallel.Blocks(nv, vChunk)
 	parallel.For(nc+1, func(k int) {
 		if k == nc {
@@ -278,28 +297,37 @@ func (r *RBM) GibbsSteps(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Ran
 	r.gibbs64(x, h, steps, blockSize, rngs)
 }
 
+// gibbs32 and gibbs64 split the chains into groups of whole blocks, one
+// product per group and half-step; each block draws from its own stream.
 func (r *RBM) gibbs32(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
 	n, _ := x.Dims()
 	nv, nh := r.nv, r.nh
 	w, a, b := r.params32()
 	wg := gen32(nv, nh, w)
-	parallel.For(len(rngs), func(k int) {
-		lo, hi := parallel.Range(k, blockSize, n)
+	gr := chunk(n, blockSize, max(maxRows/blockSize*blockSize, blockSize))
+	parallel.For(parallel.Blocks(n, gr), func(g int) {
+		lo, hi := parallel.Range(g, gr, n)
 		m := hi - lo
-		rng := rngs[k]
 		vb, hb := get32(m*nv), get32(m*nh)
 		inv, inh := get32(m*nv), get32(m*nh)
 		ws := getWork(m * max(nv, nh))
 		u := ws.u
+		// uniforms fills the first m·cols words of u, block by block.
+		uniforms := func(cols int) {
+			for r0 := lo; r0 < hi; r0 += blockSize {
+				r1 := min(r0+blockSize, hi)
+				linalg.Uniforms(rngs[r0/blockSize], u[(r0-lo)*cols:(r1-lo)*cols])
+			}
+		}
 		for i := range m {
 			to32((*vb)[i*nv:(i+1)*nv], x.RawRowView(lo+i))
 		}
 		for range steps {
 			linalg.Gemm32(false, false, 1, gen32(m, nv, *vb), wg, 0, gen32(m, nh, *inh))
-			linalg.Uniforms(rng, u[:m*nh])
+			uniforms(nh)
 			linalg.SampleSigmoid32(*inh, b, u, *hb, m, nh)
 			linalg.Gemm32(false, true, 1, gen32(m, nh, *hb), wg, 0, gen32(m, nv, *inv))
-			linalg.Uniforms(rng, u[:m*nv])
+			uniforms(nv)
 			linalg.SampleSigmoid32(*inv, a, u, *vb, m, nv)
 		}
 		workPool.Put(ws)
@@ -319,10 +347,10 @@ func (r *RBM) gibbs64(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) 
 	nv, nh := r.nv, r.nh
 	a, b := r.visibleBias(), r.hiddenBias()
 	wg := gen64(nv, nh, r.params[:nv*nh])
-	parallel.For(len(rngs), func(k int) {
-		lo, hi := parallel.Range(k, blockSize, n)
+	gr := chunk(n, blockSize, max(maxRows/blockSize*blockSize, blockSize))
+	parallel.For(parallel.Blocks(n, gr), func(g int) {
+		lo, hi := parallel.Range(g, gr, n)
 		m := hi - lo
-		rng := rngs[k]
 		xs := x.RawMatrix()
 		hs := h.RawMatrix()
 		xg := blas64.General{Rows: m, Cols: nv, Stride: xs.Stride, Data: xs.Data[lo*xs.Stride:]}
@@ -331,11 +359,11 @@ func (r *RBM) gibbs64(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) 
 		for range steps {
 			linalg.Gemm64(false, false, 1, xg, wg, 0, gen64(m, nh, *inh))
 			for i := range m {
-				sample64(rng, (*inh)[i*nh:(i+1)*nh], b, h.RawRowView(lo+i))
+				sample64(rngs[(lo+i)/blockSize], (*inh)[i*nh:(i+1)*nh], b, h.RawRowView(lo+i))
 			}
 			linalg.Gemm64(false, true, 1, hg, wg, 0, gen64(m, nv, *inv))
 			for i := range m {
-				sample64(rng, (*inv)[i*nv:(i+1)*nv], a, x.RawRowView(lo+i))
+				sample64(rngs[(lo+i)/blockSize], (*inv)[i*nv:(i+1)*nv], a, x.RawRowView(lo+i))
 			}
 		}
 		pool64.Put(inv)
