@@ -152,7 +152,7 @@ func read(path string, opt ReadOptions) (*mat.Dense, error) {
 	case formatNPY:
 		x, err = readNPY(r, opt)
 	case formatText:
-		x, err = readText(r, opt.Limit)
+		x, err = readText(r, opt.Limit, opt.AllowNaN)
 	case formatIDX:
 		x, err = readIDXImages(r, opt.Limit)
 	}
