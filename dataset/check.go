@@ -21,6 +21,19 @@ func CheckFinite(x mat.Matrix) error {
 	return nil
 }
 
+// checkNoInf is CheckFinite that lets NaN (a missing value) through.
+func checkNoInf(x mat.Matrix) error {
+	r, c := x.Dims()
+	for i := range r {
+		for j := range c {
+			if v := x.At(i, j); math.IsInf(v, 0) {
+				return fmt.Errorf("dataset: row %d, column %d is %v (remove or impute infinite values)", i, j, v)
+			}
+		}
+	}
+	return nil
+}
+
 // Encoding says which two values binary data take.
 type Encoding string
 

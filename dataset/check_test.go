@@ -2,6 +2,8 @@ package dataset
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -61,4 +63,21 @@ func TestConvertBinary(t *testing.T) {
 		}
 	}()
 	ToZeroOne(pm, "bits")
+}
+
+func TestReadAllowNaN(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.csv")
+	if err := os.WriteFile(path, []byte("0.2,nan\n0.9,0.4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(path, ReadOptions{}); err == nil {
+		t.Fatal("NaN accepted without AllowNaN")
+	}
+	x, err := Read(path, ReadOptions{AllowNaN: true, Binarize: BinarizeThreshold})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.At(0, 0) != 0 || !math.IsNaN(x.At(0, 1)) || x.At(1, 0) != 1 || x.At(1, 1) != 0 {
+		t.Fatalf("got %v", mat.Formatted(x))
+	}
 }

@@ -42,7 +42,7 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("1,,2\nnan,inf\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, limit := range []int{0, 2} {
-			x, err := readText(bytes.NewReader(data), limit)
+			x, err := readText(bytes.NewReader(data), limit, false)
 			if err != nil {
 				continue
 			}

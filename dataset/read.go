@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -39,6 +40,10 @@ type ReadOptions struct {
 	// N is the number of samples generated for a "builtin:SPEC" path
 	// (default 1000).
 	N int
+
+	// AllowNaN keeps NaN entries, which then mark missing values (for
+	// inpainting); binarization leaves them NaN. ±Inf is still an error.
+	AllowNaN bool
 
 	// SingleSample reads a 1-D array of length D as one sample (1 × D).
 	// Without it a 1-D .npy array is an error, because it could as well be
@@ -104,7 +109,11 @@ func Read(path string, opt ReadOptions) (*mat.Dense, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckFinite(x); err != nil {
+	check := CheckFinite
+	if opt.AllowNaN {
+		check = checkNoInf
+	}
+	if err := check(x); err != nil {
 		return nil, fmt.Errorf("dataset: %s: %s", path, strings.TrimPrefix(err.Error(), "dataset: "))
 	}
 	if opt.Binarize != "" {
@@ -143,7 +152,7 @@ func read(path string, opt ReadOptions) (*mat.Dense, error) {
 	case formatNPY:
 		x, err = readNPY(r, opt)
 	case formatText:
-		x, err = readText(r, opt.Limit)
+		x, err = readText(r, opt.Limit, opt.AllowNaN)
 	case formatIDX:
 		x, err = readIDXImages(r, opt.Limit)
 	}
@@ -312,6 +321,9 @@ func binarize(x *mat.Dense, mode string, seed uint64) error {
 	for i := range r {
 		row := x.RawRowView(i)
 		for j, v := range row {
+			if math.IsNaN(v) {
+				continue // a missing value (ReadOptions.AllowNaN)
+			}
 			if v < 0 || v > 1 {
 				return fmt.Errorf("--binarize needs values in [0, 1], but row %d, column %d is %g (rescale the data to [0, 1] first)", i, j, v)
 			}

@@ -18,8 +18,9 @@ const maxLine = 1 << 28
 
 // readText reads numbers separated by commas or white space, one sample
 // per line. Blank lines and everything after '#' are ignored. If limit > 0
-// only the first limit samples are read.
-func readText(r io.Reader, limit int) (*mat.Dense, error) {
+// only the first limit samples are read. NaN is accepted when allowNaN is
+// set (a missing value).
+func readText(r io.Reader, limit int, allowNaN bool) (*mat.Dense, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<16), maxLine)
 	var data []float64
@@ -57,7 +58,7 @@ func readText(r io.Reader, limit int) (*mat.Dense, error) {
 			if err != nil && !isRangeErr(err) {
 				return nil, &lineError{line, fmt.Sprintf("column %d: cannot parse %q as a number (only numbers are allowed; start header lines with '#')", j, clip(f))}
 			}
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if (math.IsNaN(v) && !allowNaN) || math.IsInf(v, 0) {
 				return nil, &lineError{line, fmt.Sprintf("column %d is %s (remove or impute non-finite values)", j, f)}
 			}
 			data = append(data, v)

@@ -8,6 +8,7 @@ import (
 
 	"boltzmann/model"
 	"boltzmann/sample"
+	"boltzmann/train"
 )
 
 // SampleSettings configure Sample. The zero value of each field selects the
@@ -32,7 +33,7 @@ type SampleSettings struct {
 	AnnealFrom float64
 
 	Seed    uint64
-	Sampler sample.Sampler // default DefaultSampler(m)
+	Sampler sample.Sampler // default train.DefaultSampler(m)
 	// Init, if not nil, holds starting states (cycled if it has fewer rows
 	// than Chains).
 	Init *mat.Dense
@@ -80,7 +81,7 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 		set.Thin = 1
 	}
 	if set.Sampler == nil {
-		set.Sampler = DefaultSampler(m)
+		set.Sampler = train.DefaultSampler(m)
 	}
 	var hot model.Model
 	if set.AnnealFrom > 1 {

@@ -4,9 +4,6 @@ import (
 	"fmt"
 
 	"boltzmann/model"
-	"boltzmann/model/rbm"
-	"boltzmann/sample"
-	"boltzmann/train"
 )
 
 // Tempered returns a new model whose joint energy is β·E: a copy of m with
@@ -41,15 +38,4 @@ func SetTemper(dst, src model.Model, beta float64) {
 	for i, v := range q {
 		p[i] = beta * v
 	}
-}
-
-// DefaultSampler returns the natural sampler of m: rbm.LabeledGibbs for a
-// labeled RBM (the label block is a softmax group), otherwise
-// train.DefaultSampler (block Gibbs for an RBM, single-site Gibbs for other
-// discrete models, exact draws where the model offers them).
-func DefaultSampler(m model.Model) sample.Sampler {
-	if _, ok := m.(*rbm.Labeled); ok {
-		return rbm.LabeledGibbs{}
-	}
-	return train.DefaultSampler(m)
 }

@@ -5,11 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio"
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 
@@ -330,57 +328,26 @@ func sideBySide(path string, cols []*mat.Dense, titles []string, h, w int) error
 	return figure.SideBySide(path, sub, titles, h, w, scale)
 }
 
-// readDataWithNaN reads a data file like readData, but a .npy file may hold
-// NaN entries, returned as a mask (nil when there are none).
+// readDataWithNaN reads a data file like readData, but NaN entries are
+// allowed and returned as a mask of missing values (nil when there are
+// none).
 func readDataWithNaN(path string, f dataFlags) (*mat.Dense, []bool, error) {
-	if strings.ToLower(filepath.Ext(path)) != ".npy" {
-		x, err := readData(path, f)
-		return x, nil, err
-	}
-	x, err := dataset.Read(path, f.options())
-	if err == nil {
-		return x, nil, nil
-	}
-	if !strings.Contains(err.Error(), "NaN") {
+	opt := f.options()
+	opt.AllowNaN = true
+	x, err := dataset.Read(path, opt)
+	if err != nil {
 		return nil, nil, inputError{err}
 	}
-	// dataset.Read rejects NaN: read the array directly and binarize the
-	// finite entries ourselves.
-	file, ferr := os.Open(path)
-	if ferr != nil {
-		return nil, nil, inputError{ferr}
-	}
-	defer file.Close()
-	var raw mat.Dense
-	if err := npyio.Read(file, &raw); err != nil {
-		return nil, nil, badInput("%s: %v", path, err)
-	}
-	x = &raw
-	n, d := x.Dims()
-	if f.Limit > 0 && f.Limit < n {
-		x = mat.DenseCopyOf(x.Slice(0, f.Limit, 0, d))
-		n = f.Limit
+	if r, _ := x.Dims(); r == 0 {
+		return nil, nil, badInput("%s holds no samples: give a file with one sample per row", path)
 	}
 	nan := tasks.NaNMask(x)
-	for i, v := range x.RawMatrix().Data {
-		switch {
-		case nan[i]:
-		case math.IsInf(v, 0):
-			return nil, nil, badInput("%s: entry %d is %v", path, i, v)
-		case f.Binarize == dataset.BinarizeThreshold:
-			x.RawMatrix().Data[i] = bit01(v >= 0.5)
-		case f.Binarize != "":
-			return nil, nil, badInput("%s has NaN entries: only --binarize threshold is supported with them", path)
+	for _, v := range nan {
+		if v {
+			return x, nan, nil
 		}
 	}
-	return x, nan, nil
-}
-
-func bit01(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
+	return x, nil, nil
 }
 
 // checkStates checks that the entries of x not marked in skip are states of

@@ -18,7 +18,6 @@ import (
 	"boltzmann/model"
 	"boltzmann/optim"
 	"boltzmann/runs"
-	"boltzmann/tasks"
 	"boltzmann/train"
 )
 
@@ -338,7 +337,6 @@ func newTrainer(e *env, m model.Model, x, val *mat.Dense, cfg *runs.Config, dir 
 	s := &train.Settings{
 		Method: train.Method(t.Method), K: t.K, Chains: t.Chains, Epochs: t.Epochs, BatchSize: t.BatchSize,
 		Optimizer: opt, Penalty: optim.Penalty{L1: t.L1, L2: t.L2, Mask: mask}, Seed: t.Seed, Validation: val,
-		Sampler: tasks.DefaultSampler(m), // a labeled rbm samples its labels as a softmax
 		OnBatch: func(done, total int) {
 			if bar == nil {
 				bar = newProgress(e, fmt.Sprintf("epoch %d/%d", tr.Epoch()+1, t.Epochs), total)

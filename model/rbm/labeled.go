@@ -280,3 +280,7 @@ func categorical(rng *rand.Rand, p []float64) int {
 	}
 	return len(p) - 1
 }
+
+// Sampler returns LabeledGibbs, which keeps the label block one-hot; the
+// trainer and the command line use it for labeled RBMs (sample.Provider).
+func (l *Labeled) Sampler() sample.Sampler { return LabeledGibbs{} }
