@@ -71,6 +71,7 @@ type TrainInfo struct {
 	L2         float64  `json:"l2,omitempty"`
 	Penalize   []string `json:"penalize,omitempty"`
 	Seed       uint64   `json:"seed"`
+	Float32    bool     `json:"float32,omitempty"` // RBM computations in float32
 	// Options holds settings specific to a model kind.
 	Options map[string]string `json:"options,omitempty"`
 }

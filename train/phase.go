@@ -56,7 +56,8 @@ func Gradient(pos, neg *Phase, grad []float64) {
 	if pos.Count <= 0 || neg.Count <= 0 {
 		panic("train: Gradient of an empty phase")
 	}
+	a, b := 1/pos.Count, 1/neg.Count
 	for j := range grad {
-		grad[j] = pos.Sum[j]/pos.Count - neg.Sum[j]/neg.Count
+		grad[j] = pos.Sum[j]*a - neg.Sum[j]*b
 	}
 }

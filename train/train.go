@@ -78,7 +78,7 @@ type Settings struct {
 	// Validation is held-out data monitored each epoch (may be nil).
 	Validation *mat.Dense
 	// MonitorRows is the number of training rows used for the per-epoch
-	// training metrics; default 1000 (all rows if fewer).
+	// training metrics; default 500 (all rows if fewer).
 	MonitorRows int
 	// ExactLimit is the largest number of configurations enumerated for
 	// the exact log-likelihood each epoch; default 1<<16. Larger models are
@@ -125,7 +125,7 @@ func (s *Settings) withDefaults(m model.Model, n int) Settings {
 		c.Sampler = DefaultSampler(m)
 	}
 	if c.MonitorRows <= 0 {
-		c.MonitorRows = 1000
+		c.MonitorRows = 500
 	}
 	if c.ExactLimit <= 0 {
 		c.ExactLimit = 1 << 16

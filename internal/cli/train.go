@@ -16,6 +16,7 @@ import (
 
 	"boltzmann/dataset"
 	"boltzmann/model"
+	"boltzmann/model/rbm"
 	"boltzmann/optim"
 	"boltzmann/runs"
 	"boltzmann/train"
@@ -42,6 +43,7 @@ type trainOptions struct {
 	Resume    string
 	Force     bool
 	Labels    string // joint model of data and one-hot labels (classify.go)
+	Float32   bool
 	data      dataFlags
 	bm        bmdcaFlags // alignments (potts.go)
 }
@@ -96,6 +98,7 @@ DATA: ` + dataFormats + `.`,
 	f.StringVar(&o.Out, "out", "", "run directory to create")
 	f.StringVar(&o.Resume, "resume", "", "continue the run in this directory from its last checkpoint")
 	f.BoolVar(&o.Force, "force", false, "replace an existing run directory given to --out")
+	f.BoolVar(&o.Float32, "float32", false, "rbm: compute conditionals, gradient statistics and Gibbs sampling in float32 (sums stay float64); fastest in a build with -tags openblas")
 	f.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
 	o.data.register(cmd)
 	o.bm.register(cmd) // alignments: potts.go
@@ -122,7 +125,7 @@ func runTrain(ctx context.Context, e *env, o *trainOptions, epochsSet bool) erro
 		Data: o.Data, Key: o.data.Key, Binarize: o.data.Binarize, Limit: o.data.Limit, N: o.data.N,
 		Validation: o.Val, Method: o.Method, K: o.K, Chains: o.Chains, Epochs: o.Epochs,
 		BatchSize: o.BatchSize, Optimizer: o.Optimizer, LR: o.LR, Schedule: o.Schedule,
-		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed, Labels: o.Labels,
+		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed, Labels: o.Labels, Float32: o.Float32,
 		Options: map[string]string{"data_seed": strconv.FormatUint(o.data.DataSeed, 10)},
 	}}
 	if err := checkTrainInfo(&cfg.Train); err != nil {
@@ -313,6 +316,13 @@ func cleanupAfter(dir string, created bool, err error) error {
 
 func newTrainer(e *env, m model.Model, x, val *mat.Dense, cfg *runs.Config, dir string) (*train.Trainer, error) {
 	t := cfg.Train
+	if t.Float32 {
+		r, ok := m.(*rbm.RBM)
+		if !ok {
+			return nil, badInput("--float32 applies to --model rbm only")
+		}
+		r.SetFloat32(true)
+	}
 	n, _ := x.Dims()
 	bs := min(t.BatchSize, n)
 	perEpoch := n / bs
