@@ -68,8 +68,8 @@ type Settings struct {
 	Target     float64 // Pearson correlation of connected correlations at which to stop
 	MaxUpdates int     // stop after this many parameter updates
 	Seed       uint64  // seed of the chains' random streams
-	// Sampler advances the chains; default potts.Gibbs for a Potts model,
-	// train.DefaultSampler(m) otherwise.
+	// Sampler advances the chains; default train.DefaultSampler(m), the
+	// fast potts.Gibbs for a Potts model.
 	Sampler sample.Sampler
 	// OnUpdate, if set, is called after each update with its record; an
 	// error stops Run.
@@ -93,11 +93,7 @@ func (s Settings) withDefaults(m model.Model) Settings {
 		s.MaxUpdates = DefaultMax
 	}
 	if s.Sampler == nil {
-		if _, ok := m.(*potts.Model); ok {
-			s.Sampler = &potts.Gibbs{}
-		} else {
-			s.Sampler = train.DefaultSampler(m)
-		}
+		s.Sampler = train.DefaultSampler(m)
 	}
 	return s
 }

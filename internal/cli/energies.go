@@ -19,7 +19,6 @@ import (
 	"boltzmann/model/potts"
 	"boltzmann/msa"
 	"boltzmann/runs"
-	"boltzmann/sample"
 )
 
 type energiesOptions struct {
@@ -114,30 +113,30 @@ func writeEnergies(w io.Writer, names []string, en []float64) error {
 	return bw.Flush()
 }
 
-// categoricalSampling adapts the sample command to categorical models: the
-// fast Potts sampler or the categorical RBM's block Gibbs sampler, and FASTA
-// output (records >sample_1, … in the model's alphabet) when out ends in
-// an alignment extension.
-func categoricalSampling(m model.Model, s sample.Sampler, write func(*mat.Dense) error, out string) (sample.Sampler, func(*mat.Dense) error) {
+// alignmentWriter adapts the sample command's writer to categorical
+// models: FASTA output (records >sample_1, … in the model's alphabet) when
+// out ends in an alignment extension. (The models bring their own fast
+// samplers through sample.Provider.)
+func alignmentWriter(m model.Model, write func(*mat.Dense) error, out string) func(*mat.Dense) error {
 	var alphabet string
 	switch cm := m.(type) {
 	case *potts.Model:
-		s, alphabet = &potts.Gibbs{}, cm.Alphabet
+		alphabet = cm.Alphabet
 	case *catrbm.Model:
-		s, alphabet = catrbm.Gibbs{}, cm.Alphabet
+		alphabet = cm.Alphabet
 	default:
-		return s, write
+		return write
 	}
 	if !isAlignmentPath(out) {
-		return s, write
+		return write
 	}
 	alpha, err := msa.ByName(alphabet)
 	if alphabet == "" || err != nil {
-		return s, func(*mat.Dense) error {
+		return func(*mat.Dense) error {
 			return badInput("the model has no alphabet to write FASTA with: use --out FILE.npy")
 		}
 	}
-	return s, func(x *mat.Dense) error {
+	return func(x *mat.Dense) error {
 		seqs := msa.SeqsFromCodes(x)
 		names := make([]string, len(seqs))
 		for k := range names {
@@ -148,7 +147,7 @@ func categoricalSampling(m model.Model, s sample.Sampler, write func(*mat.Dense)
 }
 
 // fastaOnlyForAlignments is the writer arrayWriter gives for an alignment
-// extension; categoricalSampling replaces it for models with an alphabet.
+// extension; alignmentWriter replaces it for models with an alphabet.
 func fastaOnlyForAlignments(path string) func(*mat.Dense) error {
 	return func(*mat.Dense) error {
 		return badInput("cannot write %s: FASTA output needs a run trained on an alignment (potts or catrbm); use .npy, .npz or .csv", path)

@@ -228,9 +228,6 @@ func newBMDCATrainer(e *env, m model.Model, tgt *bmdca.Target, cfg *runs.Config,
 			return nil
 		},
 	}
-	if _, ok := m.(*catrbm.Model); ok {
-		s.Sampler = catrbm.Gibbs{}
-	}
 	tr, err := bmdca.New(m, tgt, s)
 	if err != nil {
 		return nil, inputError{err}

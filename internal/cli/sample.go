@@ -114,7 +114,7 @@ func runSample(e *env, o *sampleOptions) error {
 			return err
 		}
 	}
-	_, write = categoricalSampling(m, nil, write, o.Out) // FASTA for alignments: energies.go
+	write = alignmentWriter(m, write, o.Out) // FASTA for alignments: energies.go
 	chains := o.Chains
 	if chains == 0 || chains > o.N {
 		chains = o.N
@@ -175,7 +175,7 @@ func arrayWriter(path string) (func(*mat.Dense) error, error) {
 		}, nil
 	case ".csv", ".txt":
 		return func(x *mat.Dense) error { return dataset.WriteCSV(path, x) }, nil
-	case ".fasta", ".fa", ".faa", ".fas", ".afa", ".a2m", ".aln": // replaced by categoricalSampling (energies.go)
+	case ".fasta", ".fa", ".faa", ".fas", ".afa", ".a2m", ".aln": // replaced by alignmentWriter (energies.go)
 		return fastaOnlyForAlignments(path), nil
 	}
 	return nil, badInput("cannot write %s: use an output file ending in .npy, .npz or .csv", path)

@@ -88,3 +88,7 @@ func (m *Model) SampleVisible(h, v, scratch []float64, rng *rand.Rand) {
 		v[i] = float64(k)
 	}
 }
+
+// Sampler returns the block Gibbs sampler, which the trainer and the command
+// line use for categorical RBMs (sample.Provider).
+func (m *Model) Sampler() sample.Sampler { return Gibbs{} }

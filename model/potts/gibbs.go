@@ -270,3 +270,7 @@ func exp32(x float32) float32 {
 	p := 1 + f*(1+f*(1.0/2+f*(1.0/6+f*(1.0/24+f*(1.0/120+f*(1.0/720))))))
 	return p * math.Float32frombits(uint32(k+127)<<23)
 }
+
+// Sampler returns the fast Gibbs sampler, which the trainer and the command
+// line use for Potts models (sample.Provider).
+func (m *Model) Sampler() sample.Sampler { return &Gibbs{} }
