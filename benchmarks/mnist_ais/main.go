@@ -46,7 +46,8 @@ type config struct {
 	epochs, smallEpochs   int
 	method                string
 	k, batch, chains      int
-	lr, l2                float64
+	lr, l2, momentum      float64
+	optimizer             string
 	seed                  uint64
 	aisRuns, aisSteps     int
 	aisSchedule           string
@@ -69,7 +70,9 @@ func main() {
 	flag.IntVar(&c.k, "k", 1, "Gibbs transitions per update (CD-k / PCD-k)")
 	flag.IntVar(&c.batch, "batch", 100, "minibatch size")
 	flag.IntVar(&c.chains, "chains", 100, "persistent chains (PCD)")
-	flag.Float64Var(&c.lr, "lr", 0.001, "Adam learning rate")
+	flag.StringVar(&c.optimizer, "optimizer", "adam", "adam (constant -lr) or sgd (-lr decaying linearly to 0 over the run, with -momentum)")
+	flag.Float64Var(&c.lr, "lr", 0.001, "learning rate")
+	flag.Float64Var(&c.momentum, "momentum", 0.9, "SGD momentum")
 	flag.Float64Var(&c.l2, "l2", 1e-4, "L2 penalty on the weights")
 	flag.Uint64Var(&c.seed, "seed", 1, "training seed")
 	flag.IntVar(&c.aisRuns, "ais-runs", 100, "AIS runs (and test rows annealed by reverse AIS, see -reverse-rows)")
@@ -131,6 +134,7 @@ type result struct {
 	TrainSeconds float64 `json:"train_seconds"`
 	TrainRows    int     `json:"train_rows"`
 	TestRows     int     `json:"test_rows"`
+	Optimizer    string  `json:"optimizer"`
 	LR           float64 `json:"lr"`
 	Batch        int     `json:"batch"`
 	Chains       int     `json:"chains"`
@@ -164,10 +168,18 @@ func experiment(c config, xtr, xte *mat.Dense, hidden, epochs int, sched ais.Sch
 	} else if c.method != "pcd" {
 		return fmt.Errorf("unknown -method %q (use pcd or cd)", c.method)
 	}
+	var opt optim.Optimizer = &optim.Adam{LR: optim.Constant(c.lr)}
+	switch c.optimizer {
+	case "sgd":
+		opt = &optim.SGD{LR: optim.LinearDecay{Initial: c.lr, Steps: epochs * ((ntr + c.batch - 1) / c.batch)}, Momentum: c.momentum}
+	case "adam":
+	default:
+		return fmt.Errorf("unknown -optimizer %q (use adam or sgd)", c.optimizer)
+	}
 	start := time.Now()
 	tr, err := train.New(m, xtr, &train.Settings{
 		Method: method, K: c.k, Chains: c.chains, Epochs: epochs, BatchSize: c.batch, Seed: c.seed,
-		Optimizer:   &optim.Adam{LR: optim.Constant(c.lr)},
+		Optimizer:   opt,
 		Penalty:     optim.Penalty{L2: c.l2},
 		MonitorRows: 20,
 		OnEpoch: func(_ *train.Trainer, r train.Record) error {
@@ -183,7 +195,7 @@ func experiment(c config, xtr, xte *mat.Dense, hidden, epochs int, sched ais.Sch
 		return err
 	}
 	res := result{Hidden: hidden, Method: c.method, K: c.k, Epochs: epochs, TrainSeconds: time.Since(start).Seconds(),
-		TrainRows: ntr, TestRows: nte, LR: c.lr, Batch: c.batch, Chains: c.chains, Schedule: c.aisSchedule,
+		TrainRows: ntr, TestRows: nte, Optimizer: c.optimizer, LR: c.lr, Batch: c.batch, Chains: c.chains, Schedule: c.aisSchedule,
 		AISRuns: c.aisRuns, AISSteps: sched.Steps(), ReverseRows: min(c.reverseRows, nte)}
 	if !small && c.save != "" {
 		if err := dataset.WriteNPZ(c.save, []dataset.Array{

@@ -26,7 +26,7 @@ type aisFlags struct {
 
 func (f *aisFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.IntVar(&f.Runs, "ais-runs", 100, "number of AIS runs, and of DATA rows annealed by reverse AIS")
+	fl.IntVar(&f.Runs, "ais-runs", 100, "number of AIS runs, and of DATA rows (drawn at random; all if fewer) annealed by reverse AIS")
 	fl.IntVar(&f.Steps, "ais-steps", 0, fmt.Sprintf("number of annealing steps (0: %d; with the default schedule this is Salakhutdinov & Murray's, expensive for large models)", ais.DefaultSteps))
 	fl.StringVar(&f.Schedule, "ais-schedule", "sm", "inverse-temperature schedule: "+ais.ScheduleNames+" (sm: Salakhutdinov & Murray 2008, scaled to --ais-steps)")
 	fl.Uint64Var(&f.Seed, "ais-seed", 1, "seed of the AIS runs")
