@@ -16,7 +16,6 @@ import (
 	"boltzmann/internal/atomicfile"
 	"boltzmann/model"
 	"boltzmann/model/rbm"
-	"boltzmann/runs"
 	"boltzmann/tasks"
 )
 
@@ -78,18 +77,15 @@ func runClassify(e *env, o *classifyOptions, binarizeSet bool) error {
 			return err
 		}
 	}
-	m, cfg, err := runs.LoadModel(o.Run)
+	m, cfg, err := loadRun(o.Run)
 	if err != nil {
-		return inputError{err}
+		return err
 	}
 	l, ok := m.(*rbm.Labeled)
 	if !ok {
 		return badInput("%s holds a %s model without label units: train one with 'boltzmann train DATA --labels LABELS --model rbm'", o.Run, cfg.Model.Kind)
 	}
-	df := o.data
-	if !binarizeSet {
-		df.Binarize = cfg.Train.Binarize
-	}
+	df := withRunBinarization(o.data, cfg, binarizeSet)
 	x, err := readData(o.Data, df)
 	if err != nil {
 		return err

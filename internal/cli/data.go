@@ -10,6 +10,7 @@ import (
 
 	"boltzmann/dataset"
 	"boltzmann/model"
+	"boltzmann/runs"
 )
 
 const dataFormats = dataset.Supported
@@ -100,4 +101,23 @@ func contains(s []float64, v float64) bool {
 		}
 	}
 	return false
+}
+
+// loadRun loads the model of a run directory; a directory that is not a
+// run, or a damaged one, is bad input.
+func loadRun(dir string) (model.Model, *runs.Config, error) {
+	m, cfg, err := runs.LoadModel(dir)
+	if err != nil {
+		return nil, nil, inputError{err}
+	}
+	return m, cfg, nil
+}
+
+// withRunBinarization returns the data flags with the training run's
+// --binarize, unless the user gave one on this command line.
+func withRunBinarization(df dataFlags, cfg *runs.Config, binarizeSet bool) dataFlags {
+	if !binarizeSet {
+		df.Binarize = cfg.Train.Binarize
+	}
+	return df
 }

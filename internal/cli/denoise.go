@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 
-	"boltzmann/runs"
 	"boltzmann/tasks"
 )
 
@@ -81,14 +80,11 @@ func runDenoise(e *env, o *denoiseOptions, binarizeSet bool) error {
 	if err != nil {
 		return err
 	}
-	m, cfg, err := runs.LoadModel(o.Run)
+	m, cfg, err := loadRun(o.Run)
 	if err != nil {
-		return inputError{err}
+		return err
 	}
-	df := o.data
-	if !binarizeSet {
-		df.Binarize = cfg.Train.Binarize
-	}
+	df := withRunBinarization(o.data, cfg, binarizeSet)
 	x, nanMask, err := readDataWithNaN(o.Data, df)
 	if err != nil {
 		return err

@@ -18,7 +18,6 @@ import (
 	"boltzmann/model/catrbm"
 	"boltzmann/model/potts"
 	"boltzmann/msa"
-	"boltzmann/runs"
 )
 
 type energiesOptions struct {
@@ -53,9 +52,9 @@ FILE.npy writes the energies as a NumPy array, any other --out the lines.`,
 
 // loadCategorical loads a run trained on an alignment, with its alphabet.
 func loadCategorical(dir, what string) (model.Model, *msa.Alphabet, error) {
-	m, cfg, err := runs.LoadModel(dir)
+	m, cfg, err := loadRun(dir)
 	if err != nil {
-		return nil, nil, inputError{err}
+		return nil, nil, err
 	}
 	switch m.(type) {
 	case *potts.Model, *catrbm.Model:

@@ -12,7 +12,6 @@ import (
 	"boltzmann/estimate"
 	"boltzmann/exact"
 	"boltzmann/model"
-	"boltzmann/runs"
 )
 
 type evaluateOptions struct {
@@ -80,14 +79,11 @@ func ptr(v float64) *float64 {
 }
 
 func runEvaluate(e *env, o *evaluateOptions, binarizeSet, seedSet bool) error {
-	m, cfg, err := runs.LoadModel(o.Run)
+	m, cfg, err := loadRun(o.Run)
 	if err != nil {
-		return inputError{err}
+		return err
 	}
-	df := o.data
-	if !binarizeSet {
-		df.Binarize = cfg.Train.Binarize
-	}
+	df := withRunBinarization(o.data, cfg, binarizeSet)
 	if !seedSet {
 		if s, err := strconv.ParseUint(cfg.Train.Options["data_seed"], 10, 64); err == nil {
 			df.DataSeed = s + 2 // fresh builtin samples / binarization noise

@@ -124,14 +124,11 @@ func runInpaint(e *env, o *inpaintOptions, binarizeSet bool) error {
 	if err != nil {
 		return err
 	}
-	m, cfg, err := runs.LoadModel(o.Run)
+	m, cfg, err := loadRun(o.Run)
 	if err != nil {
-		return inputError{err}
+		return err
 	}
-	df := o.data
-	if !binarizeSet {
-		df.Binarize = cfg.Train.Binarize
-	}
+	df := withRunBinarization(o.data, cfg, binarizeSet)
 	x, nanMask, err := readDataWithNaN(o.Data, df)
 	if err != nil {
 		return err

@@ -317,9 +317,9 @@ func fitBMDCA(ctx context.Context, e *env, tr *bmdca.Trainer, dir string) error 
 
 func resumeBMDCA(ctx context.Context, e *env, o *trainOptions, cfg *runs.Config, maxSet bool) error {
 	dir := o.Resume
-	m, _, err := runs.LoadModel(dir)
+	m, _, err := loadRun(dir)
 	if err != nil {
-		return inputError{err}
+		return err
 	}
 	if maxSet {
 		cfg.Train.Options["max_updates"] = strconv.Itoa(o.bm.MaxUpdates)

@@ -10,7 +10,6 @@ import (
 
 	"boltzmann/dataset"
 	"boltzmann/figure"
-	"boltzmann/runs"
 	"boltzmann/tasks"
 )
 
@@ -104,9 +103,9 @@ func runSample(e *env, o *sampleOptions) error {
 	if err != nil {
 		return err
 	}
-	m, _, err := runs.LoadModel(o.Run)
+	m, _, err := loadRun(o.Run)
 	if err != nil {
-		return inputError{err}
+		return err
 	}
 	var h, w int
 	if o.PNG != "" {

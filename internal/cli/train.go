@@ -431,9 +431,9 @@ func fit(ctx context.Context, e *env, tr *train.Trainer, dir string) error {
 
 func resumeTrain(ctx context.Context, e *env, o *trainOptions, epochsSet bool) error {
 	dir := o.Resume
-	m, cfg, err := runs.LoadModel(dir)
+	m, cfg, err := loadRun(dir)
 	if err != nil {
-		return inputError{err}
+		return err
 	}
 	if epochsSet {
 		cfg.Train.Epochs = o.Epochs

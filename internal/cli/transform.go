@@ -3,7 +3,6 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"boltzmann/runs"
 	"boltzmann/tasks"
 )
 
@@ -43,14 +42,11 @@ func runTransform(e *env, o *transformOptions, binarizeSet bool) error {
 	if err != nil {
 		return err
 	}
-	m, cfg, err := runs.LoadModel(o.Run)
+	m, cfg, err := loadRun(o.Run)
 	if err != nil {
-		return inputError{err}
+		return err
 	}
-	df := o.data
-	if !binarizeSet {
-		df.Binarize = cfg.Train.Binarize
-	}
+	df := withRunBinarization(o.data, cfg, binarizeSet)
 	x, err := readData(o.Data, df)
 	if err != nil {
 		return err
