@@ -2,7 +2,7 @@
 # Measurements of benchmarks/tasks.md: MNIST (binarized at 0.5) test digits
 # the models never saw. Usage: sh benchmarks/tasks/run.sh OUTDIR
 # Needs MNIST IDX files in $MNIST (default /work/shared/data/mnist) and a
-# built binary in $BZ (default: go build -o /tmp/bz ./cmd/boltzmann).
+# built binary in $BZ (default: go build -tags openblas -o /tmp/bz ./cmd/boltzmann).
 set -eu
 OUT=${1:-/tmp/tasks-bench}
 M=${MNIST:-/work/shared/data/mnist}
@@ -12,7 +12,7 @@ TEST="$M/t10k-images-idx3-ubyte.gz"
 
 # 1. Generative RBM (unlabeled), used for sampling, inpainting, denoising.
 [ -f "$OUT/mnist-rbm/model.npz" ] || nice -n 10 "$BZ" train "$M/train-images-idx3-ubyte.gz" --binarize threshold \
-  --model rbm --hidden 200 --method pcd --k 1 --chains 100 --epochs 5 --batch-size 100 --lr 0.001 --seed 1 \
+  --model rbm --hidden 500 --method pcd --k 1 --chains 100 --epochs 40 --batch-size 100 --l2 1e-4 --float32 --seed 1 \
   --out "$OUT/mnist-rbm" -q
 
 # 2. Fantasy data with burn-in, thinning and annealing.
@@ -33,7 +33,7 @@ done
 
 # 5. Joint RBM of digits and one-hot labels; classification of all 10000 test digits.
 [ -f "$OUT/mnist-labeled/model.npz" ] || nice -n 10 "$BZ" train "$M/train-images-idx3-ubyte.gz" --binarize threshold \
-  --labels "$M/train-labels-idx1-ubyte.gz" --model rbm --hidden 200 --method pcd --k 1 --chains 100 --epochs 5 \
-  --batch-size 100 --lr 0.001 --seed 1 --out "$OUT/mnist-labeled" -q
+  --labels "$M/train-labels-idx1-ubyte.gz" --model rbm --hidden 500 --method pcd --k 1 --chains 100 --epochs 10 \
+  --batch-size 100 --l2 1e-4 --seed 1 --out "$OUT/mnist-labeled" -q
 nice -n 10 "$BZ" classify "$OUT/mnist-labeled" "$TEST" --labels "$M/t10k-labels-idx1-ubyte.gz" \
   --out "$OUT/pred.npy" --json | tee "$OUT/classify.json"

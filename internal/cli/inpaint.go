@@ -31,7 +31,7 @@ func (f *inferFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.IntVar(&f.BurnIn, "burn-in", 50, "sweeps discarded before averaging")
 	fl.IntVar(&f.Sweeps, "sweeps", 200, "sweeps averaged for the posterior mean")
-	fl.IntVar(&f.Replicas, "replicas", 1, "independent chains per row")
+	fl.IntVar(&f.Replicas, "replicas", 10, "independent chains per row, averaged for the posterior mean: one chain tends to stay in one mode and is overconfident")
 	fl.Uint64Var(&f.Seed, "seed", 1, "random seed")
 	fl.StringVar(&f.Output, "output", "mean", "what to write: mean (posterior mean, the probability of 1 for {0,1} units) or samples (one posterior draw per row)")
 	fl.StringVar(&f.PNG, "png", "", "also draw originals, corrupted input and result side by side into this PNG (images only; needs --shape unless square)")
