@@ -11,7 +11,7 @@ mkdir -p "$OUT"
 TEST="$M/t10k-images-idx3-ubyte.gz"
 
 # 1. Generative RBM (unlabeled), used for sampling, inpainting, denoising.
-[ -f "$OUT/mnist-rbm/model.npz" ] || nice -n 10 "$BZ" train "$M/train-images-idx3-ubyte.gz" --binarize threshold \
+[ -f "$OUT/mnist-rbm/model.npz" ] || nice -n 10 "$BZ" train "$M/train-images-idx3-ubyte.gz" --binarize stochastic --data-seed 1 \
   --model rbm --hidden 500 --method pcd --k 1 --chains 100 --epochs 40 --batch-size 100 --l2 1e-4 --float32 --seed 1 \
   --out "$OUT/mnist-rbm" -q
 
