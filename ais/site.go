@@ -102,7 +102,7 @@ func (p *SitePath) SampleBase(c *sample.Chains) {
 				for k, v := range t {
 					w[k] = -(v - p.logZ0Site(i))
 				}
-				row[i] = p.states[heatBath(rng, w)]
+				row[i] = p.states[sample.HeatBath(rng, w, w)]
 			}
 		}
 	})
@@ -152,39 +152,17 @@ func (p *SitePath) Step(c *sample.Chains, from, to float64, logw []float64, move
 				for k := range dE {
 					dE[k] = to*dE[k] + (1-to)*(cur-th[k])
 				}
-				x[i] = p.states[heatBath(rng, dE)]
+				x[i] = p.states[sample.HeatBath(rng, dE, dE)]
 			}
 		}
 	})
 	c.H = nil
 }
 
-// heatBath draws k with probability ∝ exp(-dE_k), overwriting dE.
-func heatBath(rng *rand.Rand, dE []float64) int {
-	lo := dE[0]
-	for _, v := range dE[1:] {
-		lo = min(lo, v)
-	}
-	tot := 0.0
-	for k, v := range dE {
-		dE[k] = math.Exp(lo - v)
-		tot += dE[k]
-	}
-	u := rng.Float64() * tot
-	for k, v := range dE {
-		u -= v
-		if u < 0 {
-			return k
-		}
-	}
-	return len(dE) - 1
-}
-
 func stateIndex(states []float64, v float64) int {
-	for k, s := range states {
-		if s == v {
-			return k
-		}
+	k := model.StateIndex(states, v)
+	if k < 0 {
+		panic(fmt.Sprintf("ais: unit value %v is not one of the model's states %v", v, states))
 	}
-	panic(fmt.Sprintf("ais: unit value %v is not one of the model's states %v", v, states))
+	return k
 }

@@ -33,3 +33,14 @@ func NewSiteDeltas(m Discrete) SiteDeltaFunc {
 		}
 	}
 }
+
+// StateIndex returns the index k of v in states (states[k] == v), or -1 if
+// v is not one of them.
+func StateIndex(states []float64, v float64) int {
+	for k, s := range states {
+		if s == v {
+			return k
+		}
+	}
+	return -1
+}

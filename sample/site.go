@@ -46,7 +46,7 @@ func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
 			for range n {
 				for i := range x {
 					deltas(x, i, dE)
-					x[i] = states[heatBath(rng, dE, w)]
+					x[i] = states[HeatBath(rng, dE, w)]
 				}
 			}
 		}
@@ -54,8 +54,11 @@ func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
 	c.H = nil
 }
 
-// heatBath draws k with probability ∝ exp(-dE_k), using w as scratch.
-func heatBath(rng *rand.Rand, dE, w []float64) int {
+// HeatBath draws k with probability ∝ exp(-dE_k), the heat-bath (Gibbs)
+// choice among a unit's states given their energy changes dE (nats); w is
+// scratch of the same length and may be dE itself, which is then
+// overwritten.
+func HeatBath(rng *rand.Rand, dE, w []float64) int {
 	lo := dE[0]
 	for _, v := range dE[1:] {
 		lo = min(lo, v)
@@ -129,10 +132,9 @@ func (mh *Metropolis) Acceptance() float64 {
 }
 
 func stateIndex(states []float64, v float64) int {
-	for k, s := range states {
-		if s == v {
-			return k
-		}
+	k := model.StateIndex(states, v)
+	if k < 0 {
+		panic(fmt.Sprintf("sample: unit value %v is not one of the model's states %v", v, states))
 	}
-	panic(fmt.Sprintf("sample: unit value %v is not one of the model's states %v", v, states))
+	return k
 }

@@ -131,7 +131,7 @@ func infer(m model.Model, x *mat.Dense, missing []bool, noise float64, s *InferS
 	}
 	for r := range n {
 		for i, v := range x.RawRowView(r) {
-			if !ev.absent(r, i, d) && stateIndex(ev.states, v) < 0 {
+			if !ev.absent(r, i, d) && model.StateIndex(ev.states, v) < 0 {
 				return nil, fmt.Errorf("tasks: row %d column %d: value %v is not one of the model's states %v", r+1, i+1, v, ev.states)
 			}
 		}
@@ -306,15 +306,6 @@ func draw(rng *rand.Rand, w []float64) int {
 		}
 	}
 	return len(w) - 1
-}
-
-func stateIndex(states []float64, v float64) int {
-	for k, s := range states {
-		if s == v {
-			return k
-		}
-	}
-	return -1
 }
 
 func bit(b bool) float64 {
