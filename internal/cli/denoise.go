@@ -80,19 +80,11 @@ func runDenoise(e *env, o *denoiseOptions, binarizeSet bool) error {
 	if err != nil {
 		return err
 	}
-	m, cfg, err := loadRun(o.Run)
-	if err != nil {
-		return err
-	}
-	df := withRunBinarization(o.data, cfg, binarizeSet)
-	x, nanMask, err := readDataWithNaN(o.Data, df)
+	m, _, x, nanMask, err := loadRunAndEvidence(o.Run, o.Data, o.data, binarizeSet)
 	if err != nil {
 		return err
 	}
 	n, d := x.Dims()
-	if d != m.Dim() {
-		return badInput("%s has %d columns but the model has %d visible units: use data of the shape the model was trained on", o.Data, d, m.Dim())
-	}
 	if err := checkStates(m, x, nanMask, o.Data); err != nil {
 		return err
 	}

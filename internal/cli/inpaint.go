@@ -124,19 +124,11 @@ func runInpaint(e *env, o *inpaintOptions, binarizeSet bool) error {
 	if err != nil {
 		return err
 	}
-	m, cfg, err := loadRun(o.Run)
-	if err != nil {
-		return err
-	}
-	df := withRunBinarization(o.data, cfg, binarizeSet)
-	x, nanMask, err := readDataWithNaN(o.Data, df)
+	m, cfg, x, nanMask, err := loadRunAndEvidence(o.Run, o.Data, o.data, binarizeSet)
 	if err != nil {
 		return err
 	}
 	n, d := x.Dims()
-	if d != m.Dim() {
-		return badInput("%s has %d columns but the model has %d visible units: use data of the shape the model was trained on", o.Data, d, m.Dim())
-	}
 	h, w, err := imageShape(o.infer.Shape, d, o.infer.PNG != "" || o.Mask == "bottom-half")
 	if err != nil {
 		return err
@@ -323,6 +315,24 @@ func sideBySide(path string, cols []*mat.Dense, titles []string, h, w int) error
 	}
 	scale := max(1, 84/max(h, w))
 	return figure.SideBySide(path, sub, titles, h, w, scale)
+}
+
+// loadRunAndEvidence loads the model of a run and the data to infer from
+// (NaN entries as a missing-value mask, the run's binarization unless given
+// here), checking that the data have the model's number of columns.
+func loadRunAndEvidence(run, path string, flags dataFlags, binarizeSet bool) (model.Model, *runs.Config, *mat.Dense, []bool, error) {
+	m, cfg, err := loadRun(run)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	x, nanMask, err := readDataWithNaN(path, withRunBinarization(flags, cfg, binarizeSet))
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if _, d := x.Dims(); d != m.Dim() {
+		return nil, nil, nil, nil, badInput("%s has %d columns but the model has %d visible units: use data of the shape the model was trained on", path, d, m.Dim())
+	}
+	return m, cfg, x, nanMask, nil
 }
 
 // readDataWithNaN reads a data file like readData, but NaN entries are

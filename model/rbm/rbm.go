@@ -176,14 +176,7 @@ func (r *RBM) FreeEnergy(v *mat.Dense, out []float64) {
 	defer pool64.Put(buf)
 	in := mat.NewDense(n, r.nh, *buf)
 	r.hiddenInput(v, in)
-	a := r.visibleBias()
-	for k := range n {
-		f := -dot(a, v.RawRowView(k))
-		for _, x := range in.RawRowView(k) {
-			f -= mathx.Softplus(x)
-		}
-		out[k] = f
-	}
+	marginalFreeEnergy(v, r.visibleBias(), in, out)
 }
 
 // HiddenFreeEnergy writes F(h_r) for each row of h (batch × H) into out.
@@ -194,11 +187,17 @@ func (r *RBM) HiddenFreeEnergy(h *mat.Dense, out []float64) {
 	defer pool64.Put(buf)
 	in := mat.NewDense(n, r.nv, *buf)
 	r.visibleInput(h, in)
-	b := r.hiddenBias()
-	for k := range n {
-		f := -dot(b, h.RawRowView(k))
-		for _, x := range in.RawRowView(k) {
-			f -= mathx.Softplus(x)
+	marginalFreeEnergy(h, r.hiddenBias(), in, out)
+}
+
+// marginalFreeEnergy writes -biasᵀx_r - Σ_j softplus(in_rj) for each row:
+// the free energy of one layer x with the other layer, whose inputs are in,
+// summed out.
+func marginalFreeEnergy(x *mat.Dense, bias []float64, in *mat.Dense, out []float64) {
+	for k := range out {
+		f := -dot(bias, x.RawRowView(k))
+		for _, u := range in.RawRowView(k) {
+			f -= mathx.Softplus(u)
 		}
 		out[k] = f
 	}
