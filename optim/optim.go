@@ -109,20 +109,25 @@ func (s *SGD) Step(params, grad []float64) {
 	}
 	eta := rate(s.LR, DefaultSGDRate, s.step)
 	if mu == 0 {
-		for i, g := range grad {
-			params[i] -= eta * g
-		}
+		chunks(len(params), func(lo, hi int) {
+			for i, g := range grad[lo:hi] {
+				params[lo+i] -= eta * g
+			}
+		})
 	} else {
 		s.buf = ensure(s.buf, len(params), "SGD")
-		for i, g := range grad {
-			b := mu*s.buf[i] + g
-			s.buf[i] = b
-			if s.Nesterov {
-				params[i] -= eta * (g + mu*b)
-			} else {
-				params[i] -= eta * b
+		buf, nesterov := s.buf, s.Nesterov
+		chunks(len(params), func(lo, hi int) {
+			for i, g := range grad[lo:hi] {
+				b := mu*buf[lo+i] + g
+				buf[lo+i] = b
+				if nesterov {
+					params[lo+i] -= eta * (g + mu*b)
+				} else {
+					params[lo+i] -= eta * b
+				}
 			}
-		}
+		})
 	}
 	s.rate = eta
 	s.step++
@@ -205,12 +210,16 @@ func (a *Adam) Step(params, grad []float64) {
 	t := float64(a.step + 1)
 	c1 := 1 - math.Pow(b1, t)
 	c2 := 1 - math.Pow(b2, t)
-	for i, g := range grad {
-		m := b1*a.m[i] + (1-b1)*g
-		v := b2*a.v[i] + (1-b2)*g*g
-		a.m[i], a.v[i] = m, v
-		params[i] -= eta * (m / c1) / (math.Sqrt(v/c2) + eps)
-	}
+	am, av := a.m, a.v
+	chunks(len(params), func(lo, hi int) {
+		for i, g := range grad[lo:hi] {
+			k := lo + i
+			m := b1*am[k] + (1-b1)*g
+			v := b2*av[k] + (1-b2)*g*g
+			am[k], av[k] = m, v
+			params[k] -= eta * (m / c1) / (math.Sqrt(v/c2) + eps)
+		}
+	})
 	a.rate = eta
 	a.step++
 }

@@ -85,19 +85,21 @@ func (p *Penalty) AddGradient(params, grad []float64) {
 	if l1 == 0 && p.L2 == 0 {
 		return
 	}
-	for i, t := range params {
-		if !p.on(i) {
-			continue
+	chunks(len(params), func(lo, hi int) {
+		for i, t := range params[lo:hi] {
+			if !p.on(lo + i) {
+				continue
+			}
+			g := 2 * p.L2 * t
+			switch {
+			case t > 0:
+				g += l1
+			case t < 0:
+				g -= l1
+			}
+			grad[lo+i] += g
 		}
-		g := 2 * p.L2 * t
-		switch {
-		case t > 0:
-			g += l1
-		case t < 0:
-			g -= l1
-		}
-		grad[i] += g
-	}
+	})
 }
 
 // ApplyProximalL1 soft-thresholds the masked parameters by lr·L1 when
@@ -112,19 +114,21 @@ func (p *Penalty) ApplyProximalL1(params []float64, lr float64) {
 		panic(fmt.Sprintf("optim: ApplyProximalL1: learning rate %v is negative", lr))
 	}
 	th := lr * p.L1
-	for i, t := range params {
-		if !p.on(i) {
-			continue
+	chunks(len(params), func(lo, hi int) {
+		for i, t := range params[lo:hi] {
+			if !p.on(lo + i) {
+				continue
+			}
+			switch {
+			case t > th:
+				params[lo+i] = t - th
+			case t < -th:
+				params[lo+i] = t + th
+			default:
+				params[lo+i] = 0
+			}
 		}
-		switch {
-		case t > th:
-			params[i] = t - th
-		case t < -th:
-			params[i] = t + th
-		default:
-			params[i] = 0
-		}
-	}
+	})
 }
 
 // MaskFromGroups returns the penalty mask that penalizes the groups marked

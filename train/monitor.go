@@ -25,6 +25,11 @@ type Record struct {
 	LogZ    float64 `json:"log_z"`
 	TrainLL float64 `json:"train_log_likelihood"` // exact, on up to MonitorRows training rows
 	ValLL   float64 `json:"val_log_likelihood"`   // exact, on the validation data
+	// TrainPL and ValPL are pseudo-log-likelihoods on the first
+	// plRows(model) monitored training and validation rows: all of them
+	// for small models, fewer (at least 32) where the pseudo-likelihood
+	// would cost more than about 2^24 parameter-sized operations, so that
+	// monitoring stays a small part of an epoch.
 	TrainPL float64 `json:"train_pseudo_log_likelihood"`
 	ValPL   float64 `json:"val_pseudo_log_likelihood"`
 	Recon   float64 `json:"reconstruction_error"` // mean squared, training rows
@@ -53,9 +58,15 @@ func (t *Trainer) monitor() Record {
 		}
 	}
 	if dm, ok := m.(model.Discrete); ok {
-		r.TrainPL = estimate.PseudoLogLikelihood(dm, train, trainW)
-		if s.Validation != nil {
-			r.ValPL = estimate.PseudoLogLikelihood(dm, s.Validation, nil)
+		k := min(rows, plRows(m))
+		var w []float64
+		if trainW != nil {
+			w = trainW[:k]
+		}
+		r.TrainPL = estimate.PseudoLogLikelihood(dm, train.Slice(0, k, 0, d).(*mat.Dense), w)
+		if v := s.Validation; v != nil {
+			nv, _ := v.Dims()
+			r.ValPL = estimate.PseudoLogLikelihood(dm, v.Slice(0, min(nv, plRows(m)), 0, d).(*mat.Dense), nil)
 		}
 	}
 	r.Recon = estimate.ReconstructionError(m, train)
@@ -89,4 +100,15 @@ func logLikelihood(m model.Model, x *mat.Dense, w []float64, logZ float64) float
 		sw += wi
 	}
 	return s / sw
+}
+
+// plBudget bounds the cost of the per-epoch pseudo-log-likelihood, in rows
+// times parameters (the cost of all single-unit flips of a row is about one
+// pass over the parameters).
+const plBudget = 1 << 24
+
+// plRows is the number of rows on which the pseudo-log-likelihood of m is
+// monitored: 2^24/#parameters, at least 32.
+func plRows(m model.Model) int {
+	return max(32, plBudget/max(1, len(m.Params())))
 }

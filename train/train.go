@@ -29,6 +29,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"boltzmann/internal/parallel"
 	"boltzmann/model"
 	"boltzmann/optim"
 	"boltzmann/sample"
@@ -276,7 +277,10 @@ func (t *Trainer) RunEpoch(ctx context.Context) error {
 			return err
 		}
 		idx := perm[b*s.BatchSize : (b+1)*s.BatchSize]
-		gradNorm = t.update(idx)
+		t.update(idx)
+		if b == nb-1 {
+			gradNorm = norm(t.grad)
+		}
 		if err := t.check(); err != nil {
 			t.rollback()
 			return fmt.Errorf("%w at epoch %d, update %d (%v): lower the learning rate (--lr) or add an L2 penalty", ErrDiverged, t.epoch+1, b+1, err)
@@ -303,9 +307,9 @@ func (t *Trainer) RunEpoch(ctx context.Context) error {
 // rollback restores the parameters of the last completed epoch.
 func (t *Trainer) rollback() { copy(t.model.Params(), t.good) }
 
-// update performs one parameter update on the rows idx and returns the
-// norm of the log-likelihood gradient (without penalty).
-func (t *Trainer) update(idx []int) float64 {
+// update performs one parameter update on the rows idx, leaving the
+// log-likelihood gradient (with the penalty's) in t.grad.
+func (t *Trainer) update(idx []int) {
 	s := t.settings
 	m := t.model
 	for r, i := range idx {
@@ -318,33 +322,64 @@ func (t *Trainer) update(idx []int) float64 {
 		t.chains.SetVisible(t.batch)
 	}
 	s.Sampler.Step(m, t.chains, s.K)
-	t.pos.Reset()
-	t.neg.Reset()
-	t.pos.Add(m, t.batch, t.batchW)
-	t.neg.Add(m, t.chains.X, nil)
-	Gradient(t.pos, t.neg, t.grad)
-	norm := 0.0
-	for _, g := range t.grad {
-		norm += g * g
+	if pd, ok := m.(model.PhaseDifference); ok {
+		pd.PhaseDifference(t.batch, t.batchW, t.chains.X, t.grad)
+	} else {
+		t.pos.Reset()
+		t.neg.Reset()
+		t.pos.Add(m, t.batch, t.batchW)
+		t.neg.Add(m, t.chains.X, nil)
+		Gradient(t.pos, t.neg, t.grad)
 	}
 	p := m.Params()
 	s.Penalty.AddGradient(p, t.grad)
 	s.Optimizer.Step(p, t.grad)
 	s.Penalty.ApplyProximalL1(p, s.Optimizer.LastRate())
 	t.updates++
-	return math.Sqrt(norm)
+}
+
+// norm is the Euclidean norm of g.
+func norm(g []float64) float64 {
+	s := 0.0
+	for _, v := range g {
+		s += v * v
+	}
+	return math.Sqrt(s)
 }
 
 // check reports parameters that are not finite or that the model itself
 // rejects (model.Validator).
 func (t *Trainer) check() error {
-	for j, v := range t.model.Params() {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("parameter %d is %v", j, v)
-		}
+	if j := firstNonFinite(t.model.Params()); j >= 0 {
+		return fmt.Errorf("parameter %d is %v", j, t.model.Params()[j])
 	}
 	if v, ok := t.model.(model.Validator); ok {
 		return v.Valid()
 	}
 	return nil
+}
+
+// firstNonFinite returns the index of the first NaN or infinite value of p,
+// or -1. Long vectors are scanned in parallel: this check runs after every
+// update.
+func firstNonFinite(p []float64) int {
+	const block = 1 << 14
+	nb := parallel.Blocks(len(p), block)
+	first := make([]int, nb)
+	parallel.For(nb, func(b int) {
+		lo, hi := parallel.Range(b, block, len(p))
+		first[b] = -1
+		for j, v := range p[lo:hi] {
+			if v-v != 0 { // NaN or ±Inf
+				first[b] = lo + j
+				return
+			}
+		}
+	})
+	for _, j := range first {
+		if j >= 0 {
+			return j
+		}
+	}
+	return -1
 }

@@ -264,6 +264,14 @@ func (p *poisoned) AddStats(x *mat.Dense, w, sum []float64) {
 	}
 }
 
+// PhaseDifference counts as the two AddStats calls it replaces.
+func (p *poisoned) PhaseDifference(pos *mat.Dense, w []float64, neg *mat.Dense, grad []float64) {
+	p.RBM.PhaseDifference(pos, w, neg, grad)
+	if p.calls += 2; p.calls > p.after {
+		grad[0] = math.NaN()
+	}
+}
+
 // TestDivergenceKeepsLastGoodParameters: when the parameters become NaN in
 // the middle of epoch 2, training stops with ErrDiverged and the model keeps
 // the parameters of epoch 1, the last good checkpoint.

@@ -1,0 +1,159 @@
+package rbm
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/internal/linalg"
+	"boltzmann/internal/parallel"
+)
+
+// PhaseDifference writes into grad the gradient of the negative
+// log-likelihood estimated from the data rows pos (weights w, nil for equal
+// weights) and the fantasy particles neg (both batch × V, see
+// model.PhaseDifference):
+//
+//	∂/∂W_ij = -Σ_r c_r v_ri P(h_j=1|v_r),  ∂/∂a_i = -Σ_r c_r v_ri,
+//	∂/∂b_j = -Σ_r c_r P(h_j=1|v_r),
+//
+// where c_r = w_r/Σw for the data rows and -1/n_neg for the particles. The
+// two sets are stacked so that the weight gradient is a single (n_pos +
+// n_neg)-row matrix product written straight into grad; in float32 mode the
+// products run in float32 and the bias sums in float64.
+func (r *RBM) PhaseDifference(pos *mat.Dense, w []float64, neg *mat.Dense, grad []float64) {
+	checkRows("PhaseDifference", pos, r.nv, w)
+	checkRows("PhaseDifference", neg, r.nv, nil)
+	if len(grad) != len(r.params) {
+		panic(fmt.Sprintf("rbm: gradient buffer has length %d, want %d", len(grad), len(r.params)))
+	}
+	n1, _ := pos.Dims()
+	n2, _ := neg.Dims()
+	if n1 == 0 || n2 == 0 {
+		panic("rbm: PhaseDifference of an empty set of rows")
+	}
+	cb := get64(n1 + n2)
+	defer pool64.Put(cb)
+	coef := *cb
+	sw := float64(n1)
+	if w != nil {
+		sw = 0
+		for _, x := range w {
+			sw += x
+		}
+	}
+	for k := range n1 {
+		coef[k] = 1 / sw
+		if w != nil {
+			coef[k] = w[k] / sw
+		}
+	}
+	for k := range n2 {
+		coef[n1+k] = -1 / float64(n2)
+	}
+	row := func(k int) []float64 {
+		if k < n1 {
+			return pos.RawRowView(k)
+		}
+		return neg.RawRowView(k - n1)
+	}
+	if r.f32 != nil {
+		r.phaseDifference32(row, coef, grad)
+		return
+	}
+	r.phaseDifference64(row, coef, grad)
+}
+
+func (r *RBM) phaseDifference32(row func(int) []float64, coef, grad []float64) {
+	n, nv, nh := len(coef), r.nv, r.nh
+	w, _, b := r.params32()
+	vb, hb := get32(n*nv), get32(n*nh)
+	defer pool32.Put(vb)
+	defer pool32.Put(hb)
+	v, h := *vb, *hb
+	// v: the stacked rows; h: c_r P(h=1|v_r).
+	rc := chunk(n, rowUnit, maxRows)
+	parallel.For(parallel.Blocks(n, rc), func(k int) {
+		lo, hi := parallel.Range(k, rc, n)
+		m := hi - lo
+		vs, hs := v[lo*nv:hi*nv], h[lo*nh:hi*nh]
+		for i := range m {
+			to32(vs[i*nv:(i+1)*nv], row(lo+i))
+		}
+		linalg.Gemm32(false, false, 1, gen32(m, nv, vs), gen32(nv, nh, w), 0, gen32(m, nh, hs))
+		linalg.SigmoidBias32(hs, b, hs, m, nh)
+		for i := range m {
+			c := float32(coef[lo+i])
+			hr := hs[i*nh : (i+1)*nh]
+			for j := range hr {
+				hr[j] *= c
+			}
+		}
+	})
+	nw := nv * nh
+	ga, gb := grad[nw:nw+nv], grad[nw+nv:]
+	// The weight gradient -Vᵀ(cH) over chunks of visible units, each with
+	// its visible-bias components; one more piece sums the hidden biases.
+	vChunk := chunk(nv, 16, nv)
+	nc := parallel.Blocks(nv, vChunk)
+	parallel.For(nc+1, func(k int) {
+		if k == nc {
+			clear(gb)
+			for r := range n {
+				for j, x := range h[r*nh : (r+1)*nh] {
+					gb[j] -= float64(x)
+				}
+			}
+			return
+		}
+		lo, hi := parallel.Range(k, vChunk, nv)
+		clear(ga[lo:hi])
+		for r := range n {
+			c := coef[r]
+			for i, x := range v[r*nv+lo : r*nv+hi] {
+				ga[lo+i] -= c * float64(x)
+			}
+		}
+		gbuf := get32((hi - lo) * nh)
+		vt := blas32.General{Rows: n, Cols: hi - lo, Stride: nv, Data: v[lo:]}
+		linalg.Gemm32(true, false, 1, vt, gen32(n, nh, h), 0, gen32(hi-lo, nh, *gbuf))
+		dst := grad[lo*nh : hi*nh]
+		for i, g := range *gbuf {
+			dst[i] = -float64(g)
+		}
+		pool32.Put(gbuf)
+	})
+}
+
+func (r *RBM) phaseDifference64(row func(int) []float64, coef, grad []float64) {
+	n, nv, nh := len(coef), r.nv, r.nh
+	vb, hb := get64(n*nv), get64(n*nh)
+	defer pool64.Put(vb)
+	defer pool64.Put(hb)
+	v, ph := mat.NewDense(n, nv, *vb), mat.NewDense(n, nh, *hb)
+	for k := range n {
+		copy(v.RawRowView(k), row(k))
+	}
+	r.HiddenProb(v, ph)
+	for k := range n {
+		hr := ph.RawRowView(k)
+		for j := range hr {
+			hr[j] *= coef[k]
+		}
+	}
+	nw := nv * nh
+	linalg.Gemm64(true, false, -1, v.RawMatrix(), ph.RawMatrix(), 0, gen64(nv, nh, grad[:nw]))
+	ga, gb := grad[nw:nw+nv], grad[nw+nv:]
+	clear(ga)
+	clear(gb)
+	for k := range n {
+		c := coef[k]
+		for i, x := range v.RawRowView(k) {
+			ga[i] -= c * x
+		}
+		for j, x := range ph.RawRowView(k) {
+			gb[j] -= x
+		}
+	}
+}
