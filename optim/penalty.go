@@ -85,6 +85,24 @@ func (p *Penalty) AddGradient(params, grad []float64) {
 	if l1 == 0 && p.L2 == 0 {
 		return
 	}
+	if l1 == 0 { // ridge only: no sign test
+		c, mask := 2*p.L2, p.Mask
+		chunks(len(params), func(lo, hi int) {
+			g := grad[lo:hi]
+			if mask == nil {
+				for i, t := range params[lo:hi] {
+					g[i] += c * t
+				}
+				return
+			}
+			for i, on := range mask[lo:hi] {
+				if on {
+					g[i] += c * params[lo+i]
+				}
+			}
+		})
+		return
+	}
 	chunks(len(params), func(lo, hi int) {
 		for i, t := range params[lo:hi] {
 			if !p.on(lo + i) {
