@@ -45,6 +45,45 @@ func (BlockGibbs) Step(m model.Model, c *Chains, n int) {
 	}
 }
 
+// StepHidden advances every chain by n transitions h → v → h, starting
+// from the hidden states c.H (drawn from P(h|c.X) first if c.H is nil), and
+// writes into ph (chains × H) the probabilities P(h=1|v) of the final
+// visible states c.X, from which the final c.H were drawn. It is the same
+// Markov chain as Step seen from the hidden layer; persistent contrastive
+// divergence uses it because ph is exactly the negative phase's hidden
+// statistic, which Step would leave to one more matrix product.
+func (BlockGibbs) StepHidden(m model.Bipartite, c *Chains, n int, ph *mat.Dense) {
+	nc, nh := c.Len(), m.HiddenDim()
+	if pn, pd := ph.Dims(); pn != nc || pd != nh {
+		panic(fmt.Sprintf("sample: StepHidden of %d chains with %d hidden units into %d×%d probabilities", nc, nh, pn, pd))
+	}
+	if c.H == nil {
+		c.H = mat.NewDense(nc, nh, nil)
+		m.HiddenProb(c.X, ph)
+		bernoulliRows(c, ph, c.H)
+	}
+	if n <= 0 {
+		return
+	}
+	if g, ok := m.(hiddenGibbsStepper); ok {
+		g.GibbsStepsHidden(c.X, c.H, ph, n, BlockSize, c.rands)
+		return
+	}
+	pv := mat.NewDense(nc, m.Dim(), nil)
+	for range n {
+		m.VisibleProb(c.H, pv)
+		bernoulliRows(c, pv, c.X)
+		m.HiddenProb(c.X, ph)
+		bernoulliRows(c, ph, c.H)
+	}
+}
+
+// hiddenGibbsStepper is implemented by bipartite models with a fused
+// hidden-first block Gibbs kernel (rbm.RBM); see BlockGibbs.StepHidden.
+type hiddenGibbsStepper interface {
+	GibbsStepsHidden(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Rand)
+}
+
 // gibbsStepper is implemented by bipartite models with a fused block Gibbs
 // kernel (rbm.RBM): rows [k·blockSize, (k+1)·blockSize) of x and h are
 // advanced by steps transitions using rngs[k] only.

@@ -164,11 +164,12 @@ type Trainer struct {
 	history []Record
 	elapsed time.Duration // training time of completed epochs
 
-	pos, neg *Phase
-	grad     []float64
-	batch    *mat.Dense
-	batchW   []float64
-	good     []float64 // parameters at the end of the last completed epoch
+	pos, neg  *Phase
+	negHidden *mat.Dense // P(h=1|v) of the chains, when PCD runs them hidden-first
+	grad      []float64
+	batch     *mat.Dense
+	batchW    []float64
+	good      []float64 // parameters at the end of the last completed epoch
 }
 
 // New prepares to train m on the rows of data (n × Dim). The model's
@@ -217,6 +218,9 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 			copy(init.RawRowView(r), data.RawRowView(rng.IntN(n)))
 		}
 		t.chains.SetVisible(init)
+	}
+	if _, ok := m.(hiddenPhaseDifference); ok && c.Method == PCD && c.Sampler == (sample.BlockGibbs{}) {
+		t.negHidden = mat.NewDense(nChains, m.(model.Bipartite).HiddenDim(), nil)
 	}
 	t.good = append([]float64(nil), m.Params()...)
 	return t, nil
@@ -321,21 +325,45 @@ func (t *Trainer) update(idx []int) {
 	if s.Method == CD {
 		t.chains.SetVisible(t.batch)
 	}
-	s.Sampler.Step(m, t.chains, s.K)
-	if pd, ok := m.(model.PhaseDifference); ok {
-		pd.PhaseDifference(t.batch, t.batchW, t.chains.X, t.grad)
-	} else {
-		t.pos.Reset()
-		t.neg.Reset()
-		t.pos.Add(m, t.batch, t.batchW)
-		t.neg.Add(m, t.chains.X, nil)
-		Gradient(t.pos, t.neg, t.grad)
-	}
+	t.gradient()
 	p := m.Params()
 	s.Penalty.AddGradient(p, t.grad)
 	s.Optimizer.Step(p, t.grad)
 	s.Penalty.ApplyProximalL1(p, s.Optimizer.LastRate())
 	t.updates++
+}
+
+// gradient advances the fantasy particles and writes the log-likelihood
+// gradient of the minibatch t.batch into t.grad.
+func (t *Trainer) gradient() {
+	s, m := t.settings, t.model
+	if t.negHidden != nil {
+		// PCD by block Gibbs on an RBM: the chains' last half-step gives
+		// the particles' hidden probabilities.
+		sample.BlockGibbs{}.StepHidden(m.(model.Bipartite), t.chains, s.K, t.negHidden)
+		m.(hiddenPhaseDifference).PhaseDifferenceHidden(t.batch, t.batchW, t.chains.X, t.negHidden, t.grad)
+		return
+	}
+	s.Sampler.Step(m, t.chains, s.K)
+	if pd, ok := m.(model.PhaseDifference); ok {
+		pd.PhaseDifference(t.batch, t.batchW, t.chains.X, t.grad)
+		return
+	}
+	t.pos.Reset()
+	t.neg.Reset()
+	t.pos.Add(m, t.batch, t.batchW)
+	t.neg.Add(m, t.chains.X, nil)
+	Gradient(t.pos, t.neg, t.grad)
+}
+
+// hiddenPhaseDifference is implemented by bipartite models that take the
+// particles' hidden probabilities from the sampler (rbm.RBM); with PCD and
+// the BlockGibbs sampler the Trainer runs the chains hidden-first
+// (BlockGibbs.StepHidden) and saves the matrix product that recomputing
+// them would cost.
+type hiddenPhaseDifference interface {
+	model.Bipartite
+	PhaseDifferenceHidden(pos *mat.Dense, w []float64, neg, negHidden *mat.Dense, grad []float64)
 }
 
 // norm is the Euclidean norm of g.

@@ -264,6 +264,14 @@ func (p *poisoned) AddStats(x *mat.Dense, w, sum []float64) {
 	}
 }
 
+// PhaseDifferenceHidden counts as the two AddStats calls it replaces.
+func (p *poisoned) PhaseDifferenceHidden(pos *mat.Dense, w []float64, neg, ph *mat.Dense, grad []float64) {
+	p.RBM.PhaseDifferenceHidden(pos, w, neg, ph, grad)
+	if p.calls += 2; p.calls > p.after {
+		grad[0] = math.NaN()
+	}
+}
+
 // PhaseDifference counts as the two AddStats calls it replaces.
 func (p *poisoned) PhaseDifference(pos *mat.Dense, w []float64, neg *mat.Dense, grad []float64) {
 	p.RBM.PhaseDifference(pos, w, neg, grad)

@@ -23,8 +23,21 @@ import (
 // n_neg)-row matrix product written straight into grad; in float32 mode the
 // products run in float32 and the bias sums in float64.
 func (r *RBM) PhaseDifference(pos *mat.Dense, w []float64, neg *mat.Dense, grad []float64) {
+	r.PhaseDifferenceHidden(pos, w, neg, nil, grad)
+}
+
+// PhaseDifferenceHidden is PhaseDifference with the particles' hidden
+// probabilities P(h=1|y_c) given in negHidden (n_neg × H), as
+// GibbsStepsHidden leaves them, instead of computed; nil computes them.
+func (r *RBM) PhaseDifferenceHidden(pos *mat.Dense, w []float64, neg, negHidden *mat.Dense, grad []float64) {
 	checkRows("PhaseDifference", pos, r.nv, w)
 	checkRows("PhaseDifference", neg, r.nv, nil)
+	if negHidden != nil {
+		nn, _ := neg.Dims()
+		if hn, hd := negHidden.Dims(); hn != nn || hd != r.nh {
+			panic(fmt.Sprintf("rbm: PhaseDifferenceHidden with %d particles and %d×%d hidden probabilities", nn, hn, hd))
+		}
+	}
 	if len(grad) != len(r.params) {
 		panic(fmt.Sprintf("rbm: gradient buffer has length %d, want %d", len(grad), len(r.params)))
 	}
@@ -58,14 +71,21 @@ func (r *RBM) PhaseDifference(pos *mat.Dense, w []float64, neg *mat.Dense, grad 
 		}
 		return neg.RawRowView(k - n1)
 	}
+	// given returns the given hidden probabilities of stacked row k, or nil.
+	given := func(k int) []float64 {
+		if k < n1 || negHidden == nil {
+			return nil
+		}
+		return negHidden.RawRowView(k - n1)
+	}
 	if r.f32 != nil {
-		r.phaseDifference32(row, coef, grad)
+		r.phaseDifference32(row, given, coef, grad)
 		return
 	}
-	r.phaseDifference64(row, coef, grad)
+	r.phaseDifference64(row, given, coef, grad)
 }
 
-func (r *RBM) phaseDifference32(row func(int) []float64, coef, grad []float64) {
+func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []float64) {
 	n, nv, nh := len(coef), r.nv, r.nh
 	w, _, b := r.params32()
 	vb, hb := get32(n*nv), get32(n*nh)
@@ -81,8 +101,19 @@ func (r *RBM) phaseDifference32(row func(int) []float64, coef, grad []float64) {
 		for i := range m {
 			to32(vs[i*nv:(i+1)*nv], row(lo+i))
 		}
-		linalg.Gemm32(false, false, 1, gen32(m, nv, vs), gen32(nv, nh, w), 0, gen32(m, nh, hs))
-		linalg.SigmoidBias32(hs, b, hs, m, nh)
+		// Rows [lo, mid) need their probabilities computed, [mid, hi) have
+		// them given.
+		mid := hi
+		for mid > lo && given(mid-1) != nil {
+			mid--
+		}
+		if c := mid - lo; c > 0 {
+			linalg.Gemm32(false, false, 1, gen32(c, nv, vs), gen32(nv, nh, w), 0, gen32(c, nh, hs))
+			linalg.SigmoidBias32(hs, b, hs, c, nh)
+		}
+		for k := mid; k < hi; k++ {
+			to32(hs[(k-lo)*nh:(k-lo+1)*nh], given(k))
+		}
 		for i := range m {
 			c := float32(coef[lo+i])
 			hr := hs[i*nh : (i+1)*nh]
@@ -126,7 +157,7 @@ func (r *RBM) phaseDifference32(row func(int) []float64, coef, grad []float64) {
 	})
 }
 
-func (r *RBM) phaseDifference64(row func(int) []float64, coef, grad []float64) {
+func (r *RBM) phaseDifference64(row, given func(int) []float64, coef, grad []float64) {
 	n, nv, nh := len(coef), r.nv, r.nh
 	vb, hb := get64(n*nv), get64(n*nh)
 	defer pool64.Put(vb)
@@ -135,7 +166,16 @@ func (r *RBM) phaseDifference64(row func(int) []float64, coef, grad []float64) {
 	for k := range n {
 		copy(v.RawRowView(k), row(k))
 	}
-	r.HiddenProb(v, ph)
+	mid := n // rows [mid, n) have their probabilities given
+	for mid > 0 && given(mid-1) != nil {
+		mid--
+	}
+	if mid > 0 {
+		r.HiddenProb(v.Slice(0, mid, 0, nv).(*mat.Dense), ph.Slice(0, mid, 0, nh).(*mat.Dense))
+	}
+	for k := mid; k < n; k++ {
+		copy(ph.RawRowView(k), given(k))
+	}
 	for k := range n {
 		hr := ph.RawRowView(k)
 		for j := range hr {

@@ -2,10 +2,17 @@ package rbm_test
 
 import (
 	"math"
+	"runtime"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/exact"
+	"boltzmann/internal/stattest"
+	"boltzmann/internal/testmodels"
 	"boltzmann/model"
 	"boltzmann/model/rbm"
+	"boltzmann/sample"
 )
 
 var _ model.PhaseDifference = (*rbm.RBM)(nil)
@@ -66,4 +73,89 @@ func testmodels64(t *testing.T) *rbm.RBM {
 		p[j] = 0.3 * math.Sin(float64(7*j+1))
 	}
 	return r
+}
+
+// TestPhaseDifferenceHiddenMatches: given the particles' exact hidden
+// probabilities, PhaseDifferenceHidden equals PhaseDifference.
+func TestPhaseDifferenceHiddenMatches(t *testing.T) {
+	r := testmodels64(t)
+	pos, neg := randomBinary(21, 100, 13), randomBinary(45, 100, 14)
+	for _, m := range []*rbm.RBM{r, float32Copy(r)} {
+		ph := mat.NewDense(45, 37, nil)
+		r.HiddenProb(neg, ph)
+		np := len(r.Params())
+		want, got := make([]float64, np), make([]float64, np)
+		m.PhaseDifference(pos, nil, neg, want)
+		m.PhaseDifferenceHidden(pos, nil, neg, ph, got)
+		for j := range want {
+			if d := math.Abs(got[j] - want[j]); !(d <= 1e-6) {
+				t.Fatalf("float32=%v: component %d is %v with given probabilities, %v computed", m.Float32(), j, got[j], want[j])
+			}
+		}
+	}
+}
+
+// TestGibbsStepsHiddenMatchesExact runs 16,000 chains of the hidden-first
+// kernel (float64 and float32) for 60 transitions h → v → h from random
+// hidden states and compares the histogram of the final visible states
+// with the exact distribution (Pearson chi-square, fails when p < 1e-4);
+// the returned probabilities must be P(h=1|v) of the final visible states.
+func TestGibbsStepsHiddenMatchesExact(t *testing.T) {
+	r := testmodels.RBM(6, 3, 1.0, 1)
+	d, err := exact.NewDistribution(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"float64", "float32", "generic"} {
+		m := rbm.New(6, 3)
+		copy(m.Params(), r.Params())
+		m.SetFloat32(kind == "float32")
+		var b model.Bipartite = m
+		if kind == "generic" { // hides the fused kernel
+			b = struct{ model.Bipartite }{m}
+		}
+		c := sample.NewChains(16000, 6, 9)
+		c.H = randomBinary(16000, 3, 10)
+		ph := mat.NewDense(16000, 3, nil)
+		sample.BlockGibbs{}.StepHidden(b, c, 60, ph)
+		counts := make([]int, d.Space.Count)
+		for i := range c.Len() {
+			counts[d.Space.Index(c.X.RawRowView(i))]++
+		}
+		stat, df, p := stattest.ChiSquare(counts, d.Prob, 5)
+		t.Logf("%s: chi2=%.1f df=%d p=%.3g", kind, stat, df, p)
+		if df == 0 || p < 1e-4 {
+			t.Errorf("%s: distribution differs from exact: chi2=%.1f df=%d p=%.3g", kind, stat, df, p)
+		}
+		want := mat.NewDense(16000, 3, nil)
+		r.HiddenProb(c.X, want)
+		for i, v := range want.RawMatrix().Data {
+			if math.Abs(ph.RawMatrix().Data[i]-v) > 1e-5 {
+				t.Fatalf("%s: P(h|v) entry %d is %v, want %v", kind, i, ph.RawMatrix().Data[i], v)
+			}
+		}
+	}
+}
+
+// TestGibbsStepsHiddenIndependentOfGOMAXPROCS: the result depends on the
+// seed only.
+func TestGibbsStepsHiddenIndependentOfGOMAXPROCS(t *testing.T) {
+	r := testmodels.RBM(50, 20, 0.3, 3)
+	for _, f32 := range []bool{false, true} {
+		r.SetFloat32(f32)
+		run := func(procs int) []float64 {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			c := sample.NewChains(100, 50, 3)
+			c.Randomize([]float64{0, 1})
+			ph := mat.NewDense(100, 20, nil)
+			sample.BlockGibbs{}.StepHidden(r, c, 5, ph)
+			return append(append(c.X.RawMatrix().Data, c.H.RawMatrix().Data...), ph.RawMatrix().Data...)
+		}
+		a, b := run(1), run(4)
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("float32=%v: state differs at %d between GOMAXPROCS=1 and 4", f32, i)
+			}
+		}
+	}
 }
