@@ -20,11 +20,13 @@ import (
 // even share of the rows per core, rounded up to a multiple of unit and at
 // most maxRows. One product per share matters: OpenBLAS repacks the whole
 // weight matrix for every call, which costs as much as the arithmetic for
-// a 16-row call. Every row of a product is computed by the same sequence of
-// operations whatever the number of rows in the call (the BLAS splits the
-// inner dimension, never a row's sum, by call size), so results do not
-// depend on the number of cores; TestFastGibbsIndependentOfGOMAXPROCS
-// checks it.
+// a 16-row call. The random draws depend on the chains' streams only, never
+// on the number of cores (TestFastGibbsIndependentOfGOMAXPROCS). The
+// arithmetic does too in float64 mode with gonum's BLAS; OpenBLAS's float32
+// kernels, however, can round a row differently with the number of rows in
+// the call (seen for 1, 2, 8 and 30-33 rows), so with -tags openblas a
+// float32 run repeats bit for bit only on the same number of cores, and
+// otherwise agrees to float32 rounding.
 func chunk(n, unit, maxRows int) int {
 	p := runtime.GOMAXPROCS(0)
 	c := (n + p - 1) / p

@@ -137,8 +137,9 @@ func TestGibbsStepsHiddenMatchesExact(t *testing.T) {
 	}
 }
 
-// TestGibbsStepsHiddenIndependentOfGOMAXPROCS: the result depends on the
-// seed only.
+// TestGibbsStepsHiddenIndependentOfGOMAXPROCS: the states depend on the
+// seed only, and so do the probabilities, up to the float32 rounding that
+// OpenBLAS varies with the row count of a call (see chunk in fast.go).
 func TestGibbsStepsHiddenIndependentOfGOMAXPROCS(t *testing.T) {
 	r := testmodels.RBM(50, 20, 0.3, 3)
 	for _, f32 := range []bool{false, true} {
@@ -153,8 +154,12 @@ func TestGibbsStepsHiddenIndependentOfGOMAXPROCS(t *testing.T) {
 		}
 		a, b := run(1), run(4)
 		for i := range a {
-			if a[i] != b[i] {
-				t.Fatalf("float32=%v: state differs at %d between GOMAXPROCS=1 and 4", f32, i)
+			tol := 0.0
+			if f32 && i >= 100*70 { // the probabilities
+				tol = 1e-6
+			}
+			if math.Abs(a[i]-b[i]) > tol {
+				t.Fatalf("float32=%v: state differs at %d between GOMAXPROCS=1 and 4: %v, %v", f32, i, a[i], b[i])
 			}
 		}
 	}
