@@ -68,6 +68,10 @@ type Settings struct {
 	Penalty optim.Penalty
 
 	// Sampler advances the fantasy particles; default DefaultSampler(m).
+	// With PCD, sample.BlockGibbs and an RBM the chains run hidden-first
+	// (sample.BlockGibbs.StepHidden), the same Markov chain seen from the
+	// hidden layer, so that the negative phase reuses the last half-step's
+	// P(h|v) instead of recomputing it.
 	Sampler sample.Sampler
 	// Seed fixes every random choice of the run: chain streams and
 	// minibatch order.
