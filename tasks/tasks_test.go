@@ -364,14 +364,19 @@ func twoPrototypes(n int, rng *rand.Rand) *mat.Dense {
 
 // TestTrainedModelDenoises: an RBM trained on data from a known
 // distribution removes most of the noise: the error of the thresholded
-// posterior mean is well below the noisy input's.
+// posterior mean is well below the noisy input's. The training (500
+// persistent chains, so that both modes stay populated, and a decaying
+// rate) gives denoised errors of 0.058-0.069 for training seeds 1-8 against
+// the limit of about 0.076 and the Bayes-optimal 0.05; the 6-unit,
+// 50-chain, constant-rate training this test used before ranged from 0.065
+// to 0.21 over the same seeds, and passed by luck.
 func TestTrainedModelDenoises(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	data := twoPrototypes(2000, rng)
-	m := rbm.New(16, 6)
+	m := rbm.New(16, 16)
 	m.InitFromData(data, rand.New(rand.NewPCG(3, 4)))
-	tr, err := train.New(m, data, &train.Settings{Method: train.PCD, Epochs: 15, BatchSize: 50, Seed: 1,
-		Optimizer: &optim.Adam{LR: optim.Constant(0.02)}, MonitorRows: 100})
+	tr, err := train.New(m, data, &train.Settings{Method: train.PCD, Epochs: 40, BatchSize: 50, Chains: 500, Seed: 1,
+		Optimizer: &optim.SGD{LR: optim.LinearDecay{Initial: 0.1, Final: 0.002, Steps: 40 * 40}, Momentum: 0.5}, MonitorRows: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
