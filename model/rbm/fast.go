@@ -24,7 +24,7 @@ import (
 // on the number of cores (TestFastGibbsIndependentOfGOMAXPROCS). The
 // arithmetic does too in float64 mode with gonum's BLAS; OpenBLAS's float32
 // kernels, however, can round a row differently with the number of rows in
-// the call (seen for 1, 2, 8 and 30-33 rows), so with -tags openblas a
+// the call, so with -tags openblas a
 // float32 run repeats bit for bit only on the same number of cores, and
 // otherwise agrees to float32 rounding.
 func chunk(n, unit, maxRows int) int {
@@ -297,15 +297,18 @@ func (r *RBM) GibbsSteps(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Ran
 		return
 	}
 	if r.f32 != nil {
-		r.gibbs32(x, h, steps, blockSize, rngs)
+		r.gibbs32(x, h, nil, steps, blockSize, rngs)
 		return
 	}
-	r.gibbs64(x, h, steps, blockSize, rngs)
+	r.gibbs64(x, h, nil, steps, blockSize, rngs)
 }
 
 // gibbs32 and gibbs64 split the chains into groups of whole blocks, one
 // product per group and half-step; each block draws from its own stream.
-func (r *RBM) gibbs32(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
+// With ph nil a transition is v → h → v (GibbsSteps); otherwise it is
+// h → v → h, and ph receives P(h=1|v) of the last visible states
+// (GibbsStepsHidden).
+func (r *RBM) gibbs32(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
 	n, _ := x.Dims()
 	nv, nh := r.nv, r.nh
 	w, a, b := r.params32()
@@ -325,21 +328,42 @@ func (r *RBM) gibbs32(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) 
 				linalg.Uniforms(rngs[r0/blockSize], u[(r0-lo)*cols:(r1-lo)*cols])
 			}
 		}
-		for i := range m {
-			to32((*vb)[i*nv:(i+1)*nv], x.RawRowView(lo+i))
-		}
-		for range steps {
+		toHidden := func() {
 			linalg.Gemm32(false, false, 1, gen32(m, nv, *vb), wg, 0, gen32(m, nh, *inh))
 			uniforms(nh)
 			linalg.SampleSigmoid32(*inh, b, u, *hb, m, nh)
+		}
+		toVisible := func() {
 			linalg.Gemm32(false, true, 1, gen32(m, nh, *hb), wg, 0, gen32(m, nv, *inv))
 			uniforms(nv)
 			linalg.SampleSigmoid32(*inv, a, u, *vb, m, nv)
 		}
+		for i := range m {
+			if ph == nil {
+				to32((*vb)[i*nv:(i+1)*nv], x.RawRowView(lo+i))
+			} else {
+				to32((*hb)[i*nh:(i+1)*nh], h.RawRowView(lo+i))
+			}
+		}
+		for range steps {
+			if ph == nil {
+				toHidden()
+				toVisible()
+			} else {
+				toVisible()
+				toHidden()
+			}
+		}
 		workPool.Put(ws)
+		if ph != nil { // the probabilities of the last half-step
+			linalg.SigmoidBias32(*inh, b, *inh, m, nh)
+		}
 		for i := range m {
 			to64(x.RawRowView(lo+i), (*vb)[i*nv:(i+1)*nv])
 			to64(h.RawRowView(lo+i), (*hb)[i*nh:(i+1)*nh])
+			if ph != nil {
+				to64(ph.RawRowView(lo+i), (*inh)[i*nh:(i+1)*nh])
+			}
 		}
 		pool32.Put(vb)
 		pool32.Put(hb)
@@ -348,7 +372,7 @@ func (r *RBM) gibbs32(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) 
 	})
 }
 
-func (r *RBM) gibbs64(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
+func (r *RBM) gibbs64(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
 	n, _ := x.Dims()
 	nv, nh := r.nv, r.nh
 	a, b := r.visibleBias(), r.hiddenBias()
@@ -362,14 +386,33 @@ func (r *RBM) gibbs64(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) 
 		xg := blas64.General{Rows: m, Cols: nv, Stride: xs.Stride, Data: xs.Data[lo*xs.Stride:]}
 		hg := blas64.General{Rows: m, Cols: nh, Stride: hs.Stride, Data: hs.Data[lo*hs.Stride:]}
 		inv, inh := get64(m*nv), get64(m*nh)
-		for range steps {
+		toHidden := func() {
 			linalg.Gemm64(false, false, 1, xg, wg, 0, gen64(m, nh, *inh))
 			for i := range m {
 				sample64(rngs[(lo+i)/blockSize], (*inh)[i*nh:(i+1)*nh], b, h.RawRowView(lo+i))
 			}
+		}
+		toVisible := func() {
 			linalg.Gemm64(false, true, 1, hg, wg, 0, gen64(m, nv, *inv))
 			for i := range m {
 				sample64(rngs[(lo+i)/blockSize], (*inv)[i*nv:(i+1)*nv], a, x.RawRowView(lo+i))
+			}
+		}
+		for range steps {
+			if ph == nil {
+				toHidden()
+				toVisible()
+			} else {
+				toVisible()
+				toHidden()
+			}
+		}
+		if ph != nil { // the probabilities the last hidden states were drawn from
+			for i := range m {
+				p, in := ph.RawRowView(lo+i), (*inh)[i*nh:(i+1)*nh]
+				for j, v := range in {
+					p[j] = mathx.Sigmoid(v + b[j])
+				}
 			}
 		}
 		pool64.Put(inv)
