@@ -24,3 +24,16 @@ func sigmoidBias32(in, bias, out []float32, rows, cols int) {
 		}
 	}
 }
+
+func sparseMul32(ptr, idx []int32, val, b []float32, ldb, n int, out []float32, ldo int) {
+	for r := range len(ptr) - 1 {
+		o := out[r*ldo : r*ldo+n]
+		clear(o)
+		for k := ptr[r]; k < ptr[r+1]; k++ {
+			v, bk := val[k], b[int(idx[k])*ldb:int(idx[k])*ldb+n]
+			for j := range o {
+				o[j] += v * bk[j]
+			}
+		}
+	}
+}

@@ -44,6 +44,10 @@ type mirror struct {
 	mu      sync.Mutex
 	stale   atomic.Bool
 	w, a, b []float32
+	// wt is Wᵀ (H×V), made on demand from w for gathered products with
+	// sparse hidden states; staleT is set whenever w is refreshed.
+	staleT atomic.Bool
+	wt     []float32
 }
 
 // SetFloat32 turns float32 mode on or off. In float32 mode HiddenProb,
@@ -101,11 +105,42 @@ func (r *RBM) params32() (w, a, b []float32) {
 			})
 			to32(m.a, r.params[nw:nw+r.nv])
 			to32(m.b, r.params[nw+r.nv:])
+			m.staleT.Store(true)
 			m.stale.Store(false)
 		}
 		m.mu.Unlock()
 	}
 	return m.w, m.a, m.b
+}
+
+// weightsT32 returns the float32 weights transposed (H×V row-major),
+// refreshing them if the weights changed since the last call.
+func (r *RBM) weightsT32() []float32 {
+	w, _, _ := r.params32()
+	m := r.f32
+	if m.staleT.Load() {
+		m.mu.Lock()
+		if m.staleT.Load() {
+			nv, nh := r.nv, r.nh
+			if m.wt == nil {
+				m.wt = make([]float32, nv*nh)
+			}
+			// Blocks of 16 hidden units: 16 consecutive reads of a row of
+			// W, 16 sequential write streams into Wᵀ.
+			const bs = 16
+			parallel.For(parallel.Blocks(nh, bs), func(k int) {
+				lo, hi := parallel.Range(k, bs, nh)
+				for i := range nv {
+					for j, x := range w[i*nh+lo : i*nh+hi] {
+						m.wt[(lo+j)*nv+i] = x
+					}
+				}
+			})
+			m.staleT.Store(false)
+		}
+		m.mu.Unlock()
+	}
+	return m.wt
 }
 
 func to32(dst []float32, src []float64) {
@@ -179,8 +214,12 @@ func (r *RBM) prob32(x, prob *mat.Dense, toHidden bool) {
 	n, _ := x.Dims()
 	w, a, b := r.params32()
 	in, out, bias := r.nv, r.nh, b
+	var wt []float32
 	if !toHidden {
 		in, out, bias = r.nh, r.nv, a
+		if fewOnes(x) {
+			wt = r.weightsT32()
+		}
 	}
 	rc := chunk(n, rowUnit, maxRows)
 	parallel.For(parallel.Blocks(n, rc), func(k int) {
@@ -190,7 +229,9 @@ func (r *RBM) prob32(x, prob *mat.Dense, toHidden bool) {
 		for i := range m {
 			to32((*xb)[i*in:(i+1)*in], x.RawRowView(lo+i))
 		}
-		linalg.Gemm32(false, !toHidden, 1, gen32(m, in, *xb), gen32(r.nv, r.nh, w), 0, gen32(m, out, *pb))
+		s := sparseRows(*xb, m, in)
+		product32(s, *xb, 0, m, r.nv, r.nh, w, wt, toHidden, *pb)
+		sparsePool.Put(s)
 		linalg.SigmoidBias32(*pb, bias, *pb, m, out)
 		for i := range m {
 			to64(prob.RawRowView(lo+i), (*pb)[i*out:(i+1)*out])
@@ -223,7 +264,9 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 			for i := range m {
 				to32(vs[i*nv:(i+1)*nv], x.RawRowView(lo+i))
 			}
-			linalg.Gemm32(false, false, 1, gen32(m, nv, vs), gen32(nv, nh, w), 0, gen32(m, nh, hs))
+			s := sparseRows(vs, m, nv)
+			product32(s, vs, 0, m, nv, nh, w, nil, true, hs)
+			sparsePool.Put(s)
 			linalg.SigmoidBias32(hs, b, hs, m, nh)
 		} else {
 			for i := range m {
@@ -247,7 +290,13 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 	// Weight statistics Vᵀ(wH) over fixed chunks of visible units, each
 	// with its part of the visible-bias sums; one more piece does the
 	// hidden-bias sums.
-	vChunk := chunk(nv, 16, nv)
+	var vt *linalg.Sparse32 // v's transpose if v is sparse (binary data)
+	if fromVisible {
+		if vt = sparseTranspose(v, n, nv); vt != nil {
+			defer sparsePool.Put(vt)
+		}
+	}
+	vChunk := weightChunk(nv, vt != nil)
 	nc := parallel.Blocks(nv, vChunk)
 	parallel.For(nc+1, func(k int) {
 		if k == nc {
@@ -259,23 +308,17 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 			return
 		}
 		lo, hi := parallel.Range(k, vChunk, nv)
-		for r := range n {
-			wk := 1.0
-			if wts != nil {
-				wk = wts[r]
-			}
-			for i, x := range v[r*nv+lo : r*nv+hi] {
-				ga[lo+i] -= wk * float64(x)
-			}
+		gbuf, vab := get32((hi-lo)*nh), get64(hi-lo)
+		weightSums32(vt, v, n, nv, nh, h, wts, lo, hi, *gbuf, *vab)
+		for i, x := range *vab {
+			ga[lo+i] -= x
 		}
-		gbuf := get32((hi - lo) * nh)
-		vt := blas32.General{Rows: n, Cols: hi - lo, Stride: nv, Data: v[lo:]}
-		linalg.Gemm32(true, false, 1, vt, gen32(n, nh, h), 0, gen32(hi-lo, nh, *gbuf))
 		dst := sum[lo*nh : hi*nh]
 		for i, g := range *gbuf {
 			dst[i] -= float64(g)
 		}
 		pool32.Put(gbuf)
+		pool64.Put(vab)
 	})
 	pool32.Put(vb)
 	pool32.Put(hb)
@@ -312,7 +355,10 @@ func (r *RBM) gibbs32(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Ra
 	n, _ := x.Dims()
 	nv, nh := r.nv, r.nh
 	w, a, b := r.params32()
-	wg := gen32(nv, nh, w)
+	var wt []float32 // Wᵀ, to gather products with sparse hidden states
+	if fewOnes(h) {
+		wt = r.weightsT32()
+	}
 	gr := chunk(n, blockSize, max(maxRows/blockSize*blockSize, blockSize))
 	parallel.For(parallel.Blocks(n, gr), func(g int) {
 		lo, hi := parallel.Range(g, gr, n)
@@ -328,13 +374,16 @@ func (r *RBM) gibbs32(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Ra
 				linalg.Uniforms(rngs[r0/blockSize], u[(r0-lo)*cols:(r1-lo)*cols])
 			}
 		}
+		sp := sparsePool.Get().(*linalg.Sparse32)
 		toHidden := func() {
-			linalg.Gemm32(false, false, 1, gen32(m, nv, *vb), wg, 0, gen32(m, nh, *inh))
+			sp.FromDense(*vb, m, nv)
+			product32(sp, *vb, 0, m, nv, nh, w, nil, true, *inh)
 			uniforms(nh)
 			linalg.SampleSigmoid32(*inh, b, u, *hb, m, nh)
 		}
 		toVisible := func() {
-			linalg.Gemm32(false, true, 1, gen32(m, nh, *hb), wg, 0, gen32(m, nv, *inv))
+			sp.FromDense(*hb, m, nh)
+			product32(sp, *hb, 0, m, nv, nh, w, wt, false, *inv)
 			uniforms(nv)
 			linalg.SampleSigmoid32(*inv, a, u, *vb, m, nv)
 		}
@@ -355,6 +404,7 @@ func (r *RBM) gibbs32(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Ra
 			}
 		}
 		workPool.Put(ws)
+		sparsePool.Put(sp)
 		if ph != nil { // the probabilities of the last half-step
 			linalg.SigmoidBias32(*inh, b, *inh, m, nh)
 		}

@@ -34,6 +34,23 @@ func randomBinary(n, d int, seed uint64) *mat.Dense {
 	return x
 }
 
+// mixedSparse returns n×d binary rows whose densities cycle through 5%,
+// 12%, 60% and 20%, so that both the gathered (sparse) and the GEMM
+// (dense) products of the float32 path run, in runs of rows of each kind.
+func mixedSparse(n, d int, seed uint64) *mat.Dense {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	x := mat.NewDense(n, d, nil)
+	density := []float64{0.05, 0.12, 0.6, 0.2}
+	for i := range n {
+		for j := range d {
+			if rng.Float64() < density[(i/3)%len(density)] {
+				x.Set(i, j, 1)
+			}
+		}
+	}
+	return x
+}
+
 // TestFloat32StatsMatchFloat64: the float32 AddStats and AddHiddenStats sums
 // (nonnegative terms, products in float32, sums in float64) agree with the
 // float64 reference within 1e-5 relative to the largest sum, and the
@@ -48,12 +65,15 @@ func TestFloat32StatsMatchFloat64(t *testing.T) {
 		w[i] = 0.5 + float64(i%7)
 	}
 	hb := randomBinary(70, 37, 6)
+	xs := mixedSparse(70, 100, 7)
 	for _, tc := range []struct {
 		name string
 		run  func(m *rbm.RBM, sum []float64)
 	}{
 		{"AddStats", func(m *rbm.RBM, s []float64) { m.AddStats(x, nil, s) }},
 		{"AddStats/weighted", func(m *rbm.RBM, s []float64) { m.AddStats(x, w, s) }},
+		{"AddStats/sparse", func(m *rbm.RBM, s []float64) { m.AddStats(xs, w, s) }},
+		{"AddStats/sparse-rows", func(m *rbm.RBM, s []float64) { m.AddStats(xs.Slice(0, 6, 0, 100).(*mat.Dense), nil, s) }},
 		{"AddHiddenStats", func(m *rbm.RBM, s []float64) { m.AddHiddenStats(hb, w, s) }},
 	} {
 		want := make([]float64, len(r.Params()))
@@ -70,10 +90,11 @@ func TestFloat32StatsMatchFloat64(t *testing.T) {
 			}
 		}
 	}
-	for _, toHidden := range []bool{true, false} {
-		in, out := x, 37
+	hs := mixedSparse(70, 37, 8) // sparse hidden rows: products gathered from Wᵀ
+	for _, in := range []*mat.Dense{x, xs, hb, hs} {
+		toHidden, out := in != hb && in != hs, 37
 		if !toHidden {
-			in, out = hb, 100
+			out = 100
 		}
 		n, _ := in.Dims()
 		p64, p32 := mat.NewDense(n, out, nil), mat.NewDense(n, out, nil)
@@ -118,6 +139,17 @@ func TestFloat32MirrorRefresh(t *testing.T) {
 	if !mat.EqualApprox(p32, p64, 1e-5) {
 		t.Fatal("float32 mirror not refreshed after HiddenBias")
 	}
+	// The transposed copy used for sparse hidden rows follows too.
+	h := mat.NewDense(5, 4, []float64{1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0})
+	v64, v32 := mat.NewDense(5, 8, nil), mat.NewDense(5, 8, nil)
+	f.VisibleProb(h, v32)
+	f.Weights().Set(0, 0, 2.5)
+	r.Weights().Set(0, 0, 2.5)
+	f.VisibleProb(h, v32)
+	r.VisibleProb(h, v64)
+	if !mat.EqualApprox(v32, v64, 1e-5) {
+		t.Fatal("transposed float32 weights not refreshed after Weights")
+	}
 }
 
 // TestFastGibbsMatchesExact runs 16,000 independent chains of the fused
@@ -127,11 +159,19 @@ func TestFloat32MirrorRefresh(t *testing.T) {
 // false-failure rate with this fixed seed).
 func TestFastGibbsMatchesExact(t *testing.T) {
 	r := testmodels.RBM(6, 3, 1.0, 1)
-	d, err := exact.NewDistribution(r)
-	if err != nil {
-		t.Fatal(err)
+	sparse := testmodels.RBM(6, 3, 1.0, 1)
+	for j := range sparse.HiddenBias() {
+		sparse.HiddenBias()[j] = -2 // mostly one hidden unit on at most: gathered from Wᵀ
 	}
-	for _, f32 := range []bool{false, true} {
+	for _, tc := range []struct {
+		r   *rbm.RBM
+		f32 bool
+	}{{r, false}, {r, true}, {sparse, true}} {
+		r, f32 := tc.r, tc.f32
+		d, err := exact.NewDistribution(r)
+		if err != nil {
+			t.Fatal(err)
+		}
 		m := rbm.New(6, 3)
 		copy(m.Params(), r.Params())
 		m.SetFloat32(f32)
@@ -154,7 +194,15 @@ func TestFastGibbsMatchesExact(t *testing.T) {
 // the seed only.
 func TestFastGibbsIndependentOfGOMAXPROCS(t *testing.T) {
 	r := testmodels.RBM(50, 20, 0.3, 3)
-	for _, f32 := range []bool{false, true} {
+	sparse := testmodels.RBM(50, 20, 0.3, 3)
+	for i := range sparse.VisibleBias() {
+		sparse.VisibleBias()[i] = -2 // about 12% of the visible units on: gathered products
+	}
+	for _, tc := range []struct {
+		r   *rbm.RBM
+		f32 bool
+	}{{r, false}, {r, true}, {sparse, true}} {
+		r, f32 := tc.r, tc.f32
 		r.SetFloat32(f32)
 		run := func(procs int) []float64 {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))

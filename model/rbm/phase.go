@@ -3,7 +3,6 @@ package rbm
 import (
 	"fmt"
 
-	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/internal/linalg"
@@ -108,7 +107,9 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 			mid--
 		}
 		if c := mid - lo; c > 0 {
-			linalg.Gemm32(false, false, 1, gen32(c, nv, vs), gen32(nv, nh, w), 0, gen32(c, nh, hs))
+			s := sparseRows(vs, c, nv)
+			product32(s, vs, 0, c, nv, nh, w, nil, true, hs)
+			sparsePool.Put(s)
 			linalg.SigmoidBias32(hs, b, hs, c, nh)
 		}
 		for k := mid; k < hi; k++ {
@@ -126,7 +127,11 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 	ga, gb := grad[nw:nw+nv], grad[nw+nv:]
 	// The weight gradient -Vᵀ(cH) over chunks of visible units, each with
 	// its visible-bias components; one more piece sums the hidden biases.
-	vChunk := chunk(nv, 16, nv)
+	vt := sparseTranspose(v, n, nv) // nil unless v is sparse (binary data)
+	if vt != nil {
+		defer sparsePool.Put(vt)
+	}
+	vChunk := weightChunk(nv, vt != nil)
 	nc := parallel.Blocks(nv, vChunk)
 	parallel.For(nc+1, func(k int) {
 		if k == nc {
@@ -139,21 +144,17 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 			return
 		}
 		lo, hi := parallel.Range(k, vChunk, nv)
-		clear(ga[lo:hi])
-		for r := range n {
-			c := coef[r]
-			for i, x := range v[r*nv+lo : r*nv+hi] {
-				ga[lo+i] -= c * float64(x)
-			}
+		gbuf, vab := get32((hi-lo)*nh), get64(hi-lo)
+		weightSums32(vt, v, n, nv, nh, h, coef, lo, hi, *gbuf, *vab)
+		for i, x := range *vab {
+			ga[lo+i] = -x
 		}
-		gbuf := get32((hi - lo) * nh)
-		vt := blas32.General{Rows: n, Cols: hi - lo, Stride: nv, Data: v[lo:]}
-		linalg.Gemm32(true, false, 1, vt, gen32(n, nh, h), 0, gen32(hi-lo, nh, *gbuf))
 		dst := grad[lo*nh : hi*nh]
 		for i, g := range *gbuf {
 			dst[i] = -float64(g)
 		}
 		pool32.Put(gbuf)
+		pool64.Put(vab)
 	})
 }
 

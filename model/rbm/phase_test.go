@@ -23,17 +23,28 @@ var _ model.PhaseDifference = (*rbm.RBM)(nil)
 // mode, for row counts that do not fill the 16-row blocks.
 func TestPhaseDifferenceMatchesAddStats(t *testing.T) {
 	r := testmodels64(t)
-	pos, neg := randomBinary(37, 100, 11), randomBinary(53, 100, 12)
 	w := make([]float64, 37)
 	for i := range w {
 		w[i] = 0.25 + float64(i%5)
 	}
-	for _, weights := range [][]float64{nil, w} {
+	for _, tc := range []struct {
+		pos, neg *mat.Dense
+		weights  []float64
+	}{
+		{randomBinary(37, 100, 11), randomBinary(53, 100, 12), nil},
+		{randomBinary(37, 100, 11), randomBinary(53, 100, 12), w},
+		{mixedSparse(37, 100, 11), mixedSparse(53, 100, 12), w}, // gathered and GEMM row products
+		{mixedSparse(37, 100, 11).Slice(0, 5, 0, 100).(*mat.Dense), // sparse stacked gradient
+			mixedSparse(53, 100, 12).Slice(0, 6, 0, 100).(*mat.Dense), w[:5]},
+	} {
+		pos, neg, weights := tc.pos, tc.neg, tc.weights
+		n1, _ := pos.Dims()
+		n2, _ := neg.Dims()
 		np := len(r.Params())
 		sp, sn := make([]float64, np), make([]float64, np)
 		r.AddStats(pos, weights, sp)
 		r.AddStats(neg, nil, sn)
-		cp := 37.0
+		cp := float64(n1)
 		if weights != nil {
 			cp = 0
 			for _, x := range weights {
@@ -43,7 +54,7 @@ func TestPhaseDifferenceMatchesAddStats(t *testing.T) {
 		want := make([]float64, np)
 		scale := 0.0
 		for j := range want {
-			want[j] = sp[j]/cp - sn[j]/53
+			want[j] = sp[j]/cp - sn[j]/float64(n2)
 			scale = max(scale, math.Abs(want[j]))
 		}
 		for _, tc := range []struct {

@@ -1,6 +1,7 @@
 package rbm_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -70,4 +71,37 @@ func BenchmarkBlockGibbs(b *testing.B) {
 		}
 		b.ReportMetric(1000*float64(b.N)/b.Elapsed().Seconds(), "chain-steps/s")
 	})
+}
+
+// bernoulliRows returns n×d rows of independent bits that are one with
+// probability p (0.13 is binarized MNIST's fraction of pixels on).
+func bernoulliRows(n, d int, p float64, seed uint64) *mat.Dense {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	x := mat.NewDense(n, d, nil)
+	for i := range n {
+		for j := range d {
+			if rng.Float64() < p {
+				x.Set(i, j, 1)
+			}
+		}
+	}
+	return x
+}
+
+// BenchmarkPhaseDifference is the gradient of one PCD update of the MNIST
+// model: 100 data rows and 100 particles, with MNIST's density of ones
+// (13%, gathered products) and with half the units on (dense GEMMs).
+func BenchmarkPhaseDifference(b *testing.B) {
+	for _, density := range []float64{0.13, 0.5} {
+		b.Run(fmt.Sprintf("density=%v", density), func(b *testing.B) {
+			modes(b, func(b *testing.B, f32 bool) {
+				r, _ := benchModel(f32)
+				pos, neg := bernoulliRows(100, 784, density, 4), bernoulliRows(100, 784, density, 5)
+				grad := make([]float64, len(r.Params()))
+				for b.Loop() {
+					r.PhaseDifference(pos, nil, neg, grad)
+				}
+			})
+		})
+	}
 }
