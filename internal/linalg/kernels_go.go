@@ -37,3 +37,10 @@ func sparseMul32(ptr, idx []int32, val, b []float32, ldb, n int, out []float32, 
 		}
 	}
 }
+
+func compressRows32(x []float32, rows, cols int, ptr, idx []int32, val []float32) int { return -1 }
+
+// kernelLevels and setKernelLevel: the pure-Go build has one level.
+func kernelLevels() []int { return []int{0} }
+
+func setKernelLevel(int) (restore func()) { return func() {} }

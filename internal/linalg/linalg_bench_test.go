@@ -147,3 +147,16 @@ func BenchmarkSparseMul100x784x500(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFromDense compresses 100 rows of 784 binary values with 13%
+// ones at random places (images have longer runs of zeros).
+func BenchmarkFromDense(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := randomSparse(rng, gm, gk, 0.13, true)
+	var s Sparse32
+	b.ReportAllocs()
+	for b.Loop() {
+		s.FromDense(x, gm, gk)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(gm*gk), "ns/entry")
+}

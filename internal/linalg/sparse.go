@@ -61,14 +61,35 @@ func (s *Sparse32) FromDense(x []float32, rows, cols int) int {
 	// One slot of slack: an entry is written before it is known to be kept.
 	s.idx = grow(s.idx, rows*cols+1)
 	s.val = grow(s.val, rows*cols+1)
+	s.ptr = grow(s.ptr, rows+1)
+	s.ptr[0] = 0
+	if k := compressRows32(x, rows, cols, s.ptr, s.idx, s.val); k >= 0 {
+		s.idx, s.val = s.idx[:k], s.val[:k]
+		return k
+	}
+	s.ptr = s.ptr[:1]
 	k := 0
 	for r := range rows {
 		row := x[r*cols : (r+1)*cols]
 		idx, val := s.idx[k:k+cols+1], s.val[k:k+cols+1]
-		c := 0
-		for j, v := range row {
-			idx[c], val[c] = int32(j), v
-			c += nonzero(v)
+		c, j := 0, 0
+		// Blocks of eight: skip all-zero blocks (most of them in binary
+		// images), compress the others without branches.
+		for ; j+8 <= cols; j += 8 {
+			b := row[j : j+8 : j+8]
+			any := math.Float32bits(b[0]) | math.Float32bits(b[1]) | math.Float32bits(b[2]) | math.Float32bits(b[3]) |
+				math.Float32bits(b[4]) | math.Float32bits(b[5]) | math.Float32bits(b[6]) | math.Float32bits(b[7])
+			if any&^(1<<31) == 0 {
+				continue
+			}
+			for t, v := range b {
+				idx[c], val[c] = int32(j+t), v
+				c += nonzero(v)
+			}
+		}
+		for ; j < cols; j++ {
+			idx[c], val[c] = int32(j), row[j]
+			c += nonzero(row[j])
 		}
 		k += c
 		s.ptr = append(s.ptr, int32(k))
@@ -113,6 +134,59 @@ func (s *Sparse32) Transpose(dst *Sparse32) {
 			next[j]++
 		}
 	}
+}
+
+// TransposeCols fills dst with the columns [lo, hi) of s transposed: row
+// t of dst holds the nonzeros of column lo+t of s, in increasing row order.
+// It costs O(rows·log(nnz per row)) plus the nonzeros taken, so that
+// goroutines can each transpose their own range of columns of one shared
+// matrix.
+func (s *Sparse32) TransposeCols(lo, hi int, dst *Sparse32) {
+	if dst == s || lo < 0 || hi > s.cols || lo > hi {
+		panic(fmt.Sprintf("linalg: TransposeCols [%d, %d) of %d columns", lo, hi, s.cols))
+	}
+	dst.reset(hi-lo, s.rows)
+	dst.ptr = grow(dst.ptr, hi-lo+1)
+	clear(dst.ptr)
+	// start[r] is where row r's columns reach lo (binary search), kept in
+	// dst.next's storage to avoid an allocation.
+	dst.next = grow(dst.next, s.rows)
+	start := dst.next
+	for r := range s.rows {
+		a, b := int(s.ptr[r]), int(s.ptr[r+1])
+		for a < b { // first k in [a, b) with idx[k] >= lo
+			m := int(uint(a+b) >> 1)
+			if int(s.idx[m]) < lo {
+				a = m + 1
+			} else {
+				b = m
+			}
+		}
+		start[r] = int32(a)
+		for k := a; k < int(s.ptr[r+1]) && int(s.idx[k]) < hi; k++ {
+			dst.ptr[int(s.idx[k])-lo+1]++
+		}
+	}
+	for t := range hi - lo {
+		dst.ptr[t+1] += dst.ptr[t]
+	}
+	nnz := int(dst.ptr[hi-lo])
+	dst.idx = grow(dst.idx, nnz)
+	dst.val = grow(dst.val, nnz)
+	// Place the entries: fill[t] counts what column lo+t has received; the
+	// row-major walk keeps each column's rows in increasing order.
+	fill := dst.ptr[:hi-lo] // reused: restored below
+	for r := range s.rows {
+		for k := int(start[r]); k < int(s.ptr[r+1]) && int(s.idx[k]) < hi; k++ {
+			t := int(s.idx[k]) - lo
+			p := fill[t]
+			dst.idx[p], dst.val[p] = int32(r), s.val[k]
+			fill[t]++
+		}
+	}
+	// fill[t] now equals the old ptr[t+1]: shift back.
+	copy(dst.ptr[1:], fill)
+	dst.ptr[0] = 0
 }
 
 func grow[T any](s []T, n int) []T {

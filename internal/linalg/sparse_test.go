@@ -1,6 +1,7 @@
 package linalg
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -25,6 +26,15 @@ func randomSparse(rng *rand.Rand, rows, cols int, density float64, binary bool) 
 // shapes that exercise whole and partial register tiles, empty rows, row
 // ranges and strides: the result agrees to float32 rounding.
 func TestSparseMul(t *testing.T) {
+	for _, l := range kernelLevels() {
+		t.Run(fmt.Sprintf("level=%d", l), func(t *testing.T) {
+			defer setKernelLevel(l)()
+			testSparseMul(t)
+		})
+	}
+}
+
+func testSparseMul(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	for _, c := range []struct {
 		rows, k, n int
@@ -69,6 +79,15 @@ func TestSparseMul(t *testing.T) {
 // transpose: same pattern and values, in the same order; FromDense drops
 // both zeros (+0 and -0) and keeps rows that are all nonzero.
 func TestSparseTranspose(t *testing.T) {
+	for _, l := range kernelLevels() {
+		t.Run(fmt.Sprintf("level=%d", l), func(t *testing.T) {
+			defer setKernelLevel(l)()
+			testSparseTranspose(t)
+		})
+	}
+}
+
+func testSparseTranspose(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	const rows, cols = 23, 41
 	x := randomSparse(rng, rows, cols, 0.2, false)
@@ -129,4 +148,34 @@ func TestSparseMulPanicsOnBadShape(t *testing.T) {
 		}
 	}()
 	s.Mul(0, 2, make([]float32, 8), 4, 4, make([]float32, 8), 4)
+}
+
+// TestSparseTransposeCols: each column range transposed alone equals the
+// matching rows of the whole transpose.
+func TestSparseTransposeCols(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	const rows, cols = 29, 70
+	x := randomSparse(rng, rows, cols, 0.15, false)
+	var s, whole, part Sparse32
+	s.FromDense(x, rows, cols)
+	s.Transpose(&whole)
+	for _, r := range [][2]int{{0, cols}, {0, 16}, {16, 64}, {64, 70}, {5, 5}, {69, 70}} {
+		lo, hi := r[0], r[1]
+		s.TransposeCols(lo, hi, &part)
+		if pr, pc := part.Dims(); pr != hi-lo || pc != rows {
+			t.Fatalf("[%d, %d): dims %d×%d", lo, hi, pr, pc)
+		}
+		for i := lo; i < hi; i++ {
+			ai, av := part.Row(i - lo)
+			bi, bv := whole.Row(i)
+			if len(ai) != len(bi) {
+				t.Fatalf("[%d, %d) column %d: %d nonzeros, want %d", lo, hi, i, len(ai), len(bi))
+			}
+			for k := range ai {
+				if ai[k] != bi[k] || av[k] != bv[k] {
+					t.Fatalf("[%d, %d) column %d entry %d differs", lo, hi, i, k)
+				}
+			}
+		}
+	}
 }

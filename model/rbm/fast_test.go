@@ -90,6 +90,7 @@ func TestFloat32StatsMatchFloat64(t *testing.T) {
 			}
 		}
 	}
+	defer rbm.SetTransposeMinWork(1)()
 	hs := mixedSparse(70, 37, 8) // sparse hidden rows: products gathered from Wᵀ
 	for _, in := range []*mat.Dense{x, xs, hb, hs} {
 		toHidden, out := in != hb && in != hs, 37
@@ -140,6 +141,7 @@ func TestFloat32MirrorRefresh(t *testing.T) {
 		t.Fatal("float32 mirror not refreshed after HiddenBias")
 	}
 	// The transposed copy used for sparse hidden rows follows too.
+	defer rbm.SetTransposeMinWork(1)()
 	h := mat.NewDense(5, 4, []float64{1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0})
 	v64, v32 := mat.NewDense(5, 8, nil), mat.NewDense(5, 8, nil)
 	f.VisibleProb(h, v32)

@@ -91,29 +91,37 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 	defer pool32.Put(vb)
 	defer pool32.Put(hb)
 	v, h := *vb, *hb
-	// v: the stacked rows; h: c_r P(h=1|v_r).
-	rc := chunk(n, rowUnit, maxRows)
-	parallel.For(parallel.Blocks(n, rc), func(k int) {
-		lo, hi := parallel.Range(k, rc, n)
+	// v: the stacked rows; h: c_r P(h=1|v_r). Rows [0, mid) need their
+	// probabilities computed, rows [mid, n) have them given; each kind is
+	// split evenly among the cores.
+	mid := n
+	for mid > 0 && given(mid-1) != nil {
+		mid--
+	}
+	rc1, rc2 := chunk(mid, rowUnit, maxRows), chunk(n-mid, rowUnit, maxRows)
+	nb1 := parallel.Blocks(mid, rc1)
+	parallel.For(nb1+parallel.Blocks(n-mid, rc2), func(k int) {
+		var lo, hi int
+		if k < nb1 {
+			lo, hi = parallel.Range(k, rc1, mid)
+		} else {
+			lo, hi = parallel.Range(k-nb1, rc2, n-mid)
+			lo, hi = lo+mid, hi+mid
+		}
 		m := hi - lo
 		vs, hs := v[lo*nv:hi*nv], h[lo*nh:hi*nh]
 		for i := range m {
 			to32(vs[i*nv:(i+1)*nv], row(lo+i))
 		}
-		// Rows [lo, mid) need their probabilities computed, [mid, hi) have
-		// them given.
-		mid := hi
-		for mid > lo && given(mid-1) != nil {
-			mid--
-		}
-		if c := mid - lo; c > 0 {
-			s := sparseRows(vs, c, nv)
-			product32(s, vs, 0, c, nv, nh, w, nil, true, hs)
+		if k < nb1 {
+			s := sparseRows(vs, m, nv)
+			product32(s, vs, 0, m, nv, nh, w, nil, true, hs)
 			sparsePool.Put(s)
-			linalg.SigmoidBias32(hs, b, hs, c, nh)
-		}
-		for k := mid; k < hi; k++ {
-			to32(hs[(k-lo)*nh:(k-lo+1)*nh], given(k))
+			linalg.SigmoidBias32(hs, b, hs, m, nh)
+		} else {
+			for i := range m {
+				to32(hs[i*nh:(i+1)*nh], given(lo+i))
+			}
 		}
 		for i := range m {
 			c := float32(coef[lo+i])
@@ -127,11 +135,11 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 	ga, gb := grad[nw:nw+nv], grad[nw+nv:]
 	// The weight gradient -Vᵀ(cH) over chunks of visible units, each with
 	// its visible-bias components; one more piece sums the hidden biases.
-	vt := sparseTranspose(v, n, nv) // nil unless v is sparse (binary data)
-	if vt != nil {
-		defer sparsePool.Put(vt)
+	vs := sparseIfFew(v, n, nv) // nil unless v is sparse (binary data)
+	if vs != nil {
+		defer sparsePool.Put(vs)
 	}
-	vChunk := weightChunk(nv, vt != nil)
+	vChunk := weightChunk(nv, vs != nil)
 	nc := parallel.Blocks(nv, vChunk)
 	parallel.For(nc+1, func(k int) {
 		if k == nc {
@@ -145,7 +153,7 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 		}
 		lo, hi := parallel.Range(k, vChunk, nv)
 		gbuf, vab := get32((hi-lo)*nh), get64(hi-lo)
-		weightSums32(vt, v, n, nv, nh, h, coef, lo, hi, *gbuf, *vab)
+		weightSums32(vs, v, n, nv, nh, h, coef, lo, hi, *gbuf, *vab)
 		for i, x := range *vab {
 			ga[lo+i] = -x
 		}

@@ -105,3 +105,17 @@ func BenchmarkPhaseDifference(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkVisibleProbSparseHidden: P(v|h) for 1000 hidden rows with 20%
+// of the units on, gathered from the transposed weights, which are made
+// again after every parameter change as in training.
+func BenchmarkVisibleProbSparseHidden(b *testing.B) {
+	r, _ := benchModel(true)
+	h := bernoulliRows(1000, 500, 0.2, 6)
+	p := mat.NewDense(1000, 784, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		r.ParamsChanged()
+		r.VisibleProb(h, p)
+	}
+}

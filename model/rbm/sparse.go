@@ -31,18 +31,16 @@ func sparseRows(x []float32, rows, cols int) *linalg.Sparse32 {
 	return s
 }
 
-// sparseTranspose returns the transpose of the rows×cols float32 matrix v
-// as a pooled sparse matrix if at most sparseFraction of its entries are
-// nonzero, else nil (then dense products are faster).
-func sparseTranspose(v []float32, rows, cols int) *linalg.Sparse32 {
+// sparseIfFew returns the rows×cols float32 matrix v as a pooled sparse
+// matrix if at most sparseFraction of its entries are nonzero, else nil
+// (then dense products are faster).
+func sparseIfFew(v []float32, rows, cols int) *linalg.Sparse32 {
 	s := sparseRows(v, rows, cols)
-	defer sparsePool.Put(s)
 	if float64(s.NNZ()) > sparseFraction*float64(rows)*float64(cols) {
+		sparsePool.Put(s)
 		return nil
 	}
-	t := sparsePool.Get().(*linalg.Sparse32)
-	s.Transpose(t)
-	return t
+	return s
 }
 
 // product32 sets the rows [lo, hi) of out (row lo at out[0]) to those of
@@ -50,7 +48,8 @@ func sparseTranspose(v []float32, rows, cols int) *linalg.Sparse32 {
 // V columns), where s holds the nonzeros of x. Each row with at most
 // sparseFraction of its entries nonzero is gathered from the rows of W
 // (toHidden) or of wt, the transposed float32 weights (H×V; nil: no row is
-// gathered); runs of denser rows go through one GEMM each. Whether a row
+// gathered, and s is not read); runs of denser rows go through one GEMM
+// each. Whether a row
 // is gathered depends on the row alone, so the result does not depend on
 // how the caller split the rows among goroutines.
 func product32(s *linalg.Sparse32, x []float32, lo, hi, nv, nh int, w, wt []float32, toHidden bool, out []float32) {
@@ -58,10 +57,11 @@ func product32(s *linalg.Sparse32, x []float32, lo, hi, nv, nh int, w, wt []floa
 	if !toHidden {
 		in, nout, src = nh, nv, wt
 	}
-	limit := int(sparseFraction * float64(in))
 	if src == nil {
-		limit = -1
+		linalg.Gemm32(false, !toHidden, 1, gen32(hi-lo, in, x[lo*in:]), gen32(nv, nh, w), 0, gen32(hi-lo, nout, out))
+		return
 	}
+	limit := int(sparseFraction * float64(in))
 	for a := lo; a < hi; {
 		sparse := s.RowNNZ(a) <= limit
 		b := a + 1
@@ -77,6 +77,19 @@ func product32(s *linalg.Sparse32, x []float32, lo, hi, nv, nh int, w, wt []floa
 		a = b
 	}
 }
+
+// transposePays reports whether gathering the products of rows×steps
+// hidden states from Wᵀ can repay the transposed copy of W that it needs
+// after every parameter change. The copy costs about as much as the dense
+// product of a few dozen rows, and at a trained RBM's 20% of hidden units
+// on the gather saves about half of a dense row's cost, so it pays from a
+// few hundred row-steps on; one PCD-1 update of 100 chains does not reach
+// that, sampling runs do.
+func transposePays(rows, steps int) bool { return rows*steps >= transposeMinWork }
+
+// transposeMinWork is the threshold of transposePays (a variable so that
+// tests can exercise the gathered path on small inputs).
+var transposeMinWork = 1000
 
 // fewOnes reports whether at most sparseFraction of the entries of the
 // float64 matrix x are nonzero.
@@ -96,18 +109,19 @@ func fewOnes(x *mat.Dense) bool {
 // weightSums32 sets, for the visible units [lo, hi), g ((hi-lo)×H) to the
 // rows lo…hi-1 of the weight sums vᵀh and va (hi-lo) to the visible sums
 // Σ_r c_r v_ri (c nil: all ones), where v is n×V and h is n×H, row-major.
-// With vt, the transpose of v as a sparse matrix, each weight row adds up
-// only the rows of h where its visible unit is on; with vt nil one GEMM
-// computes g. Either way each entry is summed in an order fixed by the
-// inputs, whatever the split of [0, V) among goroutines.
-func weightSums32(vt *linalg.Sparse32, v []float32, n, nv, nh int, h []float32, c []float64, lo, hi int, g []float32, va []float64) {
+// With vs, v as a sparse matrix, the columns [lo, hi) of v are transposed
+// and each weight row adds up only the rows of h where its visible unit is
+// on; with vs nil one GEMM computes g. Either way each entry is summed in
+// an order fixed by the inputs, whatever the split of [0, V) among
+// goroutines.
+func weightSums32(vs *linalg.Sparse32, v []float32, n, nv, nh int, h []float32, c []float64, lo, hi int, g []float32, va []float64) {
 	coef := func(r int) float64 {
 		if c == nil {
 			return 1
 		}
 		return c[r]
 	}
-	if vt == nil {
+	if vs == nil {
 		clear(va[:hi-lo])
 		for r := range n {
 			cr := coef(r)
@@ -119,15 +133,18 @@ func weightSums32(vt *linalg.Sparse32, v []float32, n, nv, nh int, h []float32, 
 		linalg.Gemm32(true, false, 1, m, gen32(n, nh, h), 0, gen32(hi-lo, nh, g))
 		return
 	}
-	for i := lo; i < hi; i++ {
+	vt := sparsePool.Get().(*linalg.Sparse32)
+	defer sparsePool.Put(vt)
+	vs.TransposeCols(lo, hi, vt)
+	for i := range hi - lo {
 		rows, vals := vt.Row(i)
 		sum := 0.0
 		for k, r := range rows {
 			sum += coef(int(r)) * float64(vals[k])
 		}
-		va[i-lo] = sum
+		va[i] = sum
 	}
-	vt.Mul(lo, hi, h, nh, nh, g, nh)
+	vt.Mul(0, hi-lo, h, nh, nh, g, nh)
 }
 
 // weightChunk is the number of visible units per piece of the parallel
