@@ -52,9 +52,28 @@ type Optimizer interface {
 	encoding.BinaryUnmarshaler
 }
 
+// RangeStepper is an Optimizer whose step can be applied to disjoint
+// ranges of the parameter vector separately, in parallel, each range as
+// soon as its part of the gradient is ready (while it is still in the
+// cache). BeginStep, then StepRange over ranges that cover [0, n) once
+// each, then EndStep give exactly the result of Step: every update rule
+// here is elementwise.
+type RangeStepper interface {
+	Optimizer
+	// BeginStep starts a step over n parameters: it allocates the state
+	// on the first step and fixes the learning rate (LastRate reports it
+	// from now on).
+	BeginStep(n int)
+	// StepRange updates params[lo:hi] from grad[lo:hi]. Calls on disjoint
+	// ranges may run concurrently.
+	StepRange(params, grad []float64, lo, hi int)
+	// EndStep completes the step (Steps counts it).
+	EndStep()
+}
+
 var (
-	_ Optimizer = (*SGD)(nil)
-	_ Optimizer = (*Adam)(nil)
+	_ RangeStepper = (*SGD)(nil)
+	_ RangeStepper = (*Adam)(nil)
 )
 
 // Default learning rates, used when an optimizer's LR is nil.
@@ -103,35 +122,47 @@ func (s *SGD) LastRate() float64 { return s.rate }
 // Step updates params from grad; see the type's documentation.
 func (s *SGD) Step(params, grad []float64) {
 	checkStep("SGD", params, grad)
+	s.BeginStep(len(params))
+	chunks(len(params), func(lo, hi int) { s.StepRange(params, grad, lo, hi) })
+	s.EndStep()
+}
+
+// BeginStep starts a step over n parameters (see RangeStepper).
+func (s *SGD) BeginStep(n int) {
 	mu := s.Momentum
 	if mu < 0 || mu >= 1 || math.IsNaN(mu) {
 		panic(fmt.Sprintf("optim: SGD.Momentum = %v outside [0, 1)", mu))
 	}
-	eta := rate(s.LR, DefaultSGDRate, s.step)
-	if mu == 0 {
-		chunks(len(params), func(lo, hi int) {
-			for i, g := range grad[lo:hi] {
-				params[lo+i] -= eta * g
-			}
-		})
-	} else {
-		s.buf = ensure(s.buf, len(params), "SGD")
-		buf, nesterov := s.buf, s.Nesterov
-		chunks(len(params), func(lo, hi int) {
-			for i, g := range grad[lo:hi] {
-				b := mu*buf[lo+i] + g
-				buf[lo+i] = b
-				if nesterov {
-					params[lo+i] -= eta * (g + mu*b)
-				} else {
-					params[lo+i] -= eta * b
-				}
-			}
-		})
+	if mu != 0 {
+		s.buf = ensure(s.buf, n, "SGD")
 	}
-	s.rate = eta
-	s.step++
+	s.rate = rate(s.LR, DefaultSGDRate, s.step)
 }
+
+// StepRange updates params[lo:hi] (see RangeStepper).
+func (s *SGD) StepRange(params, grad []float64, lo, hi int) {
+	eta, mu := s.rate, s.Momentum
+	if mu == 0 {
+		p := params[lo:hi]
+		for i, g := range grad[lo:hi] {
+			p[i] -= eta * g
+		}
+		return
+	}
+	buf, nesterov := s.buf, s.Nesterov
+	for i, g := range grad[lo:hi] {
+		b := mu*buf[lo+i] + g
+		buf[lo+i] = b
+		if nesterov {
+			params[lo+i] -= eta * (g + mu*b)
+		} else {
+			params[lo+i] -= eta * b
+		}
+	}
+}
+
+// EndStep completes the step (see RangeStepper).
+func (s *SGD) EndStep() { s.step++ }
 
 // MarshalBinary encodes the step count, last rate and velocity buffer.
 func (s *SGD) MarshalBinary() ([]byte, error) {
@@ -203,26 +234,38 @@ func (a *Adam) settings() (b1, b2, eps float64) {
 // Step updates params from grad; see the type's documentation.
 func (a *Adam) Step(params, grad []float64) {
 	checkStep("Adam", params, grad)
+	a.BeginStep(len(params))
+	chunks(len(params), func(lo, hi int) { a.StepRange(params, grad, lo, hi) })
+	a.EndStep()
+}
+
+// BeginStep starts a step over n parameters (see RangeStepper).
+func (a *Adam) BeginStep(n int) {
+	a.settings() // validates
+	a.m = ensure(a.m, n, "Adam")
+	a.v = ensure(a.v, n, "Adam")
+	a.rate = rate(a.LR, DefaultAdamRate, a.step)
+}
+
+// StepRange updates params[lo:hi] (see RangeStepper).
+func (a *Adam) StepRange(params, grad []float64, lo, hi int) {
 	b1, b2, eps := a.settings()
-	eta := rate(a.LR, DefaultAdamRate, a.step)
-	a.m = ensure(a.m, len(params), "Adam")
-	a.v = ensure(a.v, len(params), "Adam")
+	eta := a.rate
 	t := float64(a.step + 1)
 	c1 := 1 - math.Pow(b1, t)
 	c2 := 1 - math.Pow(b2, t)
 	am, av := a.m, a.v
-	chunks(len(params), func(lo, hi int) {
-		for i, g := range grad[lo:hi] {
-			k := lo + i
-			m := b1*am[k] + (1-b1)*g
-			v := b2*av[k] + (1-b2)*g*g
-			am[k], av[k] = m, v
-			params[k] -= eta * (m / c1) / (math.Sqrt(v/c2) + eps)
-		}
-	})
-	a.rate = eta
-	a.step++
+	for i, g := range grad[lo:hi] {
+		k := lo + i
+		m := b1*am[k] + (1-b1)*g
+		v := b2*av[k] + (1-b2)*g*g
+		am[k], av[k] = m, v
+		params[k] -= eta * (m / c1) / (math.Sqrt(v/c2) + eps)
+	}
 }
+
+// EndStep completes the step (see RangeStepper).
+func (a *Adam) EndStep() { a.step++ }
 
 // MarshalBinary encodes the step count, last rate and moment estimates.
 func (a *Adam) MarshalBinary() ([]byte, error) {

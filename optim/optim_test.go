@@ -234,3 +234,66 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+// TestRangeStepMatchesStep: BeginStep, StepRange over uneven ranges in
+// reverse order, and EndStep give bit for bit the parameters, state, step
+// count and rate of Step, for every optimizer and with penalties applied by
+// range.
+func TestRangeStepMatchesStep(t *testing.T) {
+	const n = 1000
+	makeOpts := func() []RangeStepper {
+		return []RangeStepper{
+			&SGD{LR: Constant(0.1)},
+			&SGD{LR: LinearDecay{Initial: 0.1, Final: 0.01, Steps: 5}, Momentum: 0.9},
+			&SGD{LR: Constant(0.05), Momentum: 0.5, Nesterov: true},
+			&Adam{LR: Constant(0.01)},
+		}
+	}
+	pen := &Penalty{L1: 0.01, L2: 0.02, Proximal: true}
+	rng := rand.New(rand.NewPCG(4, 4))
+	grads := make([][]float64, 4)
+	for k := range grads {
+		grads[k] = make([]float64, n)
+		for i := range grads[k] {
+			grads[k][i] = rng.NormFloat64()
+		}
+	}
+	cuts := []int{0, 7, 300, 301, 640, n}
+	for k, whole := range makeOpts() {
+		ranged := makeOpts()[k]
+		p1, p2 := make([]float64, n), make([]float64, n)
+		for i := range p1 {
+			p1[i] = float64(i%13) * 0.01
+			p2[i] = p1[i]
+		}
+		for _, g := range grads {
+			g1, g2 := append([]float64(nil), g...), append([]float64(nil), g...)
+			pen.AddGradient(p1, g1)
+			whole.Step(p1, g1)
+			pen.ApplyProximalL1(p1, whole.LastRate())
+
+			pen.Check(n)
+			ranged.BeginStep(n)
+			for c := len(cuts) - 1; c > 0; c-- {
+				lo, hi := cuts[c-1], cuts[c]
+				pen.AddGradientRange(p2, g2, lo, hi)
+				ranged.StepRange(p2, g2, lo, hi)
+				pen.ApplyProximalL1Range(p2, ranged.LastRate(), lo, hi)
+			}
+			ranged.EndStep()
+		}
+		for i := range p1 {
+			if p1[i] != p2[i] {
+				t.Fatalf("optimizer %d: parameter %d is %v by ranges, %v by Step", k, i, p2[i], p1[i])
+			}
+		}
+		if whole.Steps() != ranged.Steps() || whole.LastRate() != ranged.LastRate() {
+			t.Fatalf("optimizer %d: steps %d/%d, rates %v/%v", k, whole.Steps(), ranged.Steps(), whole.LastRate(), ranged.LastRate())
+		}
+		s1, _ := whole.MarshalBinary()
+		s2, _ := ranged.MarshalBinary()
+		if string(s1) != string(s2) {
+			t.Fatalf("optimizer %d: states differ", k)
+		}
+	}
+}

@@ -78,46 +78,55 @@ func (p *Penalty) AddGradient(params, grad []float64) {
 	if len(grad) != len(params) {
 		panic(fmt.Sprintf("optim: Penalty.AddGradient: %d parameters but %d gradient components", len(params), len(grad)))
 	}
+	if p.gradientFree() {
+		return
+	}
+	chunks(len(params), func(lo, hi int) { p.AddGradientRange(params, grad, lo, hi) })
+}
+
+// gradientFree reports whether AddGradient adds nothing.
+func (p *Penalty) gradientFree() bool { return (p.Proximal || p.L1 == 0) && p.L2 == 0 }
+
+// AddGradientRange is AddGradient on params[lo:hi] and grad[lo:hi] (the
+// mask, if any, indexed like params); calls on disjoint ranges may run
+// concurrently. It does not validate the strengths: call Check once first.
+func (p *Penalty) AddGradientRange(params, grad []float64, lo, hi int) {
+	if p.gradientFree() {
+		return
+	}
 	l1 := p.L1
 	if p.Proximal {
 		l1 = 0
 	}
-	if l1 == 0 && p.L2 == 0 {
-		return
-	}
 	if l1 == 0 { // ridge only: no sign test
 		c, mask := 2*p.L2, p.Mask
-		chunks(len(params), func(lo, hi int) {
-			g := grad[lo:hi]
-			if mask == nil {
-				for i, t := range params[lo:hi] {
-					g[i] += c * t
-				}
-				return
+		g := grad[lo:hi]
+		if mask == nil {
+			for i, t := range params[lo:hi] {
+				g[i] += c * t
 			}
-			for i, on := range mask[lo:hi] {
-				if on {
-					g[i] += c * params[lo+i]
-				}
+			return
+		}
+		for i, on := range mask[lo:hi] {
+			if on {
+				g[i] += c * params[lo+i]
 			}
-		})
+		}
 		return
 	}
-	chunks(len(params), func(lo, hi int) {
-		for i, t := range params[lo:hi] {
-			if !p.on(lo + i) {
-				continue
-			}
-			g := 2 * p.L2 * t
-			switch {
-			case t > 0:
-				g += l1
-			case t < 0:
-				g -= l1
-			}
-			grad[lo+i] += g
+	for i, t := range params[lo:hi] {
+		if !p.on(lo + i) {
+			continue
 		}
-	})
+		g := 2 * p.L2 * t
+		switch {
+		case t > 0:
+			g += l1
+		case t < 0:
+			g -= l1
+		}
+		grad[lo+i] += g
+	}
 }
 
 // ApplyProximalL1 soft-thresholds the masked parameters by lr·L1 when
@@ -131,23 +140,35 @@ func (p *Penalty) ApplyProximalL1(params []float64, lr float64) {
 	if !(lr >= 0) {
 		panic(fmt.Sprintf("optim: ApplyProximalL1: learning rate %v is negative", lr))
 	}
-	th := lr * p.L1
-	chunks(len(params), func(lo, hi int) {
-		for i, t := range params[lo:hi] {
-			if !p.on(lo + i) {
-				continue
-			}
-			switch {
-			case t > th:
-				params[lo+i] = t - th
-			case t < -th:
-				params[lo+i] = t + th
-			default:
-				params[lo+i] = 0
-			}
-		}
-	})
+	chunks(len(params), func(lo, hi int) { p.ApplyProximalL1Range(params, lr, lo, hi) })
 }
+
+// ApplyProximalL1Range is ApplyProximalL1 on params[lo:hi]; calls on
+// disjoint ranges may run concurrently. lr must be non-negative.
+func (p *Penalty) ApplyProximalL1Range(params []float64, lr float64, lo, hi int) {
+	if !p.Proximal || p.L1 == 0 {
+		return
+	}
+	th := lr * p.L1
+	for i, t := range params[lo:hi] {
+		if !p.on(lo + i) {
+			continue
+		}
+		switch {
+		case t > th:
+			params[lo+i] = t - th
+		case t < -th:
+			params[lo+i] = t + th
+		default:
+			params[lo+i] = 0
+		}
+	}
+}
+
+// Check panics, with a message naming the problem, if the strengths are
+// negative or not finite or the mask's length is not n; the Range methods
+// assume it has passed.
+func (p *Penalty) Check(n int) { p.check(n) }
 
 // MaskFromGroups returns the penalty mask that penalizes the groups marked
 // Penalized (weights and couplings, not biases and fields). Its length is

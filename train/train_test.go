@@ -272,6 +272,19 @@ func (p *poisoned) PhaseDifferenceHidden(pos *mat.Dense, w []float64, neg, ph *m
 	}
 }
 
+// PhaseDifferenceHiddenApply (the fused update) counts the same and
+// poisons the gradient before the range holding component 0 is applied.
+func (p *poisoned) PhaseDifferenceHiddenApply(pos *mat.Dense, w []float64, neg, ph *mat.Dense, grad []float64, apply func(lo, hi int)) {
+	p.calls += 2
+	poison := p.calls > p.after
+	p.RBM.PhaseDifferenceHiddenApply(pos, w, neg, ph, grad, func(lo, hi int) {
+		if poison && lo == 0 {
+			grad[0] = math.NaN()
+		}
+		apply(lo, hi)
+	})
+}
+
 // PhaseDifference counts as the two AddStats calls it replaces.
 func (p *poisoned) PhaseDifference(pos *mat.Dense, w []float64, neg *mat.Dense, grad []float64) {
 	p.RBM.PhaseDifference(pos, w, neg, grad)
@@ -387,4 +400,52 @@ func TestGaussianReachesAnalyticSolution(t *testing.T) {
 	}
 	last := tr.History()[epochs-1]
 	t.Logf("final mean %.3f vs %.3f; exact train LL %.4f", mu, wantMu, last.TrainLL)
+}
+
+// wholeStep hides the RangeStepper methods of an optimizer, so that the
+// Trainer takes its separate passes.
+type wholeStep struct{ optim.Optimizer }
+
+// TestFusedUpdateMatches: PCD on an RBM with an optimizer that steps by
+// ranges (the fused update) ends bit for bit where the separate passes do,
+// in float64 and float32 mode, with momentum and both penalties, on
+// sparse binary data (gathered products).
+func TestFusedUpdateMatches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	data := mat.NewDense(120, 30, nil)
+	for i := range 120 {
+		for j := range 30 {
+			if rng.Float64() < 0.15+0.5*float64((i+j)%3/2) {
+				data.Set(i, j, 1)
+			}
+		}
+	}
+	for _, f32 := range []bool{false, true} {
+		run := func(fused bool) []float64 {
+			r := rbm.New(30, 12)
+			initModel(r, data, 1)
+			r.SetFloat32(f32)
+			var opt optim.Optimizer = &optim.SGD{LR: optim.Constant(0.05), Momentum: 0.5}
+			if !fused {
+				opt = wholeStep{opt}
+			}
+			tr, err := train.New(r, data, &train.Settings{
+				Method: train.PCD, K: 1, BatchSize: 20, Epochs: 3, Seed: 4, Optimizer: opt,
+				Penalty: optim.Penalty{L1: 1e-3, L2: 1e-3, Proximal: true},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tr.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			return append([]float64(nil), r.Params()...)
+		}
+		a, b := run(true), run(false)
+		for j := range a {
+			if a[j] != b[j] {
+				t.Fatalf("float32=%v: parameter %d is %v fused, %v in separate passes", f32, j, a[j], b[j])
+			}
+		}
+	}
 }

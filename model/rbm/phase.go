@@ -29,6 +29,26 @@ func (r *RBM) PhaseDifference(pos *mat.Dense, w []float64, neg *mat.Dense, grad 
 // probabilities P(h=1|y_c) given in negHidden (n_neg × H), as
 // GibbsStepsHidden leaves them, instead of computed; nil computes them.
 func (r *RBM) PhaseDifferenceHidden(pos *mat.Dense, w []float64, neg, negHidden *mat.Dense, grad []float64) {
+	r.phaseDifference(pos, w, neg, negHidden, grad, nil)
+}
+
+// PhaseDifferenceHiddenApply is PhaseDifferenceHidden that also hands each
+// finished range of the gradient to apply(lo, hi), from the goroutine that
+// computed it and while it is in that core's cache, so that the caller can
+// take the optimizer step on params[lo:hi] (optim.RangeStepper) without
+// another pass over memory. The ranges cover [0, len(grad)) once each;
+// calls run concurrently and must write nothing but params[lo:hi] and
+// grad[lo:hi]. In float32 mode the float32 copy of params[lo:hi] is
+// refreshed right after apply returns, so a caller that writes the
+// parameters only this way need not call ParamsChanged.
+func (r *RBM) PhaseDifferenceHiddenApply(pos *mat.Dense, w []float64, neg, negHidden *mat.Dense, grad []float64, apply func(lo, hi int)) {
+	if apply == nil {
+		panic("rbm: PhaseDifferenceHiddenApply with a nil apply")
+	}
+	r.phaseDifference(pos, w, neg, negHidden, grad, apply)
+}
+
+func (r *RBM) phaseDifference(pos *mat.Dense, w []float64, neg, negHidden *mat.Dense, grad []float64, apply func(lo, hi int)) {
 	checkRows("PhaseDifference", pos, r.nv, w)
 	checkRows("PhaseDifference", neg, r.nv, nil)
 	if negHidden != nil {
@@ -78,13 +98,19 @@ func (r *RBM) PhaseDifferenceHidden(pos *mat.Dense, w []float64, neg, negHidden 
 		return negHidden.RawRowView(k - n1)
 	}
 	if r.f32 != nil {
-		r.phaseDifference32(row, given, coef, grad)
+		r.phaseDifference32(row, given, coef, grad, apply)
 		return
 	}
 	r.phaseDifference64(row, given, coef, grad)
+	if apply != nil {
+		const block = 1 << 14
+		parallel.For(parallel.Blocks(len(grad), block), func(k int) {
+			apply(parallel.Range(k, block, len(grad)))
+		})
+	}
 }
 
-func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []float64) {
+func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []float64, apply func(lo, hi int)) {
 	n, nv, nh := len(coef), r.nv, r.nh
 	w, _, b := r.params32()
 	vb, hb := get32(n*nv), get32(n*nh)
@@ -141,6 +167,7 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 	}
 	vChunk := weightChunk(nv, vs != nil)
 	nc := parallel.Blocks(nv, vChunk)
+	m := r.f32
 	parallel.For(nc+1, func(k int) {
 		if k == nc {
 			clear(gb)
@@ -148,6 +175,10 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 				for j, x := range h[r*nh : (r+1)*nh] {
 					gb[j] -= float64(x)
 				}
+			}
+			if apply != nil {
+				apply(nw+nv, len(grad))
+				to32(m.b, r.params[nw+nv:])
 			}
 			return
 		}
@@ -163,7 +194,19 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 		}
 		pool32.Put(gbuf)
 		pool64.Put(vab)
+		if apply != nil {
+			apply(lo*nh, hi*nh)
+			apply(nw+lo, nw+hi)
+			to32(m.w[lo*nh:hi*nh], r.params[lo*nh:hi*nh])
+			to32(m.a[lo:hi], r.params[nw+lo:nw+hi])
+		}
 	})
+	if apply != nil {
+		// Every range of the float32 copy was refreshed after its update;
+		// only the transposed weights are out of date.
+		m.staleT.Store(true)
+		m.stale.Store(false)
+	}
 }
 
 func (r *RBM) phaseDifference64(row, given func(int) []float64, coef, grad []float64) {

@@ -3,6 +3,7 @@ package rbm_test
 import (
 	"math"
 	"runtime"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -172,6 +173,58 @@ func TestGibbsStepsHiddenIndependentOfGOMAXPROCS(t *testing.T) {
 			if math.Abs(a[i]-b[i]) > tol {
 				t.Fatalf("float32=%v: state differs at %d between GOMAXPROCS=1 and 4: %v, %v", f32, i, a[i], b[i])
 			}
+		}
+	}
+}
+
+// TestPhaseDifferenceHiddenApply: the ranges handed to apply cover the
+// gradient once each, the gradient is that of PhaseDifferenceHidden, and
+// after apply has stepped the parameters the float32 copy matches them
+// without ParamsChanged (sparse data: gathered products and gradient).
+func TestPhaseDifferenceHiddenApply(t *testing.T) {
+	base := testmodels64(t)
+	pos, neg := mixedSparse(21, 100, 15).Slice(0, 9, 0, 100).(*mat.Dense), mixedSparse(33, 100, 16).Slice(0, 12, 0, 100).(*mat.Dense)
+	for _, f32 := range []bool{false, true} {
+		m := rbm.New(100, 37)
+		copy(m.Params(), base.Params())
+		m.SetFloat32(f32)
+		ph := mat.NewDense(12, 37, nil)
+		m.HiddenProb(neg, ph)
+		np := len(m.Params())
+		want, got := make([]float64, np), make([]float64, np)
+		m.PhaseDifferenceHidden(pos, nil, neg, ph, want)
+		p := m.Params()
+		var mu sync.Mutex
+		seen := make([]int, np)
+		m.PhaseDifferenceHiddenApply(pos, nil, neg, ph, got, func(lo, hi int) {
+			mu.Lock()
+			for i := lo; i < hi; i++ {
+				seen[i]++
+			}
+			mu.Unlock()
+			for i := lo; i < hi; i++ {
+				p[i] -= 0.5 * got[i]
+			}
+		})
+		for j := range want {
+			if seen[j] != 1 {
+				t.Fatalf("float32=%v: component %d handed to apply %d times", f32, j, seen[j])
+			}
+			if d := math.Abs(got[j] - want[j]); !(d <= 1e-12*(1+math.Abs(want[j]))) {
+				t.Fatalf("float32=%v: component %d is %v, want %v", f32, j, got[j], want[j])
+			}
+		}
+		ref := rbm.New(100, 37)
+		copy(ref.Params(), p)
+		x := mixedSparse(10, 100, 17)
+		p64, p32 := mat.NewDense(10, 37, nil), mat.NewDense(10, 37, nil)
+		ref.HiddenProb(x, p64)
+		m.HiddenProb(x, p32) // no ParamsChanged: the copy must be current
+		v64, v32 := mat.NewDense(10, 100, nil), mat.NewDense(10, 100, nil)
+		ref.VisibleProb(p64, v64)
+		m.VisibleProb(p64, v32)
+		if !mat.EqualApprox(p32, p64, 1e-5) || !mat.EqualApprox(v32, v64, 1e-5) {
+			t.Fatalf("float32=%v: conditionals after the applied step differ from float64", f32)
 		}
 	}
 }
