@@ -63,7 +63,7 @@ var (
 	mnistPath = flag.String("mnist", "/work/shared/data/mnist/train-images-idx3-ubyte.gz", "MNIST training images (IDX, gzip)")
 	python    = flag.String("python", "/usr/bin/python3", "Python with scikit-learn for the peer columns (empty: skip)")
 	outDir    = flag.String("out", "benchmarks/perf", "directory for the scaling PNGs")
-	cpuProf   = flag.String("cpuprofile", "", "write a CPU profile of the boltzmann runs to this file")
+	cpuProf   = flag.String("cpuprofile", "", "write a CPU profile to this file (with -pcd1-only: of the training epochs alone)")
 )
 
 // gemmRate is the machine's float32 rate (flop/s) for a 100×784 by 784×500
@@ -270,9 +270,15 @@ func caseTrain(x *mat.Dense) {
 	n, _ := x.Dims()
 	var o32, o64, o10, sk med
 	if *trainOnly {
+		// With -cpuprofile the profile covers the training epochs alone.
+		stop := func() {}
+		if *cpuProf != "" {
+			stop = startProfile()
+		}
 		for range *repeat {
 			o32.add(trainEpoch(x, 1, nh, 100, true))
 		}
+		stop()
 		row("PCD-1 epoch, float32 (samples/s)", "", float64(n), flopPCD1, &o32, nil)
 		return
 	}
@@ -405,16 +411,25 @@ func caseScale(x *mat.Dense) {
 	}
 }
 
+// startProfile starts the CPU profile named by -cpuprofile and returns the
+// function that stops it.
+func startProfile() (stop func()) {
+	f, err := os.Create(*cpuProf)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
 func main() {
 	flag.Parse()
-	if *cpuProf != "" {
-		f, err := os.Create(*cpuProf)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+	if *cpuProf != "" && !*trainOnly {
+		defer startProfile()()
 	}
 	want := func(c string) bool {
 		return *casesFlag == "all" || slices.Contains(strings.Split(*casesFlag, ","), c)

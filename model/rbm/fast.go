@@ -60,11 +60,11 @@ type mirror struct {
 // (as train.Trainer does, once per update) needs nothing more; code that keeps
 // such a slice across computations must call ParamsChanged after writing.
 // Probabilities agree with float64 to about 1e-6 and AddStats sums to
-// 1e-5 relative (tested). With the openblas build float32 mode trains about
-// twice as fast and samples (GibbsSteps) four to five times as fast as
-// float64; in the pure-Go build gonum's float32 products are no faster than
-// its float64 ones, and float64 mode is the better choice
-// (benchmarks/perf.md).
+// 1e-5 relative (tested). Only float32 mode gathers the products of sparse
+// binary states (see sparseFraction). With the openblas build it trains a
+// 784×500 RBM on MNIST about four times as fast and samples (GibbsSteps)
+// four to five times as fast as float64; in the pure-Go build the two
+// modes train about equally fast (BENCHMARKS.md).
 func (r *RBM) SetFloat32(on bool) {
 	if !on {
 		r.f32 = nil
