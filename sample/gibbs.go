@@ -24,6 +24,7 @@ func (BlockGibbs) Step(m model.Model, c *Chains, n int) {
 	if !ok {
 		panic(fmt.Sprintf("sample: BlockGibbs needs a model.Bipartite model, got %T", m))
 	}
+	mustBePlain(m)
 	if n <= 0 {
 		return
 	}
@@ -53,6 +54,7 @@ func (BlockGibbs) Step(m model.Model, c *Chains, n int) {
 // divergence uses it because ph is exactly the negative phase's hidden
 // statistic, which Step would leave to one more matrix product.
 func (BlockGibbs) StepHidden(m model.Bipartite, c *Chains, n int, ph *mat.Dense) {
+	mustBePlain(m)
 	nc, nh := c.Len(), m.HiddenDim()
 	if pn, pd := ph.Dims(); pn != nc || pd != nh {
 		panic(fmt.Sprintf("sample: StepHidden of %d chains with %d hidden units into %d×%d probabilities", nc, nh, pn, pd))
@@ -112,4 +114,30 @@ func bernoulliRows(c *Chains, prob, dst *mat.Dense) {
 			}
 		}
 	})
+}
+
+// mustBePlain panics if m brings a sampler of its own other than
+// BlockGibbs (a labeled RBM, whose label block must stay one-hot): block
+// Gibbs would draw its units as independent bits and silently break the
+// model's constraint.
+func mustBePlain(m model.Model) {
+	if err := CheckBlockGibbs(m); err != nil {
+		panic(err.Error())
+	}
+}
+
+// CheckBlockGibbs returns an error if m provides a sampler of its own
+// other than BlockGibbs (sample.Provider), which BlockGibbs would bypass.
+func CheckBlockGibbs(m model.Model) error {
+	if p, ok := m.(Provider); ok {
+		if s := p.Sampler(); !isBlockGibbs(s) {
+			return fmt.Errorf("sample: block Gibbs would ignore the structure of %T; use its own sampler, %T (its Sampler method)", m, s)
+		}
+	}
+	return nil
+}
+
+func isBlockGibbs(s Sampler) bool {
+	_, ok := s.(BlockGibbs)
+	return ok
 }

@@ -205,6 +205,11 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 		}
 	}
 	c := s.withDefaults(m, n)
+	if _, ok := c.Sampler.(sample.BlockGibbs); ok {
+		if err := sample.CheckBlockGibbs(m); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+	}
 	if c.Method != CD && c.Method != PCD {
 		return nil, fmt.Errorf("train: unknown method %q (use %q or %q)", c.Method, CD, PCD)
 	}

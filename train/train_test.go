@@ -17,6 +17,7 @@ import (
 	"boltzmann/model/ising"
 	"boltzmann/model/rbm"
 	"boltzmann/optim"
+	"boltzmann/sample"
 	"boltzmann/train"
 )
 
@@ -447,5 +448,21 @@ func TestFusedUpdateMatches(t *testing.T) {
 				t.Fatalf("float32=%v: parameter %d is %v fused, %v in separate passes", f32, j, a[j], b[j])
 			}
 		}
+	}
+}
+
+// TestBlockGibbsOnLabeledIsAnError: asking for plain block Gibbs on a
+// labeled RBM (whose label block must stay one-hot) fails in New.
+func TestBlockGibbsOnLabeledIsAnError(t *testing.T) {
+	l := rbm.NewLabeled(4, 3, 2)
+	data := mat.NewDense(6, l.Dim(), nil)
+	for i := range 6 {
+		data.Set(i, 4+i%3, 1)
+	}
+	if _, err := train.New(l, data, &train.Settings{Sampler: sample.BlockGibbs{}}); err == nil {
+		t.Fatal("no error for block Gibbs on a labeled RBM")
+	}
+	if _, err := train.New(l, data, nil); err != nil {
+		t.Fatalf("default sampler: %v", err)
 	}
 }

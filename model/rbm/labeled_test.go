@@ -3,6 +3,7 @@ package rbm_test
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -151,4 +152,19 @@ func TestLabeledGibbsMatchesExact(t *testing.T) {
 	if stat, df, p := stattest.ChiSquare(counts, probs, 5); p < 1e-3 {
 		t.Errorf("LabeledGibbs vs exact: chi2 = %.1f, df = %d, p = %.2g", stat, df, p)
 	}
+}
+
+// TestBlockGibbsRefusesLabeled: plain block Gibbs would draw the label
+// block as independent bits, so it refuses a labeled RBM and names the
+// sampler to use.
+func TestBlockGibbsRefusesLabeled(t *testing.T) {
+	l := rbm.NewLabeled(4, 3, 2)
+	c := sample.NewChains(5, l.Dim(), 1)
+	defer func() {
+		msg, _ := recover().(string)
+		if !strings.Contains(msg, "LabeledGibbs") {
+			t.Fatalf("panic %q, want one naming LabeledGibbs", msg)
+		}
+	}()
+	sample.BlockGibbs{}.Step(l, c, 1)
 }
