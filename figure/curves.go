@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -119,10 +120,10 @@ func newPlot(pn Panel) (*plot.Plot, error) {
 	p.X.Label.Text = pn.XLabel
 	p.Y.Label.Text = pn.YLabel
 	if pn.LogX {
-		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
 	if pn.LogY {
-		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
 	p.Add(plotter.NewGrid())
 	var lastY []float64 // the final y of each drawn series, to place the legend
@@ -197,4 +198,38 @@ func fixLogRange(a *plot.Axis, log bool) {
 	case a.Min == a.Max:
 		a.Min, a.Max = a.Min/2, a.Max*2
 	}
+}
+
+// logTicks marks a logarithmic axis. Over two decades or more it is
+// gonum's LogTicks (labels at the powers of ten); over a shorter range,
+// where those would leave the axis with one label or none, it labels the
+// 1-2-5 values in range with minor ticks at the other integer multiples,
+// and the ends of the range if fewer than two labels result.
+type logTicks struct{}
+
+func (logTicks) Ticks(min, max float64) []plot.Tick {
+	if !(min > 0) || !(max > min) || max/min >= 100 {
+		return plot.LogTicks{Prec: -1}.Ticks(min, max)
+	}
+	var ts []plot.Tick
+	labels := 0
+	for e := math.Floor(math.Log10(min)); math.Pow(10, e) <= max; e++ {
+		for m := 1.0; m <= 9; m++ {
+			v := m * math.Pow(10, e)
+			if v < min || v > max {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if m == 1 || m == 2 || m == 5 {
+				t.Label = strconv.FormatFloat(v, 'g', 3, 64)
+				labels++
+			}
+			ts = append(ts, t)
+		}
+	}
+	if labels < 2 {
+		ts = append(ts, plot.Tick{Value: min, Label: strconv.FormatFloat(min, 'g', 3, 64)},
+			plot.Tick{Value: max, Label: strconv.FormatFloat(max, 'g', 3, 64)})
+	}
+	return ts
 }

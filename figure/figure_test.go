@@ -237,3 +237,27 @@ func TestLines(t *testing.T) {
 	}
 	noTempFiles(t, dir)
 }
+
+// TestLogTicksLabelShortRanges: a log axis spanning less than a decade
+// still gets at least two labels; long ranges keep the powers of ten.
+func TestLogTicksLabelShortRanges(t *testing.T) {
+	labels := func(min, max float64) (n int) {
+		for _, tk := range (logTicks{}).Ticks(min, max) {
+			if tk.Label != "" {
+				n++
+				if tk.Value < min || tk.Value > max {
+					t.Errorf("[%v, %v]: tick %v outside", min, max, tk.Value)
+				}
+			}
+		}
+		return n
+	}
+	for _, r := range [][2]float64{{0.16, 0.178}, {0.0025, 0.046}, {3, 7}, {0.63, 0.16e1}} {
+		if n := labels(r[0], r[1]); n < 2 {
+			t.Errorf("[%v, %v]: %d labels", r[0], r[1], n)
+		}
+	}
+	if n := labels(1, 1e6); n < 3 {
+		t.Errorf("[1, 1e6]: %d labels", n)
+	}
+}
