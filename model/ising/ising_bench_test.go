@@ -35,3 +35,26 @@ func BenchmarkSiteGibbs(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLatticeSweeps reports spin updates per second of heat-bath
+// sweeps of 1000 chains of a 32×32 periodic square lattice near its
+// critical coupling (β = 0.44 in the ±1 encoding), with neighbour lists
+// (the default for such sparse couplings) and with dense coupling rows.
+func BenchmarkLatticeSweeps(b *testing.B) {
+	m := lattice(32, ising.PlusMinus, 0.44)
+	for _, tc := range []struct {
+		name     string
+		fraction float64
+	}{{"neighbours", 0.125}, {"dense-rows", 0}} {
+		b.Run(tc.name, func(b *testing.B) {
+			defer ising.SetSparseCouplings(tc.fraction)()
+			c := sample.NewChains(1000, 1024, 2)
+			c.Randomize(m.States())
+			b.ReportAllocs()
+			for b.Loop() {
+				sample.SiteGibbs{}.Step(m, c, 1)
+			}
+			b.ReportMetric(float64(1000*1024)*float64(b.N)/b.Elapsed().Seconds(), "spins/s")
+		})
+	}
+}

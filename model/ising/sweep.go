@@ -27,6 +27,15 @@ import (
 // of J when unit i flips (chains inner: the row is loaded once for the whole
 // block), so a sweep costs O(N) per unit that flips instead of O(N) per
 // unit; the fields are recomputed exactly at the start of every call.
+//
+// When at most a sparseCouplings fraction of J is nonzero (a lattice: a
+// 32×32 square lattice has 4 of 1,024 couplings per row) the update adds
+// only the nonzero couplings of unit i, so a flip costs O(degree), not
+// O(N). The result is the same to the bit: the skipped terms add zeros.
+// (A checkerboard schedule, all units of one colour of the coupling graph
+// at once, would let one chain use several cores; here the cores already
+// run different blocks of chains, so the sweep keeps the sequential order
+// of sample.SiteGibbs.)
 func (m *Model) GibbsSweeps(x *mat.Dense, sweeps, blockSize int, rngs []*rand.Rand) {
 	n, d := x.Dims()
 	if d != m.n || blockSize <= 0 || parallel.Blocks(n, blockSize) != len(rngs) {
@@ -40,6 +49,7 @@ func (m *Model) GibbsSweeps(x *mat.Dense, sweeps, blockSize int, rngs []*rand.Ra
 	nn := m.n
 	j := m.params[:nn*nn]
 	h := m.params[nn*nn:]
+	nb := neighbours(j, nn)
 	parallel.For(len(rngs), func(k int) {
 		r0, r1 := parallel.Range(k, blockSize, n)
 		b := r1 - r0
@@ -52,10 +62,24 @@ func (m *Model) GibbsSweeps(x *mat.Dense, sweeps, blockSize int, rngs []*rand.Ra
 			copy(u[c*nn:(c+1)*nn], h)
 		}
 		xs := x.RawMatrix()
-		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
-			blas64.General{Rows: b, Cols: nn, Stride: xs.Stride, Data: xs.Data[r0*xs.Stride:]},
-			blas64.General{Rows: nn, Cols: nn, Stride: nn, Data: j}, 1,
-			blas64.General{Rows: b, Cols: nn, Stride: nn, Data: u})
+		if nb == nil {
+			blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
+				blas64.General{Rows: b, Cols: nn, Stride: xs.Stride, Data: xs.Data[r0*xs.Stride:]},
+				blas64.General{Rows: nn, Cols: nn, Stride: nn, Data: j}, 1,
+				blas64.General{Rows: b, Cols: nn, Stride: nn, Data: u})
+		} else { // u_i = h_i + Σ_j s_j J_ji over the nonzero couplings (J symmetric)
+			for c := range b {
+				xc := xs.Data[(r0+c)*xs.Stride : (r0+c)*xs.Stride+nn]
+				uc := u[c*nn : (c+1)*nn]
+				for i := range nn {
+					f := uc[i]
+					for t := nb.ptr[i]; t < nb.ptr[i+1]; t++ {
+						f += xc[nb.idx[t]] * nb.val[t]
+					}
+					uc[i] = f
+				}
+			}
+		}
 		for range sweeps {
 			for i := range nn {
 				row := j[i*nn : (i+1)*nn]
@@ -69,12 +93,54 @@ func (m *Model) GibbsSweeps(x *mat.Dense, sweeps, blockSize int, rngs []*rand.Ra
 					}
 					if delta := v - xc[i]; delta != 0 {
 						xc[i] = v
-						floats.AddScaled(uc, delta, row)
+						if nb == nil {
+							floats.AddScaled(uc, delta, row)
+							continue
+						}
+						for t := nb.ptr[i]; t < nb.ptr[i+1]; t++ {
+							uc[nb.idx[t]] += delta * nb.val[t]
+						}
 					}
 				}
 			}
 		}
 	})
+}
+
+// sparseCouplings is the largest fraction of nonzero couplings for which
+// GibbsSweeps updates the local fields through neighbour lists.
+var sparseCouplings = 0.125
+
+// adjacency lists the nonzero couplings of each unit: unit i's neighbours
+// are idx[ptr[i]:ptr[i+1]], with couplings val.
+type adjacency struct {
+	ptr, idx []int
+	val      []float64
+}
+
+// neighbours returns the nonzero couplings of the n×n matrix j as lists,
+// or nil if more than sparseCouplings of them are nonzero.
+func neighbours(j []float64, n int) *adjacency {
+	nnz := 0
+	for _, v := range j {
+		if v != 0 {
+			nnz++
+		}
+	}
+	if float64(nnz) > sparseCouplings*float64(n)*float64(n) {
+		return nil
+	}
+	a := &adjacency{ptr: make([]int, 1, n+1), idx: make([]int, 0, nnz), val: make([]float64, 0, nnz)}
+	for i := range n {
+		for c, v := range j[i*n : (i+1)*n] {
+			if v != 0 {
+				a.idx = append(a.idx, c)
+				a.val = append(a.val, v)
+			}
+		}
+		a.ptr = append(a.ptr, len(a.idx))
+	}
+	return a
 }
 
 var fieldPool sync.Pool
