@@ -66,6 +66,13 @@ func TestFloat32StatsMatchFloat64(t *testing.T) {
 	}
 	hb := randomBinary(70, 37, 6)
 	xs := mixedSparse(70, 100, 7)
+	// Grayscale-like rows: the sparse pattern of xs with values in (0, 1].
+	xg := mixedSparse(70, 100, 7)
+	for i, v := range xg.RawMatrix().Data {
+		if v != 0 {
+			xg.RawMatrix().Data[i] = float64(i%10+1) / 10
+		}
+	}
 	for _, tc := range []struct {
 		name string
 		run  func(m *rbm.RBM, sum []float64)
@@ -73,6 +80,7 @@ func TestFloat32StatsMatchFloat64(t *testing.T) {
 		{"AddStats", func(m *rbm.RBM, s []float64) { m.AddStats(x, nil, s) }},
 		{"AddStats/weighted", func(m *rbm.RBM, s []float64) { m.AddStats(x, w, s) }},
 		{"AddStats/sparse", func(m *rbm.RBM, s []float64) { m.AddStats(xs, w, s) }},
+		{"AddStats/sparse-grayscale", func(m *rbm.RBM, s []float64) { m.AddStats(xg, w, s) }},
 		{"AddStats/sparse-rows", func(m *rbm.RBM, s []float64) { m.AddStats(xs.Slice(0, 6, 0, 100).(*mat.Dense), nil, s) }},
 		{"AddHiddenStats", func(m *rbm.RBM, s []float64) { m.AddHiddenStats(hb, w, s) }},
 	} {
@@ -92,7 +100,7 @@ func TestFloat32StatsMatchFloat64(t *testing.T) {
 	}
 	defer rbm.SetTransposeMinWork(1)()
 	hs := mixedSparse(70, 37, 8) // sparse hidden rows: products gathered from Wᵀ
-	for _, in := range []*mat.Dense{x, xs, hb, hs} {
+	for _, in := range []*mat.Dense{x, xs, xg, hb, hs} {
 		toHidden, out := in != hb && in != hs, 37
 		if !toHidden {
 			out = 100
