@@ -25,11 +25,15 @@ func randomSparse(rng *rand.Rand, rows, cols int, density float64, binary bool) 
 // TestSparseMul checks Sparse32.Mul against a float64 dense product, for
 // shapes that exercise whole and partial register tiles, empty rows, row
 // ranges and strides: the result agrees to float32 rounding.
-func TestSparseMul(t *testing.T) {
+func TestSparseMul(t *testing.T) { atEveryLevel(t, testSparseMul) }
+
+// atEveryLevel runs test once for each instruction-set level of the C
+// kernels that this CPU has (once in the pure-Go build).
+func atEveryLevel(t *testing.T, test func(*testing.T)) {
 	for _, l := range kernelLevels() {
 		t.Run(fmt.Sprintf("level=%d", l), func(t *testing.T) {
 			defer setKernelLevel(l)()
-			testSparseMul(t)
+			test(t)
 		})
 	}
 }
@@ -78,14 +82,7 @@ func testSparseMul(t *testing.T) {
 // TestSparseTranspose checks Transpose against FromDense of the explicit
 // transpose: same pattern and values, in the same order; FromDense drops
 // both zeros (+0 and -0) and keeps rows that are all nonzero.
-func TestSparseTranspose(t *testing.T) {
-	for _, l := range kernelLevels() {
-		t.Run(fmt.Sprintf("level=%d", l), func(t *testing.T) {
-			defer setKernelLevel(l)()
-			testSparseTranspose(t)
-		})
-	}
-}
+func TestSparseTranspose(t *testing.T) { atEveryLevel(t, testSparseTranspose) }
 
 func testSparseTranspose(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))

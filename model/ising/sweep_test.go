@@ -23,13 +23,7 @@ func TestGibbsSweepsMatchExact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := sample.NewChains(16000, 8, 3)
-		c.Randomize(m.States())
-		rngs := make([]*rand.Rand, c.NumBlocks())
-		for b := range rngs {
-			rngs[b] = c.Rand(b)
-		}
-		m.GibbsSweeps(c.X, 60, sample.BlockSize, rngs)
+		c := sweptChains(m, 16000, 3, 60)
 		counts := make([]int, d.Space.Count)
 		for r := range c.Len() {
 			counts[d.Space.Index(c.X.RawRowView(r))]++
@@ -77,14 +71,7 @@ func TestLatticeSweepsMatchExactAndDense(t *testing.T) {
 		} else {
 			defer ising.SetSparseCouplings(0)()
 		}
-		c := sample.NewChains(20000, 16, 5)
-		c.Randomize(m.States())
-		rngs := make([]*rand.Rand, c.NumBlocks())
-		for b := range rngs {
-			rngs[b] = c.Rand(b)
-		}
-		m.GibbsSweeps(c.X, 40, sample.BlockSize, rngs)
-		return c
+		return sweptChains(m, 20000, 5, 40)
 	}
 	sp, dn := run(true), run(false)
 	a, b := sp.X.RawMatrix().Data, dn.X.RawMatrix().Data
@@ -102,4 +89,17 @@ func TestLatticeSweepsMatchExactAndDense(t *testing.T) {
 	if df == 0 || p < 1e-4 {
 		t.Errorf("distribution differs from exact: chi2=%.1f df=%d p=%.3g", stat, df, p)
 	}
+}
+
+// sweptChains returns n chains of m from a uniformly random start (seed)
+// after sweeps calls of the fast sweeper's transition.
+func sweptChains(m *ising.Model, n int, seed uint64, sweeps int) *sample.Chains {
+	c := sample.NewChains(n, m.Dim(), seed)
+	c.Randomize(m.States())
+	rngs := make([]*rand.Rand, c.NumBlocks())
+	for b := range rngs {
+		rngs[b] = c.Rand(b)
+	}
+	m.GibbsSweeps(c.X, sweeps, sample.BlockSize, rngs)
+	return c
 }

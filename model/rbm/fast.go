@@ -270,10 +270,7 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 			for i := range m {
 				to32(vs[i*nv:(i+1)*nv], x.RawRowView(lo+i))
 			}
-			s := sparseRows(vs, m, nv)
-			product32(s, vs, 0, m, nv, nh, w, nil, true, hs)
-			sparsePool.Put(s)
-			linalg.SigmoidBias32(hs, b, hs, m, nh)
+			hiddenProb32(vs, m, nv, nh, w, b, hs)
 		} else {
 			for i := range m {
 				to32(hs[i*nh:(i+1)*nh], x.RawRowView(lo+i))

@@ -140,10 +140,7 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 			to32(vs[i*nv:(i+1)*nv], row(lo+i))
 		}
 		if k < nb1 {
-			s := sparseRows(vs, m, nv)
-			product32(s, vs, 0, m, nv, nh, w, nil, true, hs)
-			sparsePool.Put(s)
-			linalg.SigmoidBias32(hs, b, hs, m, nh)
+			hiddenProb32(vs, m, nv, nh, w, b, hs)
 		} else {
 			for i := range m {
 				to32(hs[i*nh:(i+1)*nh], given(lo+i))

@@ -91,6 +91,15 @@ func transposePays(rows, steps int) bool { return rows*steps >= transposeMinWork
 // tests can exercise the gathered path on small inputs).
 var transposeMinWork = 1000
 
+// hiddenProb32 sets the m×H rows of out to σ(b + v·W) for the m×V float32
+// rows v, gathering the products of sparse rows (product32).
+func hiddenProb32(v []float32, m, nv, nh int, w, b, out []float32) {
+	s := sparseRows(v, m, nv)
+	product32(s, v, 0, m, nv, nh, w, nil, true, out)
+	sparsePool.Put(s)
+	linalg.SigmoidBias32(out, b, out, m, nh)
+}
+
 // fewOnes reports whether at most sparseFraction of the entries of the
 // float64 matrix x are nonzero.
 func fewOnes(x *mat.Dense) bool {
