@@ -406,15 +406,12 @@ func (t *Trainer) fusedUpdate() {
 		pen.AddGradientRange(p, g, lo, hi)
 		opt.StepRange(p, g, lo, hi)
 		pen.ApplyProximalL1Range(p, lr, lo, hi)
-		for j, v := range p[lo:hi] {
-			if v-v != 0 { // NaN or ±Inf
-				for {
-					old := first.Load()
-					if int64(lo+j) >= old || first.CompareAndSwap(old, int64(lo+j)) {
-						break
-					}
+		if j := nonFiniteIn(p[lo:hi]); j >= 0 {
+			for { // first = min(first, lo+j)
+				old := first.Load()
+				if int64(lo+j) >= old || first.CompareAndSwap(old, int64(lo+j)) {
+					break
 				}
-				break
 			}
 		}
 	})
@@ -467,6 +464,17 @@ func (t *Trainer) check() error {
 	return nil
 }
 
+// nonFiniteIn returns the index of the first NaN or infinite value of p,
+// or -1, scanning serially.
+func nonFiniteIn(p []float64) int {
+	for j, v := range p {
+		if v-v != 0 { // NaN or ±Inf
+			return j
+		}
+	}
+	return -1
+}
+
 // firstNonFinite returns the index of the first NaN or infinite value of p,
 // or -1. Long vectors are scanned in parallel: this check runs after every
 // update.
@@ -477,11 +485,8 @@ func firstNonFinite(p []float64) int {
 	parallel.For(nb, func(b int) {
 		lo, hi := parallel.Range(b, block, len(p))
 		first[b] = -1
-		for j, v := range p[lo:hi] {
-			if v-v != 0 { // NaN or ±Inf
-				first[b] = lo + j
-				return
-			}
+		if j := nonFiniteIn(p[lo:hi]); j >= 0 {
+			first[b] = lo + j
 		}
 	})
 	for _, j := range first {

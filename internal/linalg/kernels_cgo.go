@@ -129,8 +129,9 @@ static void spmul_avx2(const int32_t *ptr, int rows, const int32_t *idx, const f
 }
 
 // The AVX-512 version: tiles of 128 columns in eight registers, then 16
-// columns at a time, and a masked tail; about 16% faster than AVX2 for a
-// 100×784 (13% ones) by 784×500 product on an AMD Zen 5 core.
+// columns at a time, and a masked tail; 13–16% faster than AVX2 for a
+// 100×784 (13% ones) by 784×500 product on the development machine's AMD
+// EPYC core (BenchmarkSparseMulLevels).
 __attribute__((target("avx512f")))
 static void spmul_avx512(const int32_t *ptr, int rows, const int32_t *idx, const float *val,
                          const float *b, long ldb, int n, float *out, long ldo) {

@@ -160,3 +160,24 @@ func BenchmarkFromDense(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(gm*gk), "ns/entry")
 }
+
+// BenchmarkSparseMulLevels times the 13%-density product of
+// BenchmarkSparseMul100x784x500 with each instruction-set level of the C
+// gather kernel this CPU has (0 base C, 1 AVX2, 2 AVX-512; one level in the
+// pure-Go build).
+func BenchmarkSparseMulLevels(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := randomSparse(rng, gm, gk, 0.13, true)
+	w := fill32(make([]float32, gk*gn))
+	out := make([]float32, gm*gn)
+	var s Sparse32
+	s.FromDense(x, gm, gk)
+	for _, l := range kernelLevels() {
+		b.Run(fmt.Sprintf("level=%d", l), func(b *testing.B) {
+			defer setKernelLevel(l)()
+			for b.Loop() {
+				s.Mul(0, gm, w, gn, gn, out, gn)
+			}
+		})
+	}
+}

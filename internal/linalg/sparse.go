@@ -12,15 +12,15 @@ import (
 // row gathers the rows of the other factor that its nonzeros select, so its
 // cost falls with the density, unlike a dense GEMM's.
 //
-// A Sparse32 is filled by FromDense or Transpose, which check the shape,
-// so Mul never reads out of bounds; the zero value is an empty matrix
+// A Sparse32 is filled by FromDense or TransposeCols, which check the
+// shape, so Mul never reads out of bounds; the zero value is an empty matrix
 // ready to be filled, and refilling reuses its memory.
 type Sparse32 struct {
 	rows, cols int
 	ptr        []int32   // rows+1 offsets into idx and val
 	idx        []int32   // column of each nonzero
 	val        []float32 // value of each nonzero
-	next       []int32   // scratch of Transpose
+	next       []int32   // scratch of TransposeCols
 }
 
 // Dims returns the number of rows and columns.
@@ -63,12 +63,12 @@ func (s *Sparse32) FromDense(x []float32, rows, cols int) int {
 	s.val = grow(s.val, rows*cols+1)
 	s.ptr = grow(s.ptr, rows+1)
 	s.ptr[0] = 0
-	if k := compressRows32(x, rows, cols, s.ptr, s.idx, s.val); k >= 0 {
+	k := compressRows32(x, rows, cols, s.ptr, s.idx, s.val)
+	if k >= 0 {
 		s.idx, s.val = s.idx[:k], s.val[:k]
 		return k
 	}
-	s.ptr = s.ptr[:1]
-	k := 0
+	k = 0
 	for r := range rows {
 		row := x[r*cols : (r+1)*cols]
 		idx, val := s.idx[k:k+cols+1], s.val[k:k+cols+1]
@@ -92,7 +92,7 @@ func (s *Sparse32) FromDense(x []float32, rows, cols int) int {
 			c += nonzero(row[j])
 		}
 		k += c
-		s.ptr = append(s.ptr, int32(k))
+		s.ptr[r+1] = int32(k)
 	}
 	s.idx, s.val = s.idx[:k], s.val[:k]
 	return k
@@ -102,38 +102,6 @@ func (s *Sparse32) FromDense(x []float32, rows, cols int) int {
 func nonzero(v float32) int {
 	b := math.Float32bits(v) &^ (1 << 31)
 	return int((b | -b) >> 31)
-}
-
-// Transpose fills dst with the transpose of s (s.cols × s.rows), each of
-// its rows in increasing column order, in time proportional to the number
-// of nonzeros plus s.cols.
-func (s *Sparse32) Transpose(dst *Sparse32) {
-	if dst == s {
-		panic("linalg: Sparse32.Transpose in place")
-	}
-	dst.reset(s.cols, s.rows)
-	dst.ptr = grow(dst.ptr, s.cols+1)
-	clear(dst.ptr)
-	for _, j := range s.idx {
-		dst.ptr[j+1]++
-	}
-	for j := range s.cols {
-		dst.ptr[j+1] += dst.ptr[j]
-	}
-	nnz := len(s.idx)
-	dst.idx = grow(dst.idx, nnz)
-	dst.val = grow(dst.val, nnz)
-	dst.next = grow(dst.next, s.cols)
-	next := dst.next
-	copy(next, dst.ptr[:s.cols])
-	for r := range s.rows {
-		for k := s.ptr[r]; k < s.ptr[r+1]; k++ {
-			j := s.idx[k]
-			p := next[j]
-			dst.idx[p], dst.val[p] = int32(r), s.val[k]
-			next[j]++
-		}
-	}
 }
 
 // TransposeCols fills dst with the columns [lo, hi) of s transposed: row

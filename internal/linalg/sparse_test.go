@@ -79,8 +79,8 @@ func testSparseMul(t *testing.T) {
 	}
 }
 
-// TestSparseTranspose checks Transpose against FromDense of the explicit
-// transpose: same pattern and values, in the same order; FromDense drops
+// TestSparseTranspose checks TransposeCols over all columns against
+// FromDense of the explicit transpose: same pattern and values, in the same order; FromDense drops
 // both zeros (+0 and -0) and keeps rows that are all nonzero.
 func TestSparseTranspose(t *testing.T) { atEveryLevel(t, testSparseTranspose) }
 
@@ -111,7 +111,7 @@ func testSparseTranspose(t *testing.T) {
 	}() {
 		t.Fatalf("row counts %d and %d", s.RowNNZ(7), s.RowNNZ(0))
 	}
-	s.Transpose(&a)
+	s.TransposeCols(0, cols, &a)
 	b.FromDense(xt, cols, rows)
 	if ar, ac := a.Dims(); ar != cols || ac != rows || a.NNZ() != b.NNZ() {
 		t.Fatalf("transpose %d×%d with %d nonzeros, want %d×%d with %d", ar, ac, a.NNZ(), cols, rows, b.NNZ())
@@ -130,7 +130,7 @@ func testSparseTranspose(t *testing.T) {
 	}
 	// Refilling reuses the memory and forgets the old pattern.
 	s.FromDense(make([]float32, rows*cols), rows, cols)
-	s.Transpose(&a)
+	s.TransposeCols(0, cols, &a)
 	if s.NNZ() != 0 || a.NNZ() != 0 {
 		t.Fatalf("refilled with zeros: %d and %d nonzeros", s.NNZ(), a.NNZ())
 	}
@@ -148,14 +148,21 @@ func TestSparseMulPanicsOnBadShape(t *testing.T) {
 }
 
 // TestSparseTransposeCols: each column range transposed alone equals the
-// matching rows of the whole transpose.
+// matching rows of the whole transpose (built from the explicit dense
+// transpose).
 func TestSparseTransposeCols(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	const rows, cols = 29, 70
 	x := randomSparse(rng, rows, cols, 0.15, false)
+	xt := make([]float32, cols*rows)
+	for r := range rows {
+		for j := range cols {
+			xt[j*rows+r] = x[r*cols+j]
+		}
+	}
 	var s, whole, part Sparse32
 	s.FromDense(x, rows, cols)
-	s.Transpose(&whole)
+	whole.FromDense(xt, cols, rows)
 	for _, r := range [][2]int{{0, cols}, {0, 16}, {16, 64}, {64, 70}, {5, 5}, {69, 70}} {
 		lo, hi := r[0], r[1]
 		s.TransposeCols(lo, hi, &part)

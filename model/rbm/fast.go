@@ -127,9 +127,9 @@ func (r *RBM) weightsT32() []float32 {
 			}
 			// Blocks of 16 hidden units: 16 consecutive reads of a row of
 			// W, 16 sequential write streams into Wᵀ. (The copy is bound by
-			// the memory bandwidth, about 0.4 ms for 784×500 on the
-			// development machine whatever the number of cores; see
-			// transposePays.)
+			// the memory bandwidth: 0.27–0.4 ms for 784×500 on the
+			// development machine whatever the number of cores,
+			// BenchmarkTransposeWeights; see transposePays.)
 			const bs = 16
 			parallel.For(parallel.Blocks(nh, bs), func(k int) {
 				lo, hi := parallel.Range(k, bs, nh)
@@ -399,15 +399,7 @@ func (r *RBM) gibbs32(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Ra
 				to32((*hb)[i*nh:(i+1)*nh], h.RawRowView(lo+i))
 			}
 		}
-		for range steps {
-			if ph == nil {
-				toHidden()
-				toVisible()
-			} else {
-				toVisible()
-				toHidden()
-			}
-		}
+		transitions(steps, ph == nil, toHidden, toVisible)
 		workPool.Put(ws)
 		sparsePool.Put(sp)
 		if ph != nil { // the probabilities of the last half-step
@@ -453,15 +445,7 @@ func (r *RBM) gibbs64(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Ra
 				sample64(rngs[(lo+i)/blockSize], (*inv)[i*nv:(i+1)*nv], a, x.RawRowView(lo+i))
 			}
 		}
-		for range steps {
-			if ph == nil {
-				toHidden()
-				toVisible()
-			} else {
-				toVisible()
-				toHidden()
-			}
-		}
+		transitions(steps, ph == nil, toHidden, toVisible)
 		if ph != nil { // the probabilities the last hidden states were drawn from
 			for i := range m {
 				p, in := ph.RawRowView(lo+i), (*inh)[i*nh:(i+1)*nh]
@@ -473,6 +457,19 @@ func (r *RBM) gibbs64(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Ra
 		pool64.Put(inv)
 		pool64.Put(inh)
 	})
+}
+
+// transitions runs steps block Gibbs transitions v → h → v (visibleFirst)
+// or h → v → h from the two half-steps.
+func transitions(steps int, visibleFirst bool, toHidden, toVisible func()) {
+	first, second := toVisible, toHidden
+	if visibleFirst {
+		first, second = toHidden, toVisible
+	}
+	for range steps {
+		first()
+		second()
+	}
 }
 
 func sample64(rng *rand.Rand, in, bias, dst []float64) {

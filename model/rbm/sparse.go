@@ -49,16 +49,19 @@ func sparseIfFew(v []float32, rows, cols int) *linalg.Sparse32 {
 // sparseFraction of its entries nonzero is gathered from the rows of W
 // (toHidden) or of wt, the transposed float32 weights (H×V; nil: no row is
 // gathered, and s is not read); runs of denser rows go through one GEMM
-// each. Whether a row
-// is gathered depends on the row alone, so the result does not depend on
-// how the caller split the rows among goroutines.
+// each. Whether a row is gathered depends on the row alone, so the result
+// does not depend on how the caller split the rows among goroutines.
 func product32(s *linalg.Sparse32, x []float32, lo, hi, nv, nh int, w, wt []float32, toHidden bool, out []float32) {
 	in, nout, src := nv, nh, w
 	if !toHidden {
 		in, nout, src = nh, nv, wt
 	}
+	// dense multiplies the rows [a, b) by W or Wᵀ with one GEMM.
+	dense := func(a, b int) {
+		linalg.Gemm32(false, !toHidden, 1, gen32(b-a, in, x[a*in:]), gen32(nv, nh, w), 0, gen32(b-a, nout, out[(a-lo)*nout:]))
+	}
 	if src == nil {
-		linalg.Gemm32(false, !toHidden, 1, gen32(hi-lo, in, x[lo*in:]), gen32(nv, nh, w), 0, gen32(hi-lo, nout, out))
+		dense(lo, hi)
 		return
 	}
 	limit := int(sparseFraction * float64(in))
@@ -68,11 +71,10 @@ func product32(s *linalg.Sparse32, x []float32, lo, hi, nv, nh int, w, wt []floa
 		for b < hi && (s.RowNNZ(b) <= limit) == sparse {
 			b++
 		}
-		o := out[(a-lo)*nout:]
 		if sparse {
-			s.Mul(a, b, src, nout, nout, o, nout)
+			s.Mul(a, b, src, nout, nout, out[(a-lo)*nout:], nout)
 		} else {
-			linalg.Gemm32(false, !toHidden, 1, gen32(b-a, in, x[a*in:]), gen32(nv, nh, w), 0, gen32(b-a, nout, o))
+			dense(a, b)
 		}
 		a = b
 	}
