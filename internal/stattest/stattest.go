@@ -5,40 +5,55 @@ package stattest
 
 import (
 	"math"
+	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // ChiSquare returns Pearson's statistic, its degrees of freedom and the
 // p-value for counts observed in n independent draws against the exact
-// probabilities probs. Bins whose expected count is below minExpected
-// (5 is the usual rule) are pooled into one bin, so that the chi-square
-// approximation holds; the test refuses to judge (df = 0, p = NaN) when
-// fewer than two bins remain.
+// probabilities probs. So that the chi-square approximation holds, bins
+// whose expected count is below minExpected (5 is the usual rule) are
+// pooled: the smallest bins are merged, in increasing order of expected
+// count, until the pool's expected count reaches minExpected (taking in a
+// bin above the threshold if the small ones together stay below it). Every
+// term of the statistic therefore divides by an expected count of at least
+// minExpected, and no observed count is dropped. The test refuses to judge
+// (df = 0, p = NaN) when fewer than two bins remain.
 func ChiSquare(counts []int, probs []float64, minExpected float64) (stat float64, df int, p float64) {
-	n := 0
-	for _, c := range counts {
-		n += c
+	if len(counts) != len(probs) {
+		panic("stattest: ChiSquare with different numbers of counts and probabilities")
 	}
-	var poolObs, poolExp float64
-	bins := 0
+	n := 0
 	for i, c := range counts {
-		e := probs[i] * float64(n)
-		if e < minExpected {
-			poolObs += float64(c)
+		n += c
+		if c > 0 && probs[i] <= 0 {
+			// Draws where the exact probability is zero: the sampler is
+			// wrong, whatever the other bins say.
+			return math.Inf(1), max(len(counts)-1, 1), 0
+		}
+	}
+	order := make([]int, len(counts))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return probs[order[a]] < probs[order[b]] })
+	var poolObs, poolExp float64
+	pooled := false // the pool has taken in at least one bin
+	bins := 0
+	for _, i := range order {
+		c, e := float64(counts[i]), probs[i]*float64(n)
+		if e < minExpected || (pooled && poolExp < minExpected) {
+			poolObs += c
 			poolExp += e
+			pooled = true
 			continue
 		}
-		stat += (float64(c) - e) * (float64(c) - e) / e
+		stat += (c - e) * (c - e) / e
 		bins++
 	}
-	if poolExp >= minExpected {
+	if pooled && poolExp > 0 {
 		stat += (poolObs - poolExp) * (poolObs - poolExp) / poolExp
-		bins++
-	} else if poolObs > 0 && poolExp > 0 {
-		// Too little expected mass to form a bin of its own: fold it into
-		// the statistic conservatively as one more bin.
-		stat += (poolObs - poolExp) * (poolObs - poolExp) / math.Max(poolExp, 1)
 		bins++
 	}
 	df = bins - 1
