@@ -14,12 +14,12 @@ func threadCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func TestCPUCost(t *testing.T) {
-	if testing.Short() || !testing.Verbose() {
-		t.Skip("timing report; run with -v")
-	}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
+// BenchmarkKernelCPU reports the CPU time per unit of the elementwise
+// sampling kernels (Uniforms, SampleSigmoid32, SigmoidBias32) on a locked
+// OS thread, so that other load on a shared machine does not distort it:
+//
+//	go test -run xxx -bench KernelCPU ./internal/linalg/
+func BenchmarkKernelCPU(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const n = 4096
 	in := make([]float32, n)
@@ -35,11 +35,14 @@ func TestCPUCost(t *testing.T) {
 		{"SampleSigmoid32", func() { SampleSigmoid32(in, bias, u, dst, 4, n/4) }},
 		{"SigmoidBias32", func() { SigmoidBias32(in, bias, dst, 4, n/4) }},
 	} {
-		c0 := threadCPU()
-		reps := 2000
-		for range reps {
-			tc.fn()
-		}
-		t.Logf("%s (%s): %.2f ns CPU per unit", tc.name, Backend(), float64(threadCPU()-c0)/float64(reps*n))
+		b.Run(tc.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			c0 := threadCPU()
+			for b.Loop() {
+				tc.fn()
+			}
+			b.ReportMetric(float64(threadCPU()-c0)/float64(b.N*n), "cpu-ns/unit")
+		})
 	}
 }
