@@ -2,6 +2,7 @@ package figure
 
 import (
 	"image"
+	"image/color"
 	"image/png"
 	"math"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot/plotutil"
 )
 
 func decode(t *testing.T, path string) image.Image {
@@ -33,6 +35,35 @@ func noTempFiles(t *testing.T, dir string) {
 		if strings.Contains(e.Name(), ".tmp-") {
 			t.Errorf("temporary file %s left behind", e.Name())
 		}
+	}
+}
+
+// inked returns the number of pixels of img within a small tolerance of c
+// in the rectangle r, and the horizontal extent [minX, maxX] they span.
+func inked(img image.Image, c color.Color, r image.Rectangle) (n, minX, maxX int) {
+	cr, cg, cb, _ := c.RGBA()
+	near := func(a, b uint32) bool { return max(a, b)-min(a, b) < 0x1800 }
+	minX, maxX = r.Max.X, r.Min.X-1
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			pr, pg, pb, _ := img.At(x, y).RGBA()
+			if near(pr, cr) && near(pg, cg) && near(pb, cb) {
+				n++
+				minX, maxX = min(minX, x), max(maxX, x)
+			}
+		}
+	}
+	return n, minX, maxX
+}
+
+// drawnSeries fails unless series colour i is drawn as a line across at
+// least half of the width of the band r (a legend swatch alone is too
+// short): a figure must show its data, not only have the right size.
+func drawnSeries(t *testing.T, img image.Image, i int, r image.Rectangle, what string) {
+	t.Helper()
+	n, lo, hi := inked(img, plotutil.Color(i), r)
+	if n < 100 || hi-lo < r.Dx()/2 {
+		t.Errorf("%s: series colour %d has %d pixels spanning x %d..%d of %d: the line is not drawn", what, i, n, lo, hi, r.Dx())
 	}
 }
 
@@ -191,10 +222,23 @@ func TestCurves(t *testing.T) {
 	if err := Curves(path, "RBM training", panels); err != nil {
 		t.Fatal(err)
 	}
-	b := decode(t, path).Bounds()
+	img := decode(t, path)
+	b := img.Bounds()
 	wantH := int(math.Round(3*3*dpi + 0.45*dpi))
 	if b.Dx() != 7*dpi || b.Dy() != wantH {
 		t.Errorf("size %v, want %d×%d", b, 7*dpi, wantH)
+	}
+	// Panels are stacked, 3 inches each below a title strip: the first
+	// shows two series, the second one, the third (all NaN) none.
+	top := int(math.Round(0.45 * dpi))
+	panel := func(k int) image.Rectangle {
+		return image.Rect(0, top+k*3*dpi, b.Dx(), top+(k+1)*3*dpi)
+	}
+	drawnSeries(t, img, 0, panel(0), "log-likelihood panel")
+	drawnSeries(t, img, 1, panel(0), "log-likelihood panel")
+	drawnSeries(t, img, 0, panel(1), "reconstruction panel")
+	if n, _, _ := inked(img, plotutil.Color(0), panel(2)); n > 50 {
+		t.Errorf("the all-NaN panel has %d pixels of series colour", n)
 	}
 	if os.Getenv("FIGURE_KEEP") != "" {
 		data, _ := os.ReadFile(path)
@@ -223,9 +267,12 @@ func TestLines(t *testing.T) {
 		if err := Lines(path, "scaling", "visible units", "seconds", series, logs[0], logs[1]); err != nil {
 			t.Fatalf("log axes %v: %v", logs, err)
 		}
-		if b := decode(t, path).Bounds(); b.Dx() != 7*dpi || b.Dy() != int(math.Round(4.5*dpi)) {
+		img := decode(t, path)
+		if b := img.Bounds(); b.Dx() != 7*dpi || b.Dy() != int(math.Round(4.5*dpi)) {
 			t.Errorf("size %v", b)
 		}
+		drawnSeries(t, img, 0, img.Bounds(), "exact series")
+		drawnSeries(t, img, 1, img.Bounds(), "AIS series")
 	}
 	// All points dropped on log axes still makes a figure.
 	if err := Lines(path, "empty", "x", "y", []Series{{X: []float64{-1}, Y: []float64{0}}}, true, true); err != nil {
