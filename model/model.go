@@ -71,8 +71,16 @@ func (g Group) Slice(p []float64) []float64 { return p[g.Start : g.Start+g.Len] 
 
 // Discrete is a model whose visible units each take one of the values in
 // States (for example {0, 1}, {-1, +1} or the Potts colours {0, …, q-1}).
+// Its configurations are those of its Space, which can be fewer than
+// States^Dim: a one-hot block (the labels of a labeled RBM) allows only its
+// one-hot vectors. Code that moves or enumerates configurations goes
+// through Space().Vars(), never unit by unit over States, so that it cannot
+// leave the space; Discrete embeds Spaced so that no discrete model can
+// omit the declaration.
 type Discrete interface {
-	Model
+	Spaced
+	// States lists the values of every unit that is not in a one-hot block
+	// (one-hot units take 0 and 1).
 	States() []float64
 }
 
