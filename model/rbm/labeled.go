@@ -397,3 +397,43 @@ func categorical(rng *rand.Rand, p []float64) int {
 // Sampler returns LabeledGibbs, which keeps the label block one-hot; the
 // trainer and the command line use it for labeled RBMs (sample.Provider).
 func (l *Labeled) Sampler() sample.Sampler { return LabeledGibbs{} }
+
+// PseudoLogLikelihood returns the weighted mean over the rows [x, y] of v
+// (n × (D+C), y one-hot; nil w: equal weights) of the pseudo-log-likelihood
+// over the variables of the model's space,
+//
+//	PL(x, y) = Σ_{i<D} log p(x_i | x_-i, y) + log p(y | x),
+//
+// in nats per sample: the data units one by one (from the flip energy
+// changes, as for an RBM) and the label block as one categorical variable
+// (ClassLogProb), never a label bit alone. estimate.PseudoLogLikelihood
+// uses it for labeled RBMs.
+func (l *Labeled) PseudoLogLikelihood(v *mat.Dense, w []float64) float64 {
+	n, d := v.Dims()
+	if d != l.rbm.nv || (w != nil && len(w) != n) {
+		panic(fmt.Sprintf("rbm: PseudoLogLikelihood of %d×%d rows (%d weights) for %d visible units", n, d, len(w), l.rbm.nv))
+	}
+	df := mat.NewDense(n, d, nil)
+	l.rbm.FlipDeltas(v, df)
+	lp := mat.NewDense(n, l.nc, nil)
+	l.ClassLogProb(v.Slice(0, n, 0, l.nd).(*mat.Dense), lp)
+	label := model.Var{Start: l.nd, Len: l.nc, OneHot: true}
+	s, sw := 0.0, 0.0
+	for r := range n {
+		y := label.Get(v.RawRowView(r))
+		if y < 0 {
+			panic(fmt.Sprintf("rbm: PseudoLogLikelihood: the label block of row %d is not one-hot", r))
+		}
+		pl := lp.At(r, y)
+		for _, dv := range df.RawRowView(r)[:l.nd] {
+			pl -= mathx.Softplus(-dv)
+		}
+		wr := 1.0
+		if w != nil {
+			wr = w[r]
+		}
+		s += wr * pl
+		sw += wr
+	}
+	return s / sw
+}

@@ -256,3 +256,37 @@ func TestFreeEnergyData(t *testing.T) {
 		}
 	}
 }
+
+// TestLabeledPseudoLogLikelihood: the fast pseudo-log-likelihood equals
+// Σ over the space's variables of log p(variable | rest), each conditional
+// normalized over the variable's values from model.NewVarDeltas (the label
+// block over its one-hot vectors), to 1e-10; estimate uses it.
+func TestLabeledPseudoLogLikelihood(t *testing.T) {
+	l := randomLabeled(9)
+	v := allowed(l)
+	w := make([]float64, 24)
+	for r := range w {
+		w[r] = 0.5 + float64(r%4)
+	}
+	vars, _ := l.Space().Vars()
+	deltas := model.NewVarDeltas(l)
+	want, sw := 0.0, 0.0
+	for r := range 24 {
+		x := v.RawRowView(r)
+		pl := 0.0
+		for _, vr := range vars {
+			dE := make([]float64, vr.Values())
+			deltas(x, vr, dE)
+			for k := range dE {
+				dE[k] = -dE[k]
+			}
+			pl += dE[vr.Get(x)] - mathx.LogSumExp(dE)
+		}
+		want += w[r] * pl
+		sw += w[r]
+	}
+	want /= sw
+	if got := l.PseudoLogLikelihood(v, w); math.Abs(got-want) > 1e-10 {
+		t.Fatalf("PseudoLogLikelihood %v, sum over variables %v", got, want)
+	}
+}
