@@ -19,6 +19,13 @@
 // provide F and the sums of O_j over a batch (AddStats); samplers and
 // estimators use the optional interfaces below when a model offers them.
 //
+// Every model declares the domain of its visible units as a Space
+// (space.go): a sequence of blocks, binary {0,1}, spin {-1,+1},
+// categorical codes {0, …, q-1}, a listed set of values, one-hot groups of
+// which exactly one unit is 1, or reals. Enumeration, single-site samplers
+// and annealing move through the space's variables (a unit, or a whole
+// one-hot block), so a constrained block is never treated as free units.
+//
 // Batches are *mat.Dense values with one configuration per row
 // (batch × Dim). Nothing in this package allocates on behalf of the caller:
 // output buffers are passed in.

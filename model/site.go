@@ -14,7 +14,9 @@ type SiteDeltaFunc func(x []float64, i int, out []float64)
 // when it implements SiteEnergies, otherwise a generic one that evaluates
 // the free energy of the len(States()) alternatives (correct for any
 // discrete model, an RBM's visible marginal included, but slower). The
-// generic function owns scratch space: use one per goroutine.
+// generic function owns scratch space: use one per goroutine. It changes
+// one unit: for a unit of a one-hot block that leaves the model's space, so
+// code that moves configurations uses NewVarDeltas over Space().Vars().
 func NewSiteDeltas(m Discrete) SiteDeltaFunc {
 	if s, ok := m.(SiteEnergies); ok {
 		return s.SiteDeltas
