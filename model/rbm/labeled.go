@@ -63,8 +63,9 @@ func init() {
 // Labeled composes the plain RBM instead of embedding it. The RBM's fused
 // block Gibbs kernels (GibbsSteps, GibbsStepsHidden), FlipDeltas and its
 // float32 mode would treat the label units as independent bits, and are
-// not methods of Labeled; PhaseDifference (a difference of AddStats sums,
-// correct on one-hot rows) is forwarded. Code that needs the plain weight
+// not methods of Labeled (PseudoLogLikelihood takes FlipDeltas' place,
+// with the label block as one variable); PhaseDifference (a difference of
+// AddStats sums, correct on one-hot rows) is forwarded. Code that needs the plain weight
 // layout uses RBM(), knowing that the label block is then just C more bits.
 //
 // The class posterior needs no partition function:
