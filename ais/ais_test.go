@@ -313,3 +313,30 @@ func TestSandwich(t *testing.T) {
 		t.Errorf("mean errors: forward %.3f, reverse %.3f; want forward < -1 < 1 < reverse", fwd, rev)
 	}
 }
+
+// TestLabeled: the site path anneals a labeled RBM (D = 6 data units, a
+// one-hot block of C = 3 labels, H = 5) through its allowed configurations
+// only, the label block being one categorical variable, so forward and
+// reverse AIS and RAISE agree with exact enumeration over {0,1}^6 × one-hot(3)
+// (tolerance of check).
+func TestLabeled(t *testing.T) {
+	l := rbm.NewLabeled(6, 3, 5)
+	rng := rand.New(rand.NewPCG(21, 1))
+	for i := range l.Params() {
+		l.Params()[i] = 0.8 * rng.NormFloat64()
+	}
+	p, err := ais.NewPath(l, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.(*ais.SitePath); !ok {
+		t.Fatalf("NewPath of a labeled RBM is a %T, want the site path over its space", p)
+	}
+	samp, err := exact.NewSampler(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := mat.NewDense(300, l.Dim(), nil)
+	samp.Draw(rand.New(rand.NewPCG(21, 3)), data)
+	check(t, "labeled 6+3x5", l, data, ais.Linear(1000), 48)
+}

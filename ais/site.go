@@ -12,32 +12,35 @@ import (
 	"boltzmann/sample"
 )
 
-// BaseRateSites returns the per-site log-probabilities θ[i][k] =
-// log P(x_i = States()[k]) of the independent-site base model: the
-// marginals of the rows of x (n × Dim), each clamped to at least
-// BaseRateEps and renormalized, or uniform when x is nil.
+// BaseRateSites returns the per-variable log-probabilities θ[v][k] =
+// log P(variable v = k) of the independent-variable base model, for the
+// variables of m's space (model.Space.Vars: one per unit, θ[i][k] = log
+// P(x_i = States()[k]), except that a one-hot block is one variable over
+// its one-hot vectors): the marginals of the rows of x (n × Dim), each
+// clamped to at least BaseRateEps and renormalized, or uniform when x is
+// nil. It panics if m's space has real units or a row of x is outside it.
 func BaseRateSites(m model.Discrete, x *mat.Dense) [][]float64 {
-	states := m.States()
-	q, d := len(states), m.Dim()
-	theta := make([][]float64, d)
-	for i := range theta {
-		theta[i] = make([]float64, q)
+	vars := spaceVars(m)
+	theta := make([][]float64, len(vars))
+	for i, v := range vars {
+		theta[i] = make([]float64, v.Values())
 	}
 	if x == nil {
 		for i := range theta {
 			for k := range theta[i] {
-				theta[i][k] = -math.Log(float64(q))
+				theta[i][k] = -math.Log(float64(len(theta[i])))
 			}
 		}
 		return theta
 	}
 	n, c := x.Dims()
-	if c != d || n == 0 {
-		panic(fmt.Sprintf("ais: BaseRateSites with %d×%d data for %d units", n, c, d))
+	if c != m.Dim() || n == 0 {
+		panic(fmt.Sprintf("ais: BaseRateSites with %d×%d data for %d units", n, c, m.Dim()))
 	}
 	for r := range n {
-		for i, v := range x.RawRowView(r) {
-			theta[i][stateIndex(states, v)]++
+		row := x.RawRowView(r)
+		for i, v := range vars {
+			theta[i][varValue(v, row)]++
 		}
 	}
 	for i := range theta {
@@ -53,14 +56,25 @@ func BaseRateSites(m model.Discrete, x *mat.Dense) [][]float64 {
 	return theta
 }
 
+func spaceVars(m model.Discrete) []model.Var {
+	vars, err := m.Space().Vars()
+	if err != nil {
+		panic(fmt.Sprintf("ais: %T: %v", m, err))
+	}
+	return vars
+}
+
 // SitePath anneals a discrete fully visible model (Ising, Potts, max-ent)
-// from the independent-site model E_A(x) = -Σ_i θ_i(x_i) along
-// E_β = (1-β) E_A + β E_B, with one sweep of single-site heat-bath Gibbs
-// updates at β per step. Z_0 = 1 because each θ_i is normalized. The
-// target is used, not copied: do not change it during a run.
+// from the independent-variable model E_A(x) = -Σ_v θ_v(x_v) along
+// E_β = (1-β) E_A + β E_B, with one sweep of heat-bath Gibbs updates at β
+// per step, over the variables of the target's space: single units, and
+// each one-hot block as one variable redrawn among its one-hot vectors (so
+// a labeled RBM is annealed through its allowed configurations only).
+// Z_0 = 1 because each θ_v is normalized. The target is used, not copied:
+// do not change it during a run.
 type SitePath struct {
 	target model.Discrete
-	states []float64
+	vars   []model.Var
 	theta  [][]float64
 	logZ0  float64
 	e      []float64 // scratch: E_B of each chain
@@ -68,22 +82,22 @@ type SitePath struct {
 
 var _ Path = (*SitePath)(nil)
 
-// NewSitePath returns the path from the independent-site model with
-// log-probabilities theta (Dim × len(States()), as from BaseRateSites) to
-// target.
+// NewSitePath returns the path from the independent-variable model with
+// log-probabilities theta (one row per variable of the target's space, of
+// its number of values, as from BaseRateSites) to target.
 func NewSitePath(target model.Discrete, theta [][]float64) *SitePath {
-	states := target.States()
-	if len(theta) != target.Dim() {
-		panic(fmt.Sprintf("ais: NewSitePath with %d sites of base probabilities for %d units", len(theta), target.Dim()))
+	vars := spaceVars(target)
+	if len(theta) != len(vars) {
+		panic(fmt.Sprintf("ais: NewSitePath with %d variables of base probabilities for a space of %d variables (%v)", len(theta), len(vars), target.Space()))
 	}
 	logZ0 := 0.0
 	for i, t := range theta {
-		if len(t) != len(states) {
-			panic(fmt.Sprintf("ais: NewSitePath: site %d has %d log-probabilities for %d states", i, len(t), len(states)))
+		if len(t) != vars[i].Values() {
+			panic(fmt.Sprintf("ais: NewSitePath: variable %d has %d log-probabilities for %d values", i, len(t), vars[i].Values()))
 		}
 		logZ0 += mathx.LogSumExp(t)
 	}
-	return &SitePath{target: target, states: states, theta: theta, logZ0: logZ0}
+	return &SitePath{target: target, vars: vars, theta: theta, logZ0: logZ0}
 }
 
 // Dim is the number of units.
@@ -92,17 +106,22 @@ func (p *SitePath) Dim() int { return p.target.Dim() }
 // LogZ0 is log Σ_x exp(-E_A(x)), 0 for normalized θ.
 func (p *SitePath) LogZ0() float64 { return p.logZ0 }
 
-// SampleBase draws every unit independently from its base marginal.
+// SampleBase draws every variable independently from its base marginal.
 func (p *SitePath) SampleBase(c *sample.Chains) {
+	q := 0
+	for _, t := range p.theta {
+		q = max(q, len(t))
+	}
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
-		w := make([]float64, len(p.states))
+		buf := make([]float64, q)
 		for r := lo; r < hi; r++ {
 			row := c.X.RawRowView(r)
 			for i, t := range p.theta {
+				w := buf[:len(t)]
 				for k, v := range t {
 					w[k] = -(v - p.logZ0Site(i))
 				}
-				row[i] = p.states[sample.HeatBath(rng, w, w)]
+				p.vars[i].Set(row, sample.HeatBath(rng, w, w))
 			}
 		}
 	})
@@ -111,20 +130,20 @@ func (p *SitePath) SampleBase(c *sample.Chains) {
 
 func (p *SitePath) logZ0Site(i int) float64 { return mathx.LogSumExp(p.theta[i]) }
 
-// baseEnergy returns E_A(x) = -Σ_i θ_i(x_i).
+// baseEnergy returns E_A(x) = -Σ_v θ_v(x_v).
 func (p *SitePath) baseEnergy(x []float64) float64 {
 	e := 0.0
-	for i, v := range x {
-		e -= p.theta[i][stateIndex(p.states, v)]
+	for i, v := range p.vars {
+		e -= p.theta[i][varValue(v, x)]
 	}
 	return e
 }
 
 // Step adds -(to-from)(E_B(x) - E_A(x)) to each log weight and then, if
 // move, applies one sweep of heat-bath updates at β = to, visiting the
-// units in order, or in reverse order if reverse.
+// variables in order, or in reverse order if reverse.
 func (p *SitePath) Step(c *sample.Chains, from, to float64, logw []float64, move, reverse bool) {
-	n, d := c.Len(), p.Dim()
+	n, nv := c.Len(), len(p.vars)
 	if len(p.e) != n {
 		p.e = make([]float64, n)
 	}
@@ -135,34 +154,39 @@ func (p *SitePath) Step(c *sample.Chains, from, to float64, logw []float64, move
 	if !move {
 		return
 	}
-	q := len(p.states)
+	q := 0
+	for _, t := range p.theta {
+		q = max(q, len(t))
+	}
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
-		deltas := model.NewSiteDeltas(p.target)
-		dE := make([]float64, q)
+		deltas := model.NewVarDeltas(p.target)
+		buf := make([]float64, q)
 		for r := lo; r < hi; r++ {
 			x := c.X.RawRowView(r)
-			for s := range d {
+			for s := range nv {
 				i := s
 				if reverse {
-					i = d - 1 - s
+					i = nv - 1 - s
 				}
-				deltas(x, i, dE)
+				v := p.vars[i]
 				th := p.theta[i]
-				cur := th[stateIndex(p.states, x[i])]
+				dE := buf[:len(th)]
+				deltas(x, v, dE)
+				cur := th[varValue(v, x)]
 				for k := range dE {
 					dE[k] = to*dE[k] + (1-to)*(cur-th[k])
 				}
-				x[i] = p.states[sample.HeatBath(rng, dE, dE)]
+				v.Set(x, sample.HeatBath(rng, dE, dE))
 			}
 		}
 	})
 	c.H = nil
 }
 
-func stateIndex(states []float64, v float64) int {
-	k := model.StateIndex(states, v)
+func varValue(v model.Var, x []float64) int {
+	k := v.Get(x)
 	if k < 0 {
-		panic(fmt.Sprintf("ais: unit value %v is not one of the model's states %v", v, states))
+		panic(fmt.Sprintf("ais: units [%d, %d) = %v are not a configuration of the model's space", v.Start, v.Start+v.Len, x[v.Start:v.Start+v.Len]))
 	}
 	return k
 }

@@ -32,6 +32,9 @@ func PseudoLogLikelihood(m model.Discrete, x *mat.Dense, w []float64) float64 {
 	if d != m.Dim() {
 		panic(fmt.Sprintf("estimate: PseudoLogLikelihood of %d-column data for a %d-unit model", d, m.Dim()))
 	}
+	if p, ok := m.(ownPseudoLogLikelihood); ok {
+		return p.PseudoLogLikelihood(x, w)
+	}
 	states := m.States()
 	if f, ok := m.(flipper); ok && len(states) == 2 {
 		return flipPseudoLogLikelihood(f, x, w)
@@ -59,6 +62,13 @@ func PseudoLogLikelihood(m model.Discrete, x *mat.Dense, w []float64) float64 {
 		}
 	})
 	return sum(part) / totalWeight(w, n)
+}
+
+// ownPseudoLogLikelihood is implemented by models whose space has
+// constrained blocks and that compute the pseudo-log-likelihood over its
+// variables themselves (rbm.Labeled: the label block is one variable).
+type ownPseudoLogLikelihood interface {
+	PseudoLogLikelihood(x *mat.Dense, w []float64) float64
 }
 
 // flipper is implemented by binary models that compute all single-unit flip

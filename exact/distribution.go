@@ -14,7 +14,7 @@ import (
 )
 
 // Distribution is the exact probability of every visible configuration of
-// a model, indexed as in Space.
+// a model (every configuration of its declared space), indexed as in Space.
 type Distribution struct {
 	Space Space
 	Prob  []float64 // Prob[idx] = p(configuration idx); sums to 1
@@ -153,7 +153,7 @@ func (s *Sampler) Step(_ model.Model, c *sample.Chains, n int) {
 
 // KL returns the Kullback-Leibler divergence D(p || q) = Σ_x p(x) log(p(x)/q(x))
 // in nats between the visible distributions of two enumerable models over
-// the same configurations (same Dim and States). It is not symmetric: call
+// the same declared space. It is not symmetric: call
 // KL(q, p) for the other direction.
 func KL(p, q model.Model) (float64, error) {
 	dp, err := NewDistribution(p)
@@ -164,8 +164,8 @@ func KL(p, q model.Model) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if dp.Space.Count != dq.Space.Count || dp.Space.Dim != dq.Space.Dim {
-		return 0, fmt.Errorf("exact: KL between models over different spaces (%d and %d units)", dp.Space.Dim, dq.Space.Dim)
+	if !dp.Space.Units.Equal(dq.Space.Units) {
+		return 0, fmt.Errorf("exact: KL between models over different spaces (%v and %v)", dp.Space.Units, dq.Space.Units)
 	}
 	return info.KL(dp.Prob, dq.Prob), nil
 }

@@ -5,10 +5,11 @@
 // the log-derivative trick. It is the reference every sampler and estimator
 // in boltzmann is tested against.
 //
-// A discrete model is enumerable when its visible layer has at most
-// 2^MaxUnits configurations; a bipartite model (RBM) is also enumerable
-// through its hidden layer when that is the smaller one and has at most
-// MaxUnits units. Models with an analytic log Z (model.AnalyticLogPartition)
+// A model is enumerable through its declared state space (model.Spaced):
+// the product of its blocks, a one-hot block contributing one
+// configuration per unit, at most 2^MaxUnits configurations, no real
+// units. A bipartite model (RBM) is also enumerable through its hidden
+// layer when that has fewer configurations and at most MaxUnits units. Models with an analytic log Z (model.AnalyticLogPartition)
 // use it. Sums run in parallel over a fixed split of the configurations, so
 // results do not depend on the number of cores.
 package exact
@@ -32,9 +33,10 @@ const MaxUnits = 24
 // maxConfigs bounds the number of configurations of any enumerated side.
 const maxConfigs = 1 << MaxUnits
 
-// ErrNotEnumerable is returned for models too large to enumerate or whose
-// state space is not discrete.
-var ErrNotEnumerable = errors.New("exact: model is too large to enumerate (at most 2^24 configurations of its visible or, for an RBM, its smaller hidden layer)")
+// ErrNotEnumerable is returned (wrapped, with the reason) for models too
+// large to enumerate, whose state space is not discrete, or that declare no
+// state space.
+var ErrNotEnumerable = errors.New("exact: model cannot be enumerated (at most 2^24 configurations of its declared discrete visible space or, for an RBM, of its hidden layer)")
 
 const (
 	chunkSize = 1 << 11 // configurations evaluated per batch
@@ -49,71 +51,88 @@ const (
 	Hidden              // sum over hidden configurations with F(h) (RBM)
 )
 
-// Space is the set of configurations of the enumerated layer: every vector
-// of Dim units, each taking a value in States, indexed in mixed radix with
-// unit 0 the most significant digit.
+// Space is the set of configurations of the enumerated layer: the
+// configurations of Units (a model.Space: the model's declared visible
+// space, or {0,1}^H for a hidden layer), numbered in mixed radix over the
+// variables of Units (model.Space.Vars) with the first variable the most
+// significant digit. A one-hot block is one digit with as many values as
+// units, so only its one-hot vectors are enumerated. For a plain product
+// space every unit is a digit.
 type Space struct {
-	Side   Side
-	Dim    int
-	States []float64
-	Count  int
+	Side  Side
+	Dim   int
+	Units model.Space
+	Count int
+	vars  []model.Var
 }
 
 // Config writes configuration number idx into x (length Dim).
 func (s Space) Config(idx int, x []float64) {
-	q := len(s.States)
-	for i := s.Dim - 1; i >= 0; i-- {
-		x[i] = s.States[idx%q]
-		idx /= q
+	for i := len(s.vars) - 1; i >= 0; i-- {
+		v := s.vars[i]
+		n := v.Values()
+		v.Set(x, idx%n)
+		idx /= n
 	}
 }
 
-// Index returns the number of configuration x, or -1 if some unit of x is
-// not one of States.
+// Index returns the number of configuration x, or -1 if x is not in the
+// space (a unit value outside its states, a block that is not one-hot).
 func (s Space) Index(x []float64) int {
 	idx := 0
-	for _, v := range x {
-		k := -1
-		for j, st := range s.States {
-			if v == st {
-				k = j
-				break
-			}
-		}
+	for _, v := range s.vars {
+		k := v.Get(x)
 		if k < 0 {
 			return -1
 		}
-		idx = idx*len(s.States) + k
+		idx = idx*v.Values() + k
 	}
 	return idx
 }
 
-// SpaceOf returns the layer of m that is enumerated, or ErrNotEnumerable.
+// SpaceOf returns the layer of m that is enumerated, or an error wrapping
+// ErrNotEnumerable: the visible layer through the model's declared space
+// (model.Spaced), or, for a bipartite model, the hidden layer {0,1}^H when
+// it has fewer configurations (or the visible space cannot be enumerated)
+// and H <= MaxUnits.
 func SpaceOf(m model.Model) (Space, error) {
-	if b, ok := m.(model.Bipartite); ok && b.HiddenDim() < b.Dim() {
+	vis, err := visibleSpace(m)
+	if b, ok := m.(model.Bipartite); ok && (err != nil || 1<<min(b.HiddenDim(), 62) < vis.Count) {
 		if b.HiddenDim() <= MaxUnits {
-			return Space{Side: Hidden, Dim: b.HiddenDim(), States: []float64{0, 1}, Count: 1 << b.HiddenDim()}, nil
+			return newSpace(Hidden, model.BinarySpace(b.HiddenDim()))
 		}
-		return Space{}, ErrNotEnumerable
+		if err == nil {
+			return vis, nil
+		}
+		return Space{}, fmt.Errorf("%w (%d hidden units; %v)", ErrNotEnumerable, b.HiddenDim(), err)
 	}
-	return visibleSpace(m)
+	return vis, err
 }
 
-// visibleSpace is SpaceOf restricted to enumerations of the visible layer.
+func newSpace(side Side, units model.Space) (Space, error) {
+	vars, err := units.Vars()
+	if err != nil {
+		return Space{}, fmt.Errorf("exact: %v: %w", err, ErrNotEnumerable)
+	}
+	count, ok := units.Configurations()
+	if !ok || count > maxConfigs {
+		return Space{}, fmt.Errorf("exact: the space %v has more than 2^%d configurations: %w", units, MaxUnits, ErrNotEnumerable)
+	}
+	return Space{Side: side, Dim: units.Dim(), Units: units, Count: count, vars: vars}, nil
+}
+
+// visibleSpace is SpaceOf restricted to enumerations of the visible layer:
+// the declared space of a model.Spaced model.
 func visibleSpace(m model.Model) (Space, error) {
-	d, ok := m.(model.Discrete)
+	sm, ok := m.(model.Spaced)
 	if !ok {
-		return Space{}, fmt.Errorf("exact: %T is not a discrete model: %w", m, ErrNotEnumerable)
+		return Space{}, fmt.Errorf("exact: %T does not declare its state space (model.Spaced): %w", m, ErrNotEnumerable)
 	}
-	q := len(d.States())
-	count := 1
-	for range d.Dim() {
-		count *= q
-		if count > maxConfigs {
-			return Space{}, fmt.Errorf("exact: the visible layer has more than 2^%d configurations: %w", MaxUnits, ErrNotEnumerable)
-		}
+	units := sm.Space()
+	if units.Dim() != m.Dim() {
+		return Space{}, fmt.Errorf("exact: %T declares a space of %d units for %d visible units", m, units.Dim(), m.Dim())
 	}
-	return Space{Side: Visible, Dim: d.Dim(), States: d.States(), Count: count}, nil
+	return newSpace(Visible, units)
 }
 
 // freeEnergy evaluates the free energy of the enumerated side.
@@ -189,15 +208,25 @@ func logPartition(m model.Model, s Space) float64 {
 	return mathx.LogSumExp(part[:groups])
 }
 
-// LogProb writes log p(x_r) = -F(x_r) - log Z for each row of x into out.
+// LogProb writes log p(x_r) = -F(x_r) - log Z for each row of x into out;
+// -Inf for a row outside the model's declared space (a label block that is
+// not one-hot).
 func LogProb(m model.Model, x *mat.Dense, out []float64) error {
 	logZ, err := LogPartition(m)
 	if err != nil {
 		return err
 	}
 	m.FreeEnergy(x, out)
+	sm, spaced := m.(model.Spaced)
+	var sp model.Space
+	if spaced {
+		sp = sm.Space()
+	}
 	for i := range out {
 		out[i] = -out[i] - logZ
+		if spaced && sp.Contains(x.RawRowView(i)) != nil {
+			out[i] = math.Inf(-1)
+		}
 	}
 	return nil
 }

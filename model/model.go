@@ -19,6 +19,13 @@
 // provide F and the sums of O_j over a batch (AddStats); samplers and
 // estimators use the optional interfaces below when a model offers them.
 //
+// Every model declares the domain of its visible units as a Space
+// (space.go): a sequence of blocks, binary {0,1}, spin {-1,+1},
+// categorical codes {0, …, q-1}, a listed set of values, one-hot groups of
+// which exactly one unit is 1, or reals. Enumeration, single-site samplers
+// and annealing move through the space's variables (a unit, or a whole
+// one-hot block), so a constrained block is never treated as free units.
+//
 // Batches are *mat.Dense values with one configuration per row
 // (batch × Dim). Nothing in this package allocates on behalf of the caller:
 // output buffers are passed in.
@@ -71,8 +78,16 @@ func (g Group) Slice(p []float64) []float64 { return p[g.Start : g.Start+g.Len] 
 
 // Discrete is a model whose visible units each take one of the values in
 // States (for example {0, 1}, {-1, +1} or the Potts colours {0, …, q-1}).
+// Its configurations are those of its Space, which can be fewer than
+// States^Dim: a one-hot block (the labels of a labeled RBM) allows only its
+// one-hot vectors. Code that moves or enumerates configurations goes
+// through Space().Vars(), never unit by unit over States, so that it cannot
+// leave the space; Discrete embeds Spaced so that no discrete model can
+// omit the declaration.
 type Discrete interface {
-	Model
+	Spaced
+	// States lists the values of every unit that is not in a one-hot block
+	// (one-hot units take 0 and 1).
 	States() []float64
 }
 

@@ -14,6 +14,7 @@ import (
 	"boltzmann/model/ising"
 	"boltzmann/model/maxent"
 	"boltzmann/model/potts"
+	"boltzmann/model/rbm"
 	"boltzmann/sample"
 )
 
@@ -54,6 +55,13 @@ func samplerCases(t *testing.T) []samplerCase {
 	}
 	pt.Symmetrize()
 	metro := func(model.Model) sample.Sampler { return &sample.Metropolis{} }
+	// A labeled RBM: 3 data units and a one-hot block of 3 labels; single-
+	// site samplers move the label block as one categorical variable.
+	lb := rbm.NewLabeled(3, 3, 4)
+	lrng := rand.New(rand.NewPCG(5, 5))
+	for j := range lb.Params() {
+		lb.Params()[j] = lrng.NormFloat64()
+	}
 	return []samplerCase{
 		{"rbm/block-gibbs", r, func(model.Model) sample.Sampler { return sample.BlockGibbs{} }, 60},
 		{"rbm/site-gibbs-generic", r, gibbs, 60},
@@ -68,6 +76,10 @@ func samplerCases(t *testing.T) []samplerCase {
 		{"potts/site-gibbs", pt, gibbs, 60},
 		{"potts/fast-gibbs", pt, func(model.Model) sample.Sampler { return &potts.Gibbs{} }, 60},
 		{"potts/metropolis", pt, metro, 400},
+		{"labeled/labeled-gibbs", lb, func(model.Model) sample.Sampler { return rbm.LabeledGibbs{} }, 60},
+		{"labeled/site-gibbs", lb, gibbs, 60},
+		{"labeled/metropolis", lb, metro, 100},
+		{"labeled/exact", lb, exactOf, 1},
 	}
 }
 
@@ -87,7 +99,7 @@ func TestSamplersMatchExactDistribution(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := sample.NewChains(chains, tc.model.Dim(), 7)
-			c.Randomize(tc.model.(model.Discrete).States())
+			randomize(c, tc.model)
 			tc.sampler(tc.model).Step(tc.model, c, tc.steps)
 			counts := make([]int, d.Space.Count)
 			for r := range chains {
@@ -117,7 +129,7 @@ func TestMonteCarloGradientMatchesExact(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := sample.NewChains(chains, m.Dim(), 11)
-			c.Randomize(m.(model.Discrete).States())
+			randomize(c, m)
 			tc.sampler(m).Step(m, c, tc.steps)
 			np := len(m.Params())
 			per := make([][]float64, np)
@@ -150,6 +162,50 @@ func TestMonteCarloGradientMatchesExact(t *testing.T) {
 	}
 }
 
+// randomize starts every chain at a uniform draw from m's space: for a
+// plain product space the draws of Chains.Randomize(States()), for a
+// labeled RBM one-hot label blocks.
+func randomize(c *sample.Chains, m model.Model) {
+	sp := m.(model.Spaced).Space()
+	c.H = nil
+	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
+		for r := lo; r < hi; r++ {
+			sp.Uniform(rng, c.X.RawRowView(r))
+		}
+	})
+}
+
+// TestRandomizeMatchesChains: on a plain space randomize takes the same
+// draws as Chains.Randomize, so the table's plain cases are unchanged.
+func TestRandomizeMatchesChains(t *testing.T) {
+	m := testmodels.Ising(8, ising.PlusMinus, 1, 1)
+	a, b := sample.NewChains(40, 8, 3), sample.NewChains(40, 8, 3)
+	a.Randomize(m.States())
+	randomize(b, m)
+	if !mat.Equal(a.X, b.X) {
+		t.Fatal("Space.Uniform and Chains.Randomize draw differently on a product space")
+	}
+}
+
+// TestSiteSamplersKeepOneHot: after single-site Gibbs and Metropolis sweeps
+// from one-hot starts, every chain of a labeled RBM is in its space.
+func TestSiteSamplersKeepOneHot(t *testing.T) {
+	l := rbm.NewLabeled(4, 3, 2)
+	for j := range l.Params() {
+		l.Params()[j] = float64(j%5) - 2
+	}
+	for _, s := range []sample.Sampler{sample.SiteGibbs{}, &sample.Metropolis{}} {
+		c := sample.NewChains(64, l.Dim(), 9)
+		randomize(c, l)
+		s.Step(l, c, 10)
+		for r := range c.Len() {
+			if err := l.Space().Contains(c.X.RawRowView(r)); err != nil {
+				t.Fatalf("%T: chain %d: %v", s, r, err)
+			}
+		}
+	}
+}
+
 func abs(x float64) float64 {
 	if x < 0 {
 		return -x
@@ -165,7 +221,7 @@ func TestSamplersIndependentOfGOMAXPROCS(t *testing.T) {
 			run := func(procs int) []float64 {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 				c := sample.NewChains(100, tc.model.Dim(), 3)
-				c.Randomize(tc.model.(model.Discrete).States())
+				randomize(c, tc.model)
 				tc.sampler(tc.model).Step(tc.model, c, 5)
 				return append([]float64(nil), c.X.RawMatrix().Data...)
 			}

@@ -9,20 +9,32 @@ import (
 	"boltzmann/model"
 )
 
-// siteDeltaFunc returns the model's states and a constructor of
-// per-block site-delta functions (see model.NewSiteDeltas).
-func siteDeltaFunc(m model.Model) (states []float64, newBlock func() model.SiteDeltaFunc) {
+// siteVars returns the variables of m's declared space (a unit each, a
+// one-hot block as one variable) and a constructor of per-block delta
+// functions (model.NewVarDeltas). It panics with a clear message for a
+// model that is not discrete.
+func siteVars(m model.Model, sampler string) (vars []model.Var, maxValues int, newBlock func() model.VarDeltaFunc) {
 	d, ok := m.(model.Discrete)
 	if !ok {
-		panic(fmt.Sprintf("sample: single-site samplers need a model.Discrete model, got %T", m))
+		panic(fmt.Sprintf("sample: %s needs a model.Discrete model, got %T", sampler, m))
 	}
-	return d.States(), func() model.SiteDeltaFunc { return model.NewSiteDeltas(d) }
+	vars, err := d.Space().Vars()
+	if err != nil {
+		panic(fmt.Sprintf("sample: %s on %T: %v", sampler, m, err))
+	}
+	for _, v := range vars {
+		maxValues = max(maxValues, v.Values())
+	}
+	return vars, maxValues, func() model.VarDeltaFunc { return model.NewVarDeltas(d) }
 }
 
 // SiteGibbs is the single-site (heat-bath) Gibbs sampler for discrete
-// models: one transition is a sweep that visits the units in order and
-// redraws each from its conditional distribution given all the others,
-// P(x_i = s_k | x_-i) ∝ exp(-ΔE_k). It works for every model.Discrete and
+// models: one transition is a sweep that visits the variables of the
+// model's space in order and redraws each from its conditional
+// distribution given all the others, P(v = k | rest) ∝ exp(-ΔE_k). A
+// variable is one unit, or a whole one-hot block (the labels of a labeled
+// RBM), which is redrawn among its one-hot vectors in one heat-bath move,
+// so a chain never leaves the space. It works for every model.Discrete and
 // is fast for models implementing model.SiteEnergies.
 type SiteGibbs struct{}
 
@@ -35,18 +47,19 @@ func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
 		c.H = nil
 		return
 	}
-	states, newBlock := siteDeltaFunc(m)
-	q := len(states)
+	vars, q, newBlock := siteVars(m, "SiteGibbs")
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		deltas := newBlock()
-		dE := make([]float64, q)
-		w := make([]float64, q)
+		buf := make([]float64, q)
+		wbuf := make([]float64, q)
 		for r := lo; r < hi; r++ {
 			x := c.X.RawRowView(r)
 			for range n {
-				for i := range x {
-					deltas(x, i, dE)
-					x[i] = states[HeatBath(rng, dE, w)]
+				for _, v := range vars {
+					k := v.Values()
+					dE := buf[:k]
+					deltas(x, v, dE)
+					v.Set(x, HeatBath(rng, dE, wbuf[:k]))
 				}
 			}
 		}
@@ -79,10 +92,12 @@ func HeatBath(rng *rand.Rand, dE, w []float64) int {
 }
 
 // Metropolis is the single-site Metropolis sampler for discrete models: one
-// transition is a sweep over the units in order, each proposing a value
-// drawn uniformly among the unit's other states and accepting it with
+// transition is a sweep over the variables of the model's space in order
+// (a unit, or a whole one-hot block), each proposing a value drawn
+// uniformly among the variable's other values and accepting it with
 // probability min(1, exp(-ΔE)). Acceptance is a diagnostic, kept apart
-// from the chain state.
+// from the chain state. Chains must start in the space (a one-hot block
+// one-hot).
 type Metropolis struct {
 	accepted, proposed atomic.Int64
 }
@@ -91,25 +106,26 @@ var _ Sampler = (*Metropolis)(nil)
 
 // Step advances every chain by n sweeps.
 func (mh *Metropolis) Step(m model.Model, c *Chains, n int) {
-	states, newBlock := siteDeltaFunc(m)
-	q := len(states)
+	vars, q, newBlock := siteVars(m, "Metropolis")
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		deltas := newBlock()
-		dE := make([]float64, q)
+		buf := make([]float64, q)
 		var acc, prop int64
 		for r := lo; r < hi; r++ {
 			x := c.X.RawRowView(r)
 			for range n {
-				for i := range x {
-					cur := stateIndex(states, x[i])
-					k := rng.IntN(q - 1)
+				for _, v := range vars {
+					nv := v.Values()
+					cur := varValue(v, x)
+					k := rng.IntN(nv - 1)
 					if k >= cur {
 						k++
 					}
-					deltas(x, i, dE)
+					dE := buf[:nv]
+					deltas(x, v, dE)
 					prop++
 					if d := dE[k]; d <= 0 || rng.Float64() < math.Exp(-d) {
-						x[i] = states[k]
+						v.Set(x, k)
 						acc++
 					}
 				}
@@ -131,10 +147,15 @@ func (mh *Metropolis) Acceptance() float64 {
 	return float64(a) / float64(p)
 }
 
-func stateIndex(states []float64, v float64) int {
-	k := model.StateIndex(states, v)
+// varValue returns the value of v in x, panicking if x is outside the
+// space.
+func varValue(v model.Var, x []float64) int {
+	k := v.Get(x)
 	if k < 0 {
-		panic(fmt.Sprintf("sample: unit value %v is not one of the model's states %v", v, states))
+		if v.OneHot {
+			panic(fmt.Sprintf("sample: units [%d, %d) hold %v, not a one-hot vector: start the chains in the model's space", v.Start, v.Start+v.Len, x[v.Start:v.Start+v.Len]))
+		}
+		panic(fmt.Sprintf("sample: unit value %v is not one of the model's states %v", x[v.Start], v.States))
 	}
 	return k
 }

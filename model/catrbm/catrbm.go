@@ -86,6 +86,7 @@ type Model struct {
 
 var (
 	_ model.Discrete        = (*Model)(nil)
+	_ model.Spaced          = (*Model)(nil)
 	_ model.Specifier       = (*Model)(nil)
 	_ model.DataInitializer = (*Model)(nil)
 )
@@ -118,6 +119,9 @@ func (m *Model) Dim() int { return m.l }
 
 // States returns the codes 0, …, q-1.
 func (m *Model) States() []float64 { return m.states }
+
+// Space returns the codes {0, …, q-1}^L (each site one categorical unit).
+func (m *Model) Space() model.Space { return model.CategoricalSpace(m.l, m.q) }
 
 // Params returns W, a and b in the layout of the package documentation.
 func (m *Model) Params() []float64 { return m.params }

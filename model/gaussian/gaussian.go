@@ -89,6 +89,7 @@ var (
 	_ model.ExactSampler         = (*Model)(nil)
 	_ model.AnalyticLogPartition = (*Model)(nil)
 	_ model.Specifier            = (*Model)(nil)
+	_ model.Spaced               = (*Model)(nil)
 )
 
 // New returns the standard normal model over R^d: A = I, μ = b = 0.
@@ -182,6 +183,9 @@ func (m *Model) SetMeanCovariance(mu []float64, cov mat.Symmetric) error {
 
 // Dim returns D.
 func (m *Model) Dim() int { return m.d }
+
+// Space returns ℝ^d.
+func (m *Model) Space() model.Space { return model.RealSpace(m.d) }
 
 // Params returns θ = [A (D×D row-major), b (D)]; it aliases the model.
 func (m *Model) Params() []float64 { return m.params }

@@ -71,6 +71,7 @@ type Model struct {
 
 var (
 	_ model.SiteEnergies = (*Model)(nil)
+	_ model.Spaced       = (*Model)(nil)
 	_ model.Specifier    = (*Model)(nil)
 )
 
@@ -93,6 +94,9 @@ func (m *Model) Encoding() Encoding { return m.enc }
 
 // States returns the two values a unit takes.
 func (m *Model) States() []float64 { return m.states }
+
+// Space returns {0,1}^n or {-1,+1}^n by the encoding.
+func (m *Model) Space() model.Space { return model.FiniteSpace(m.n, m.states) }
 
 // Params returns θ = (J, h), aliasing the model.
 func (m *Model) Params() []float64 { return m.params }

@@ -110,7 +110,10 @@ type Model struct {
 
 type scratch struct{ x, phi []float64 }
 
-var _ model.SiteEnergies = (*Model)(nil)
+var (
+	_ model.SiteEnergies = (*Model)(nil)
+	_ model.Spaced       = (*Model)(nil)
+)
 
 // New returns the model over vectors of dim units, each taking a value in
 // states (typically {0, 1} or {-1, +1}), with one parameter per feature,
@@ -177,6 +180,9 @@ func (m *Model) Dim() int { return m.dim }
 // States returns the values a unit can take. The slice must not be
 // modified.
 func (m *Model) States() []float64 { return m.states }
+
+// Space returns States()^Dim (model.FiniteSpace).
+func (m *Model) Space() model.Space { return model.FiniteSpace(m.dim, m.states) }
 
 // Params returns θ (length K); it aliases the model.
 func (m *Model) Params() []float64 { return m.theta }

@@ -77,6 +77,7 @@ type Model struct {
 
 var (
 	_ model.SiteEnergies = (*Model)(nil)
+	_ model.Spaced       = (*Model)(nil)
 	_ model.Specifier    = (*Model)(nil)
 )
 
@@ -105,6 +106,9 @@ func (m *Model) Dim() int { return m.l }
 
 // States returns the codes 0, …, q-1 as float64 values.
 func (m *Model) States() []float64 { return m.states }
+
+// Space returns the codes {0, …, q-1}^L.
+func (m *Model) Space() model.Space { return model.CategoricalSpace(m.l, m.q) }
 
 // Params returns fields and couplings in the layout of the package
 // documentation. It aliases the model's storage.

@@ -38,27 +38,51 @@ func init() {
 //
 //	E(x, y, h) = -aᵀ[x,y] - bᵀh - [x,y]ᵀWh.
 //
-// The label block is a softmax group: its only allowed configurations are
-// the C one-hot vectors, and given h exactly one label unit is on with
-// P(y = c | h) ∝ exp(a_{D+c} + (Wh)_{D+c}). VisibleProb writes these class
-// probabilities in the label columns and LabeledGibbs samples them as one
-// categorical draw; HiddenFreeEnergy and AddHiddenStats sum over the C
-// one-hot vectors, so exact enumeration of the hidden layer (the smaller
-// side) is exact for this model. FreeEnergy, AddStats, Energy and
-// HiddenProb are those of the plain RBM and are meaningful on rows whose
-// label block is one-hot.
+// Its Space is {0,1}^D × one-hot(C): the label block's only allowed
+// configurations are the C one-hot vectors e_c, so Z sums over 2^D·C
+// visible configurations (not 2^(D+C)). Given h exactly one label unit is
+// on with P(y = c | h) ∝ exp(a_{D+c} + (Wh)_{D+c}). VisibleProb writes
+// these class probabilities in the label columns and LabeledGibbs samples
+// them as one categorical draw; HiddenFreeEnergy and AddHiddenStats sum over
+// the C one-hot vectors, so exact enumeration of the hidden layer is exact
+// for this model. FreeEnergy, AddStats, Energy and HiddenProb are those of
+// the plain RBM on [x, y] and are meaningful on rows whose label block is
+// one-hot; FreeEnergyData marginalizes the label block of rows holding only
+// the D data units.
+//
+// # Parameter layout
+//
+// The parameters are those of a plain (D+C)×H RBM (RBM returns it): W is
+// (D+C)×H row-major, rows 0…D-1 the data units and rows D…D+C-1 the label
+// units (row D+c is the weight vector of class c); then a (D+C), a_{D+c}
+// the bias of class c; then b (H). Groups are the RBM's ("weights",
+// "visible_bias", "hidden_bias"), so saved files are those of an RBM.
+//
+// # What is not exposed
+//
+// Labeled composes the plain RBM instead of embedding it. The RBM's fused
+// block Gibbs kernels (GibbsSteps, GibbsStepsHidden), FlipDeltas and its
+// float32 mode would treat the label units as independent bits, and are
+// not methods of Labeled (PseudoLogLikelihood takes FlipDeltas' place,
+// with the label block as one variable); PhaseDifference (a difference of
+// AddStats sums, correct on one-hot rows) is forwarded. Code that needs the plain weight
+// layout uses RBM(), knowing that the label block is then just C more bits.
 //
 // The class posterior needs no partition function:
 // p(y|x) ∝ exp(-F(x, e_y)) (ClassLogProb).
 type Labeled struct {
-	*RBM
+	rbm    *RBM
 	nd, nc int
 }
 
 var (
 	_ model.Bipartite       = (*Labeled)(nil)
+	_ model.Discrete        = (*Labeled)(nil)
+	_ model.Spaced          = (*Labeled)(nil)
 	_ model.Specifier       = (*Labeled)(nil)
 	_ model.DataInitializer = (*Labeled)(nil)
+	_ model.PhaseDifference = (*Labeled)(nil)
+	_ sample.Provider       = (*Labeled)(nil)
 	_ sample.Sampler        = LabeledGibbs{}
 )
 
@@ -68,7 +92,62 @@ func NewLabeled(dataDim, classes, hidden int) *Labeled {
 	if dataDim <= 0 || classes < 2 || hidden <= 0 {
 		panic(fmt.Sprintf("rbm: NewLabeled(%d, %d, %d): need dataDim > 0, classes >= 2, hidden > 0", dataDim, classes, hidden))
 	}
-	return &Labeled{RBM: New(dataDim+classes, hidden), nd: dataDim, nc: classes}
+	return &Labeled{rbm: New(dataDim+classes, hidden), nd: dataDim, nc: classes}
+}
+
+// RBM returns the plain (D+C)×H RBM that holds the parameters, aliasing
+// them. Its methods treat the label units as independent bits: use it
+// for the weight layout, not for sampling or enumeration.
+func (l *Labeled) RBM() *RBM { return l.rbm }
+
+// Dim is the number of visible units D + C.
+func (l *Labeled) Dim() int { return l.rbm.nv }
+
+// HiddenDim is the number of hidden units H.
+func (l *Labeled) HiddenDim() int { return l.rbm.nh }
+
+// Params returns θ = (W, a, b) in the layout of the type documentation,
+// aliasing the model.
+func (l *Labeled) Params() []float64 { return l.rbm.Params() }
+
+// Groups names the parameter ranges as for an RBM of D + C visible units.
+func (l *Labeled) Groups() []model.Group { return l.rbm.Groups() }
+
+// Weights returns W ((D+C)×H, label rows last), aliasing the model.
+func (l *Labeled) Weights() *mat.Dense { return l.rbm.Weights() }
+
+// VisibleBias returns a (length D+C, class biases last), aliasing the model.
+func (l *Labeled) VisibleBias() []float64 { return l.rbm.VisibleBias() }
+
+// HiddenBias returns b (length H), aliasing the model.
+func (l *Labeled) HiddenBias() []float64 { return l.rbm.HiddenBias() }
+
+// States returns {0, 1}, the values of every unit; the label block is
+// further constrained to be one-hot (Space).
+func (l *Labeled) States() []float64 { return []float64{0, 1} }
+
+// Space returns {0,1}^D × one-hot(C).
+func (l *Labeled) Space() model.Space {
+	return model.Concat(model.BinarySpace(l.nd), model.OneHotSpace(l.nc))
+}
+
+// FreeEnergy writes F(v_r) for each row v_r = [x, y] of v (batch × (D+C)),
+// y one-hot.
+func (l *Labeled) FreeEnergy(v *mat.Dense, out []float64) { l.rbm.FreeEnergy(v, out) }
+
+// AddStats adds Σ_r w_r ∂F(v_r)/∂θ to sum for rows [x, y] with y one-hot.
+func (l *Labeled) AddStats(v *mat.Dense, w []float64, sum []float64) { l.rbm.AddStats(v, w, sum) }
+
+// Energy writes E(v_r, h_r) into out.
+func (l *Labeled) Energy(v, h *mat.Dense, out []float64) { l.rbm.Energy(v, h, out) }
+
+// HiddenProb writes P(h_j=1 | v_r) into prob (batch × H).
+func (l *Labeled) HiddenProb(v, prob *mat.Dense) { l.rbm.HiddenProb(v, prob) }
+
+// PhaseDifference writes the Monte Carlo gradient of -L for the rows of pos
+// and neg (both with one-hot label blocks) into grad, as RBM.PhaseDifference.
+func (l *Labeled) PhaseDifference(pos *mat.Dense, w []float64, neg *mat.Dense, grad []float64) {
+	l.rbm.PhaseDifference(pos, w, neg, grad)
 }
 
 // DataDim is the number D of data units (the first D visible units).
@@ -80,7 +159,7 @@ func (l *Labeled) Classes() int { return l.nc }
 // Spec describes the model for saving: kind "rbm-labeled", Visible = D + C,
 // Options["classes"] = C.
 func (l *Labeled) Spec() model.Spec {
-	s := l.RBM.Spec()
+	s := l.rbm.Spec()
 	s.Kind = LabeledKind
 	s.Options = map[string]string{"classes": strconv.Itoa(l.nc), "data_dim": strconv.Itoa(l.nd)}
 	return s
@@ -89,7 +168,9 @@ func (l *Labeled) Spec() model.Spec {
 // VisibleProb writes P(x_i = 1 | h) in the data columns and the softmax
 // P(y = c | h) in the label columns of prob (batch × (D+C)).
 func (l *Labeled) VisibleProb(h, prob *mat.Dense) {
-	l.visibleInput(h, prob)
+	checkRows("VisibleProb", h, l.rbm.nh, nil)
+	checkRows("VisibleProb", prob, l.rbm.nv, nil)
+	l.rbm.visibleInput(h, prob)
 	n, _ := prob.Dims()
 	for k := range n {
 		row := prob.RawRowView(k)
@@ -110,10 +191,10 @@ func softmaxInPlace(z []float64) {
 // HiddenFreeEnergy writes F(h) = -bᵀh - Σ_{i<D} softplus(a_i + (Wh)_i)
 // - log Σ_c exp(a_{D+c} + (Wh)_{D+c}) for each row of h (batch × H).
 func (l *Labeled) HiddenFreeEnergy(h *mat.Dense, out []float64) {
-	checkRows("HiddenFreeEnergy", h, l.nh, out)
+	checkRows("HiddenFreeEnergy", h, l.rbm.nh, out)
 	n, _ := h.Dims()
-	in := mat.NewDense(n, l.nv, nil)
-	l.visibleInput(h, in)
+	in := mat.NewDense(n, l.rbm.nv, nil)
+	l.rbm.visibleInput(h, in)
 	b := l.HiddenBias()
 	for k := range n {
 		row := in.RawRowView(k)
@@ -128,18 +209,19 @@ func (l *Labeled) HiddenFreeEnergy(h *mat.Dense, out []float64) {
 // AddHiddenStats adds Σ_r w_r ∂F(h_r)/∂θ to sum, with the visible
 // expectations of VisibleProb (softmax for the label block).
 func (l *Labeled) AddHiddenStats(h *mat.Dense, w []float64, sum []float64) {
-	checkRows("AddHiddenStats", h, l.nh, w)
+	checkRows("AddHiddenStats", h, l.rbm.nh, w)
 	n, _ := h.Dims()
-	pv := mat.NewDense(n, l.nv, nil)
+	pv := mat.NewDense(n, l.rbm.nv, nil)
 	l.VisibleProb(h, pv)
-	l.addPairStats(pv, h, w, sum)
+	l.rbm.addPairStats(pv, h, w, sum)
 }
 
 // InitFromData initializes from rows of [x, one-hot y] (n × (D+C)): weights
 // N(0, 0.01²), data biases log(p_i/(1-p_i)), label biases log p_c (the class
-// frequencies, floored at 1e-3), hidden biases zero.
+// frequencies, floored at 1e-3), hidden biases zero. A nil rng uses the
+// fixed-seed default of RBM.InitFromData.
 func (l *Labeled) InitFromData(x *mat.Dense, rng *rand.Rand) {
-	l.RBM.InitFromData(x, rng)
+	l.rbm.InitFromData(x, rng)
 	n, _ := x.Dims()
 	a := l.VisibleBias()
 	for c := range l.nc {
@@ -158,7 +240,7 @@ func (l *Labeled) Concat(x *mat.Dense, labels []int) *mat.Dense {
 	if d != l.nd || len(labels) != n {
 		panic(fmt.Sprintf("rbm: Concat with %d×%d data and %d labels for %d data units", n, d, len(labels), l.nd))
 	}
-	out := mat.NewDense(n, l.nv, nil)
+	out := mat.NewDense(n, l.rbm.nv, nil)
 	for k := range n {
 		row := out.RawRowView(k)
 		copy(row, x.RawRowView(k))
@@ -175,28 +257,60 @@ func (l *Labeled) Concat(x *mat.Dense, labels []int) *mat.Dense {
 // (n × D), computed exactly from the free energies: log p(c|x) =
 // -F(x, e_c) - log Σ_c' exp(-F(x, e_c')). No partition function is needed.
 func (l *Labeled) ClassLogProb(x, out *mat.Dense) {
-	n, d := x.Dims()
-	if r, c := out.Dims(); d != l.nd || r != n || c != l.nc {
-		panic(fmt.Sprintf("rbm: ClassLogProb with %d×%d data and %d×%d output, want D = %d and C = %d", n, d, r, c, l.nd, l.nc))
+	l.negLabelFreeEnergies("ClassLogProb", x, out)
+	n, _ := x.Dims()
+	for k := range n {
+		neg := out.RawRowView(k)
+		lse := mathx.LogSumExp(neg)
+		for c := range neg {
+			neg[c] -= lse
+		}
 	}
-	wd := l.w.Slice(0, l.nd, 0, l.nh)
-	u := mat.NewDense(n, l.nh, nil)
+}
+
+// FreeEnergyData writes, for each row x_r of x (n × D data units, no
+// labels), the free energy of the data marginal p(x) = Σ_y p(x, y):
+//
+//	F(x) = -log Σ_c exp(-F(x, e_c)),
+//
+// the label block summed out exactly, into out (length n). With log Z of
+// the labeled model, -F(x) - log Z is log p(x); F(x, e_c) - F(x) is
+// -log p(c | x).
+func (l *Labeled) FreeEnergyData(x *mat.Dense, out []float64) {
+	n, _ := x.Dims()
+	if len(out) != n {
+		panic(fmt.Sprintf("rbm: FreeEnergyData of %d rows into %d outputs", n, len(out)))
+	}
+	neg := mat.NewDense(n, l.nc, nil)
+	l.negLabelFreeEnergies("FreeEnergyData", x, neg)
+	for k := range n {
+		out[k] = -mathx.LogSumExp(neg.RawRowView(k))
+	}
+}
+
+// negLabelFreeEnergies writes -F(x_r, e_c) into out (n × C) for the data
+// rows x (n × D): aᵀx + a_{D+c} + Σ_j softplus(b_j + (xᵀW)_j + W_{D+c,j}).
+func (l *Labeled) negLabelFreeEnergies(name string, x, out *mat.Dense) {
+	r := l.rbm
+	n, d := x.Dims()
+	if or, oc := out.Dims(); d != l.nd || or != n || oc != l.nc {
+		panic(fmt.Sprintf("rbm: %s with %d×%d data and %d×%d output, want D = %d and C = %d", name, n, d, or, oc, l.nd, l.nc))
+	}
+	wd := r.w.Slice(0, l.nd, 0, r.nh)
+	u := mat.NewDense(n, r.nh, nil)
 	u.Mul(x, wd)
-	a, b := l.VisibleBias(), l.HiddenBias()
+	a, b := r.visibleBias(), r.hiddenBias()
 	for k := range n {
 		uk := u.RawRowView(k)
-		neg := out.RawRowView(k) // -F(x, e_c) + aᵀx (the common term cancels)
+		ax := dot(a[:l.nd], x.RawRowView(k))
+		neg := out.RawRowView(k)
 		for c := range l.nc {
-			wc := l.w.RawRowView(l.nd + c)
-			f := a[l.nd+c]
+			wc := r.w.RawRowView(l.nd + c)
+			f := ax + a[l.nd+c]
 			for j, v := range uk {
 				f += mathx.Softplus(v + b[j] + wc[j])
 			}
 			neg[c] = f
-		}
-		lse := mathx.LogSumExp(neg)
-		for c := range neg {
-			neg[c] -= lse
 		}
 	}
 }
@@ -235,10 +349,10 @@ func (LabeledGibbs) Step(m model.Model, c *sample.Chains, n int) {
 	}
 	nc := c.Len()
 	if c.H == nil {
-		c.H = mat.NewDense(nc, l.nh, nil)
+		c.H = mat.NewDense(nc, l.rbm.nh, nil)
 	}
-	ph := mat.NewDense(nc, l.nh, nil)
-	pv := mat.NewDense(nc, l.nv, nil)
+	ph := mat.NewDense(nc, l.rbm.nh, nil)
+	pv := mat.NewDense(nc, l.rbm.nv, nil)
 	for range n {
 		l.HiddenProb(c.X, ph)
 		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
@@ -284,3 +398,43 @@ func categorical(rng *rand.Rand, p []float64) int {
 // Sampler returns LabeledGibbs, which keeps the label block one-hot; the
 // trainer and the command line use it for labeled RBMs (sample.Provider).
 func (l *Labeled) Sampler() sample.Sampler { return LabeledGibbs{} }
+
+// PseudoLogLikelihood returns the weighted mean over the rows [x, y] of v
+// (n × (D+C), y one-hot; nil w: equal weights) of the pseudo-log-likelihood
+// over the variables of the model's space,
+//
+//	PL(x, y) = Σ_{i<D} log p(x_i | x_-i, y) + log p(y | x),
+//
+// in nats per sample: the data units one by one (from the flip energy
+// changes, as for an RBM) and the label block as one categorical variable
+// (ClassLogProb), never a label bit alone. estimate.PseudoLogLikelihood
+// uses it for labeled RBMs.
+func (l *Labeled) PseudoLogLikelihood(v *mat.Dense, w []float64) float64 {
+	n, d := v.Dims()
+	if d != l.rbm.nv || (w != nil && len(w) != n) {
+		panic(fmt.Sprintf("rbm: PseudoLogLikelihood of %d×%d rows (%d weights) for %d visible units", n, d, len(w), l.rbm.nv))
+	}
+	df := mat.NewDense(n, d, nil)
+	l.rbm.FlipDeltas(v, df)
+	lp := mat.NewDense(n, l.nc, nil)
+	l.ClassLogProb(v.Slice(0, n, 0, l.nd).(*mat.Dense), lp)
+	label := model.Var{Start: l.nd, Len: l.nc, OneHot: true}
+	s, sw := 0.0, 0.0
+	for r := range n {
+		y := label.Get(v.RawRowView(r))
+		if y < 0 {
+			panic(fmt.Sprintf("rbm: PseudoLogLikelihood: the label block of row %d is not one-hot", r))
+		}
+		pl := lp.At(r, y)
+		for _, dv := range df.RawRowView(r)[:l.nd] {
+			pl -= mathx.Softplus(-dv)
+		}
+		wr := 1.0
+		if w != nil {
+			wr = w[r]
+		}
+		s += wr * pl
+		sw += wr
+	}
+	return s / sw
+}

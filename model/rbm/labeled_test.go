@@ -168,3 +168,125 @@ func TestBlockGibbsRefusesLabeled(t *testing.T) {
 	}()
 	sample.BlockGibbs{}.Step(l, c, 1)
 }
+
+// TestLabeledSpace: the declared space is {0,1}^D × one-hot(C), with
+// 2^D·C configurations.
+func TestLabeledSpace(t *testing.T) {
+	l := randomLabeled(5)
+	sp := l.Space()
+	if n, ok := sp.Configurations(); !ok || n != 8*3 || sp.Dim() != l.Dim() || !sp.HasOneHot() {
+		t.Fatalf("space %v: %d configurations (ok %v), %d units", sp, n, ok, sp.Dim())
+	}
+	v := allowed(l)
+	for r := range 24 {
+		if err := sp.Contains(v.RawRowView(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sp.Contains([]float64{0, 1, 0, 1, 1, 0}) == nil || sp.Contains([]float64{0, 1, 0, 0, 0, 0}) == nil {
+		t.Fatal("a label block with two or no units on is accepted")
+	}
+}
+
+// TestLabeledComposesRBM: Labeled shares its parameters with RBM(), and
+// does not offer the plain RBM's kernels that would move label bits
+// independently.
+func TestLabeledComposesRBM(t *testing.T) {
+	l := randomLabeled(6)
+	r := l.RBM()
+	if &r.Params()[0] != &l.Params()[0] || r.Dim() != l.Dim() || r.HiddenDim() != l.HiddenDim() {
+		t.Fatal("RBM() does not alias the labeled model's parameters")
+	}
+	// Row D+c of W is the weight vector of class c.
+	if w := l.Weights(); w.At(3+1, 0) != l.Params()[(3+1)*2] {
+		t.Fatal("label rows are not the last C rows of W")
+	}
+	var m model.Model = l
+	if _, ok := m.(model.BlockGibbsKernel); ok {
+		t.Error("Labeled exposes the fused block Gibbs kernel")
+	}
+	if _, ok := m.(model.HiddenBlockGibbsKernel); ok {
+		t.Error("Labeled exposes the fused hidden block Gibbs kernel")
+	}
+	if _, ok := m.(interface{ FlipDeltas(x, out *mat.Dense) }); ok {
+		t.Error("Labeled exposes FlipDeltas, which flips label bits alone")
+	}
+	if _, ok := m.(model.SiteEnergies); ok {
+		t.Error("Labeled exposes single-unit SiteDeltas")
+	}
+}
+
+// TestInitFromDataNilRand: InitFromData(x, nil) uses a fixed-seed stream:
+// it does not panic, and two calls give the same parameters.
+func TestInitFromDataNilRand(t *testing.T) {
+	l := randomLabeled(7)
+	x := allowed(l)
+	a, b := rbm.NewLabeled(3, 3, 2), rbm.NewLabeled(3, 3, 2)
+	a.InitFromData(x, nil)
+	b.InitFromData(x, nil)
+	nonzero := false
+	for j, v := range a.Params() {
+		if v != b.Params()[j] {
+			t.Fatalf("parameter %d: %v and %v from two nil-rng initializations", j, v, b.Params()[j])
+		}
+		nonzero = nonzero || (j < 12 && v != 0)
+	}
+	if !nonzero {
+		t.Fatal("weights were not drawn")
+	}
+}
+
+// TestFreeEnergyData: F(x) = -log Σ_c exp(-F(x, e_c)) over the allowed
+// rows, to 1e-12.
+func TestFreeEnergyData(t *testing.T) {
+	l := randomLabeled(8)
+	v := allowed(l)
+	f := make([]float64, 24)
+	l.FreeEnergy(v, f)
+	x := mat.NewDense(8, 3, nil)
+	for k := range 8 {
+		copy(x.RawRowView(k), v.RawRowView(3 * k)[:3])
+	}
+	fd := make([]float64, 8)
+	l.FreeEnergyData(x, fd)
+	for k := range 8 {
+		want := -mathx.LogSumExp([]float64{-f[3*k], -f[3*k+1], -f[3*k+2]})
+		if math.Abs(fd[k]-want) > 1e-12 {
+			t.Errorf("x #%d: FreeEnergyData %v, want %v", k, fd[k], want)
+		}
+	}
+}
+
+// TestLabeledPseudoLogLikelihood: the fast pseudo-log-likelihood equals
+// Σ over the space's variables of log p(variable | rest), each conditional
+// normalized over the variable's values from model.NewVarDeltas (the label
+// block over its one-hot vectors), to 1e-10; estimate uses it.
+func TestLabeledPseudoLogLikelihood(t *testing.T) {
+	l := randomLabeled(9)
+	v := allowed(l)
+	w := make([]float64, 24)
+	for r := range w {
+		w[r] = 0.5 + float64(r%4)
+	}
+	vars, _ := l.Space().Vars()
+	deltas := model.NewVarDeltas(l)
+	want, sw := 0.0, 0.0
+	for r := range 24 {
+		x := v.RawRowView(r)
+		pl := 0.0
+		for _, vr := range vars {
+			dE := make([]float64, vr.Values())
+			deltas(x, vr, dE)
+			for k := range dE {
+				dE[k] = -dE[k]
+			}
+			pl += dE[vr.Get(x)] - mathx.LogSumExp(dE)
+		}
+		want += w[r] * pl
+		sw += w[r]
+	}
+	want /= sw
+	if got := l.PseudoLogLikelihood(v, w); math.Abs(got-want) > 1e-10 {
+		t.Fatalf("PseudoLogLikelihood %v, sum over variables %v", got, want)
+	}
+}

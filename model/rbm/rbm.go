@@ -52,6 +52,7 @@ var (
 	_ model.Bipartite = (*RBM)(nil)
 	_ model.Discrete  = (*RBM)(nil)
 	_ model.Specifier = (*RBM)(nil)
+	_ model.Spaced    = (*RBM)(nil)
 )
 
 // New returns an RBM with V visible and H hidden units and all parameters
@@ -101,6 +102,9 @@ func (r *RBM) Groups() []model.Group {
 
 // States returns {0, 1}.
 func (r *RBM) States() []float64 { return []float64{0, 1} }
+
+// Space returns {0,1}^V.
+func (r *RBM) Space() model.Space { return model.BinarySpace(r.nv) }
 
 // Spec describes the model for saving.
 func (r *RBM) Spec() model.Spec {
@@ -330,9 +334,17 @@ func dot(x, y []float64) float64 {
 
 // InitFromData starts training the way Hinton (2010) recommends: weights
 // N(0, 0.01²), visible biases log(p_i/(1-p_i)) from the data's marginals,
-// hidden biases zero.
+// hidden biases zero. A nil rng draws the weights from the fixed-seed
+// stream PCG(1, 0), so that the result is reproducible.
 func (r *RBM) InitFromData(x *mat.Dense, rng *rand.Rand) {
+	if rng == nil {
+		rng = defaultInitRand()
+	}
 	r.InitRandom(rng, 0.01)
 	r.InitVisibleBias(x)
 	clear(r.HiddenBias())
 }
+
+// defaultInitRand is the stream InitFromData draws from when given none:
+// PCG(1, 0), fixed so that InitFromData(x, nil) is reproducible.
+func defaultInitRand() *rand.Rand { return rand.New(rand.NewPCG(1, 0)) }

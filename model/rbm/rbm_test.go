@@ -151,3 +151,20 @@ func TestSpecRoundTrip(t *testing.T) {
 		t.Fatal("rbm without hidden units accepted")
 	}
 }
+
+// TestRBMInitFromDataNilRand: a nil random source draws the weights from
+// the documented fixed-seed stream PCG(1, 0).
+func TestRBMInitFromDataNilRand(t *testing.T) {
+	x := mat.NewDense(4, 3, []float64{0, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0})
+	a, b := rbm.New(3, 2), rbm.New(3, 2)
+	a.InitFromData(x, nil)
+	b.InitFromData(x, rand.New(rand.NewPCG(1, 0)))
+	for j, v := range a.Params() {
+		if v != b.Params()[j] {
+			t.Fatalf("parameter %d: %v with a nil rng, %v with PCG(1, 0)", j, v, b.Params()[j])
+		}
+	}
+	if sp := a.Space(); !sp.Equal(model.BinarySpace(3)) {
+		t.Fatalf("space %v, want binary(3)", sp)
+	}
+}
