@@ -1,4 +1,4 @@
-package cli
+package root
 
 import (
 	"encoding/json"

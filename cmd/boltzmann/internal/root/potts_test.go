@@ -1,4 +1,4 @@
-package cli
+package root
 
 import (
 	"bytes"
@@ -75,8 +75,8 @@ func TestPottsWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	pm := m.(*potts.Model)
-	if cfg.Train.Method != "bmdca" || cfg.Train.Chains != 64 || cfg.Train.K != 2 || pm.Alphabet != msa.Protein.Symbols() {
-		t.Errorf("config %+v, alphabet %q", cfg.Train, pm.Alphabet)
+	if cfg.BMDCA == nil || cfg.Train != nil || cfg.BMDCA.Chains != 64 || cfg.BMDCA.Sweeps != 2 || pm.Alphabet != msa.Protein.Symbols() {
+		t.Errorf("config %+v, alphabet %q", cfg.BMDCA, pm.Alphabet)
 	}
 	f, err := os.Open(filepath.Join(dir, "params.dat"))
 	if err != nil {
