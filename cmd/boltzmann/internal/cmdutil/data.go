@@ -254,4 +254,3 @@ func LoadCategorical(dir, what string) (model.Model, *msa.Alphabet, error) {
 	}
 	return m, alpha, nil
 }
-
