@@ -49,7 +49,7 @@ func TestFlags(t *testing.T) {
 	want.Penalize, want.Val, want.Seed, want.Force, want.Labels, want.Float32 = []string{"weights", "hidden_bias"}, "v.npy", 7, true, "y.npy", true
 	want.DataFlags = cmdutil.DataFlags{Key: "a", Binarize: "threshold", DataSeed: 4, Limit: 9, N: 50}
 	want.EpochsSet, want.KSet, want.OptimizerSet = true, true, true
-	o, code, msg = parse(t, "x.npy", "--model", "rbm", "--out", "run", "--hidden", "8", "--method", "cd", "--k", "3",
+	_, code, msg = parse(t, "x.npy", "--model", "rbm", "--out", "run", "--hidden", "8", "--method", "cd", "--k", "3",
 		"--chains", "40", "--epochs", "5", "--batch-size", "20", "--lr", "0.1", "--optimizer", "adam", "--momentum", "0.9",
 		"--schedule", "constant", "--l1", "0.01", "--l2", "0.02", "--penalize", "weights,hidden_bias", "--val", "v.npy",
 		"--seed", "7", "--force", "--labels", "y.npy", "--float32", "--key", "a", "--binarize", "threshold",
