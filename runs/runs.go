@@ -1,15 +1,51 @@
 // Package runs reads and writes run directories, the unit of work of the
-// boltzmann command line:
+// boltzmann command line, and carries a run through its lifecycle:
 //
 //	RUN_DIR/
-//	  config.json      model spec and training settings (human-readable)
+//	  config.json      model spec and the typed settings of its trainer (human-readable)
 //	  model.npz        parameters, one array per group (NumPy: np.load)
-//	  history.jsonl    one JSON record per epoch
+//	  params.dat       Potts runs: the parameters in adabmDCA's text format
+//	  history.jsonl    one JSON record per epoch (bmDCA: per update)
 //	  curves.png       learning curves
-//	  checkpoint.bin   full training state for --resume (binary)
+//	  checkpoint.bin   full training state for resuming (binary)
 //
-// Every file is written atomically (temporary file, then rename), so a run
-// killed at any moment leaves the previous complete version of each file.
+// # Lifecycle
+//
+// Create makes a new run directory (refusing a non-empty one unless
+// forced), Open reads an existing one's config.json, Run.LoadModel rebuilds
+// its model. NewModel and NewCategorical build and initialize a model for
+// data or an alignment; TrainConfig.Settings and BMDCAConfig.Settings turn
+// the recorded settings into those of package train or bmdca. After each
+// epoch (bmDCA: every SaveEvery updates) Run.SaveEpoch or Run.SaveBMDCA
+// writes the results; Run.Resume or Run.ResumeBMDCA restores a trainer
+// from the checkpoint, and the resumed run ends with exactly the
+// parameters of an uninterrupted one.
+//
+// # Crash-safe write order
+//
+// Every file is written atomically (temporary file in the same directory,
+// fsync, rename), so a kill at any moment leaves either the previous or the
+// new complete version of each file, never a torn one. The files are
+// written in this order:
+//
+//  1. config.json, first, before any training: a directory with a
+//     config.json but no checkpoint.bin is a run that stopped before its
+//     first epoch; resuming it is refused with a message to start again.
+//  2. After each epoch: model.npz, params.dat, history.jsonl, curves.png.
+//  3. checkpoint.bin, last. It is self-contained (parameters, optimizer
+//     state, chains, random streams and history), so resuming reads only
+//     config.json and checkpoint.bin: a kill between steps 2 and 3 leaves
+//     model.npz and the history one epoch ahead of the checkpoint, and the
+//     resumed run recomputes that epoch bit for bit and rewrites them.
+//
+// A resumed run whose totals change (more epochs, more updates) rewrites
+// config.json after reading the checkpoint and before training. Create
+// with force removes the previous run's files checkpoint first and
+// config.json last.
+//
+// config.json of version 1 (one "train" object for both trainers, with
+// the alignment settings and the data seed as strings in "options") is
+// still read; WriteConfig writes the current version.
 package runs
 
 import (
@@ -23,6 +59,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"boltzmann/bmdca"
 	"boltzmann/dataset"
 	"boltzmann/figure"
 	"boltzmann/internal/atomicfile"
@@ -37,75 +74,12 @@ const (
 	HistoryFile    = "history.jsonl"
 	CurvesFile     = "curves.png"
 	CheckpointFile = "checkpoint.bin"
+	// ParamsFile is the adabmDCA-format copy of a Potts run's parameters.
+	ParamsFile = "params.dat"
 )
 
 // ErrNotRunDir is returned for a directory without a config.json.
 var ErrNotRunDir = errors.New("not a run directory")
-
-// Config is the human-readable description of a run.
-type Config struct {
-	Version int        `json:"version"`
-	Model   model.Spec `json:"model"`
-	Train   TrainInfo  `json:"train"`
-}
-
-// TrainInfo records how a model was trained, enough to resume the run.
-type TrainInfo struct {
-	Data       string   `json:"data"`
-	Key        string   `json:"key,omitempty"`
-	Binarize   string   `json:"binarize,omitempty"`
-	Limit      int      `json:"limit,omitempty"`
-	N          int      `json:"n,omitempty"` // rows generated for builtin data
-	Validation string   `json:"validation,omitempty"`
-	Labels     string   `json:"labels,omitempty"`
-	Method     string   `json:"method"`
-	K          int      `json:"k"`
-	Chains     int      `json:"chains"`
-	Epochs     int      `json:"epochs"`
-	BatchSize  int      `json:"batch_size"`
-	Optimizer  string   `json:"optimizer"`
-	LR         float64  `json:"lr"`
-	Schedule   string   `json:"schedule,omitempty"`
-	Momentum   float64  `json:"momentum,omitempty"`
-	L1         float64  `json:"l1,omitempty"`
-	L2         float64  `json:"l2,omitempty"`
-	Penalize   []string `json:"penalize,omitempty"`
-	Seed       uint64   `json:"seed"`
-	Float32    bool     `json:"float32,omitempty"` // RBM computations in float32
-	// Options holds settings specific to a model kind.
-	Options map[string]string `json:"options,omitempty"`
-}
-
-const configVersion = 1
-
-// ReadConfig reads RUN_DIR/config.json.
-func ReadConfig(dir string) (*Config, error) {
-	data, err := os.ReadFile(filepath.Join(dir, ConfigFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s is %w (no %s): pass a directory written by 'boltzmann train --out'", dir, ErrNotRunDir, ConfigFile)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var c Config
-	if err := json.Unmarshal(data, &c); err != nil {
-		return nil, fmt.Errorf("%s: %s is not valid JSON: %v", dir, ConfigFile, err)
-	}
-	if c.Model.Kind == "" {
-		return nil, fmt.Errorf("%s: %s names no model kind", dir, ConfigFile)
-	}
-	return &c, nil
-}
-
-// WriteConfig writes RUN_DIR/config.json atomically.
-func WriteConfig(dir string, c *Config) error {
-	c.Version = configVersion
-	data, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteBytes(filepath.Join(dir, ConfigFile), append(data, '\n'))
-}
 
 // SaveModel writes the parameters as RUN_DIR/model.npz, one array per group
 // with the group's shape.
@@ -158,9 +132,19 @@ func LoadModel(dir string) (model.Model, *Config, error) {
 
 // WriteHistory writes the records as JSON lines, atomically.
 func WriteHistory(dir string, recs []train.Record) error {
+	out := make([]map[string]any, len(recs))
+	for i, r := range recs {
+		out[i] = jsonRecord(r)
+	}
+	return writeJSONLines(dir, out)
+}
+
+// writeJSONLines writes RUN_DIR/history.jsonl atomically, one JSON value
+// of recs per line.
+func writeJSONLines[T any](dir string, recs []T) error {
 	var buf bytes.Buffer
 	for _, r := range recs {
-		line, err := json.Marshal(jsonRecord(r))
+		line, err := json.Marshal(r)
 		if err != nil {
 			return err
 		}
@@ -293,4 +277,23 @@ func anyFinite(v []float64) bool {
 		}
 	}
 	return false
+}
+
+// writeBMDCACurves draws the Pearson correlations and the slope of a bmDCA
+// history against the update into RUN_DIR/curves.png.
+func writeBMDCACurves(dir string, h []bmdca.Record, target float64) error {
+	if len(h) == 0 {
+		return nil
+	}
+	x := make([]float64, len(h))
+	pc, pf, sl, tg := make([]float64, len(h)), make([]float64, len(h)), make([]float64, len(h)), make([]float64, len(h))
+	for k, r := range h {
+		x[k] = float64(r.Update)
+		pc[k], pf[k], sl[k], tg[k] = r.Pearson, r.PearsonFi, r.Slope, target
+	}
+	return figure.Curves(filepath.Join(dir, CurvesFile), "bmDCA training", []figure.Panel{
+		{Title: "Pearson correlation with the data", XLabel: "update", YLabel: "Pearson r", Series: []figure.Series{
+			{Name: "connected correlations C_ij", X: x, Y: pc}, {Name: "frequencies f_i", X: x, Y: pf}, {Name: "target", X: x, Y: tg}}},
+		{Title: "slope of C_model against C_data", XLabel: "update", YLabel: "slope", Series: []figure.Series{{Name: "slope", X: x, Y: sl}}},
+	})
 }

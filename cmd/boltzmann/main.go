@@ -5,9 +5,9 @@ package main
 import (
 	"os"
 
-	"boltzmann/internal/cli"
+	"boltzmann/cmd/boltzmann/internal/root"
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(root.Main(os.Args[1:], os.Stdout, os.Stderr))
 }

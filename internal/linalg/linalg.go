@@ -76,9 +76,6 @@ func Exp32(x float32) float32 {
 	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
 }
 
-// Sigmoid32 returns 1/(1+e^{-x}) in float32.
-func Sigmoid32(x float32) float32 { return 1 / (1 + Exp32(-x)) }
-
 // Uniforms fills u with uniform random 32-bit words, two per rng.Uint64.
 func Uniforms(rng *rand.Rand, u []uint32) {
 	n := len(u) &^ 1

@@ -1,0 +1,84 @@
+// Package root assembles the boltzmann command line: the root command with
+// its persistent flags, the subcommands, and the mapping of errors to exit
+// codes and one-line messages.
+package root
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"boltzmann/cmd/boltzmann/internal/classify"
+	"boltzmann/cmd/boltzmann/internal/cmdutil"
+	"boltzmann/cmd/boltzmann/internal/contacts"
+	"boltzmann/cmd/boltzmann/internal/denoise"
+	"boltzmann/cmd/boltzmann/internal/energies"
+	"boltzmann/cmd/boltzmann/internal/evaluate"
+	"boltzmann/cmd/boltzmann/internal/inpaint"
+	"boltzmann/cmd/boltzmann/internal/sample"
+	"boltzmann/cmd/boltzmann/internal/train"
+	"boltzmann/cmd/boltzmann/internal/transform"
+
+	_ "boltzmann/model/gaussian" // register model kinds
+	_ "boltzmann/model/ising"
+	_ "boltzmann/model/rbm"
+)
+
+// Main runs the command line with args and returns the exit code: 0 on
+// success, 1 when the work failed, 2 for bad input. An error is printed to
+// stderr as one line "boltzmann: …".
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	f := &cmdutil.Factory{Stdout: stdout, Stderr: stderr}
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "boltzmann: "+cmdutil.OneLine(err.Error()))
+	}
+	return cmdutil.ExitCode(err)
+}
+
+// NewCmdRoot returns the root command with every subcommand.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "boltzmann",
+		Short: "Energy-based models trained by Monte Carlo",
+		Long: `boltzmann fits energy-based models p(x) = exp(-E(x))/Z to unlabeled data by
+maximizing the log-likelihood, with the model averages of the gradient estimated
+from fantasy particles drawn by Monte Carlo.
+
+Data files: ` + cmdutil.DataFormats + `.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			level := slog.LevelInfo
+			if f.Quiet {
+				level = slog.LevelWarn
+			}
+			f.Log = slog.New(slog.NewTextHandler(f.Stderr, &slog.HandlerOptions{Level: level}))
+		},
+	}
+	root.PersistentFlags().BoolVarP(&f.Quiet, "quiet", "q", false, "print only warnings and errors, no progress bar")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Input(err) })
+	root.AddCommand(
+		train.NewCmdTrain(f, nil),
+		sample.NewCmdSample(f, nil),
+		evaluate.NewCmdEvaluate(f, nil),
+		inpaint.NewCmdInpaint(f, nil),
+		denoise.NewCmdDenoise(f, nil),
+		classify.NewCmdClassify(f, nil),
+		transform.NewCmdTransform(f, nil),
+		energies.NewCmdEnergies(f, nil),
+		contacts.NewCmdContacts(f, nil),
+	)
+	return root
+}

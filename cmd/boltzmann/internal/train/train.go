@@ -1,0 +1,449 @@
+// Package train implements 'boltzmann train': maximum-likelihood training
+// of a model on rows of data (package train, this file) or on a multiple
+// sequence alignment (package bmdca, bmdca.go), written to a run directory
+// through package runs.
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/cmd/boltzmann/internal/cmdutil"
+	"boltzmann/model"
+	_ "boltzmann/model/gaussian" // register the kinds trained here
+	_ "boltzmann/model/ising"
+	"boltzmann/model/rbm"
+	"boltzmann/optim"
+	"boltzmann/runs"
+	trainlib "boltzmann/train"
+)
+
+// Options are the settings of one train invocation.
+type Options struct {
+	IO        *cmdutil.Factory
+	Ctx       context.Context
+	Data      string
+	Model     string
+	Hidden    int
+	Method    string
+	K         int
+	Chains    int
+	Epochs    int
+	BatchSize int
+	LR        float64
+	Optimizer string
+	Momentum  float64
+	Schedule  string
+	L1, L2    float64
+	Penalize  []string
+	Val       string
+	Seed      uint64
+	Out       string
+	Resume    string
+	Force     bool
+	Labels    string // joint model of data and one-hot labels
+	Float32   bool
+	DataFlags cmdutil.DataFlags
+	BMDCA     BMDCAFlags // alignments (bmdca.go)
+
+	// Which flags were given: unset ones take the trainer's defaults or,
+	// with --resume, the run's settings.
+	EpochsSet, KSet, OptimizerSet, MaxUpdatesSet bool
+}
+
+// NewCmdTrain returns the train command; runF, if not nil, replaces the
+// run function (tests of the flags).
+func NewCmdTrain(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	o := &Options{IO: f}
+	cmd := &cobra.Command{
+		Use:   "train DATA --model {rbm,ising,gaussian,potts,catrbm} --out RUN_DIR",
+		Short: "Fit a model to data by maximum likelihood with Monte Carlo gradients",
+		Long: `Fit a model to the rows of DATA by maximizing the log-likelihood. Each update
+reads a minibatch, advances the fantasy particles (CD-k restarts them at the
+minibatch, PCD-k keeps persistent chains), and steps along <O>_data - <O>_model.
+After each epoch the model, the training history, learning curves and a
+checkpoint are written to RUN_DIR; --resume RUN_DIR continues a stopped run
+and ends with exactly the parameters of an uninterrupted one.
+
+DATA: ` + cmdutil.DataFormats + `.`,
+		Example: `  boltzmann train builtin:bars-and-stripes --model rbm --hidden 16 --epochs 50 --out runs/bas
+  boltzmann train spins.npy --model ising --method pcd --chains 1000 --l2 1e-4 --out runs/ising
+  boltzmann train --resume runs/bas --epochs 100
+  boltzmann train PF00014.fasta --model potts --out runs/pf14   # bmDCA; flags marked "alignments:"`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.Data = args[0]
+			}
+			fl := cmd.Flags()
+			o.Ctx = cmd.Context()
+			o.EpochsSet, o.KSet = fl.Changed("epochs"), fl.Changed("k")
+			o.OptimizerSet, o.MaxUpdatesSet = fl.Changed("optimizer"), fl.Changed("max-updates")
+			if err := o.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return run(o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.Model, "model", "", "model kind: rbm, ising or gaussian")
+	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm)")
+	fl.StringVar(&o.Method, "method", "pcd", "gradient estimator: cd (chains restart at the data) or pcd (persistent chains)")
+	fl.IntVar(&o.K, "k", 1, "Monte Carlo transitions per update (Gibbs steps or sweeps)")
+	fl.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size)")
+	fl.IntVar(&o.Epochs, "epochs", 10, "passes over the training data (with --resume: the new total)")
+	fl.IntVar(&o.BatchSize, "batch-size", 100, "minibatch size")
+	fl.Float64Var(&o.LR, "lr", 0, "initial learning rate (default: 0.05 for sgd, 0.01 for adam)")
+	fl.StringVar(&o.Optimizer, "optimizer", "", "optimizer: sgd or adam (default: sgd for rbm and ising, adam for gaussian)")
+	fl.Float64Var(&o.Momentum, "momentum", 0.5, "momentum of sgd")
+	fl.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate) "+optim.ScheduleHelp)
+	fl.Float64Var(&o.L1, "l1", 0, "L1 (LASSO) penalty strength on weights and couplings")
+	fl.Float64Var(&o.L2, "l2", 0, "L2 (ridge) penalty strength on weights and couplings")
+	fl.StringSliceVar(&o.Penalize, "penalize", nil, "parameter groups the L1/L2 penalties apply to (default: weights and couplings), e.g. weights,hidden_bias")
+	fl.StringVar(&o.Val, "val", "", "held-out data monitored each epoch")
+	fl.Uint64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same run")
+	fl.StringVar(&o.Out, "out", "", "run directory to create")
+	fl.StringVar(&o.Resume, "resume", "", "continue the run in this directory from its last checkpoint")
+	fl.BoolVar(&o.Force, "force", false, "replace an existing run directory given to --out")
+	fl.BoolVar(&o.Float32, "float32", false, "rbm: compute conditionals, gradient statistics and Gibbs sampling in float32 (sums stay float64); fastest in a build with -tags openblas")
+	fl.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
+	o.DataFlags.Register(cmd)
+	o.BMDCA.register(cmd) // alignments: bmdca.go
+	return cmd
+}
+
+// validate checks the flags without reading any file.
+func (o *Options) validate() error {
+	switch {
+	case o.Resume != "":
+		if o.EpochsSet && o.Epochs < 1 {
+			return cmdutil.BadInput("--epochs must be at least 1, got %d", o.Epochs)
+		}
+		if o.MaxUpdatesSet && o.BMDCA.MaxUpdates < 1 {
+			return cmdutil.BadInput("--max-updates must be at least 1")
+		}
+		return nil
+	case o.alignment():
+		_, _, err := o.bmdcaConfig()
+		return err
+	}
+	_, err := o.trainConfig()
+	return err
+}
+
+// run trains; it validates everything it can before creating RUN_DIR, so
+// that bad input leaves nothing behind.
+func run(o *Options) error {
+	if o.Resume != "" {
+		r, err := runs.Open(o.Resume)
+		if err != nil {
+			return cmdutil.Input(err)
+		}
+		if r.Config.BMDCA != nil {
+			return resumeBMDCA(o, r)
+		}
+		return resumeTrain(o, r)
+	}
+	if o.alignment() {
+		return trainBMDCA(o)
+	}
+	tc, err := o.trainConfig()
+	if err != nil {
+		return err
+	}
+	x, val, err := readTrainingData(tc)
+	if err != nil {
+		return err
+	}
+	var m model.Model
+	if tc.Labels != "" {
+		if _, err := runs.NewModel(model.Spec{Kind: rbm.Kind, Hidden: o.Hidden}, x, tc.Seed); err != nil {
+			return cmdutil.Input(err) // {0,1} data
+		}
+		y, classes, err := readLabels(x, tc.Labels, tc.Limit, 0)
+		if err != nil {
+			return err
+		}
+		m, x = runs.NewLabeledModel(x, y, classes, o.Hidden, tc.Seed)
+	} else if m, err = runs.NewModel(model.Spec{Kind: o.Model, Hidden: o.Hidden}, x, tc.Seed); err != nil {
+		return cmdutil.Input(err)
+	}
+	if err := cmdutil.CheckFits(m, x, tc.Data); err != nil {
+		return err
+	}
+	if val != nil {
+		if err := cmdutil.CheckFits(m, val, tc.Validation); err != nil {
+			return err
+		}
+	}
+	r, err := create(o.Out, o.Force)
+	if err != nil {
+		return err
+	}
+	r.Config = &runs.Config{Model: m.(model.Specifier).Spec(), Train: tc}
+	if err := r.WriteConfig(); err != nil {
+		r.Discard()
+		return err
+	}
+	tr, err := newTrainer(o.IO, r, m, x, val)
+	if err != nil {
+		r.Discard()
+		return err
+	}
+	err = fit(o.Ctx, o.IO, tr, r.Dir)
+	if tr.Epoch() == 0 {
+		r.Discard()
+	}
+	return err
+}
+
+// create makes the run directory with the messages of the command line.
+func create(dir string, force bool) (*runs.Run, error) {
+	r, err := runs.Create(dir, force)
+	switch {
+	case errors.Is(err, runs.ErrExists):
+		return nil, cmdutil.BadInput("run directory %s already exists and is not empty: choose another --out, continue it with --resume %s, or pass --force to replace it", dir, dir)
+	case errors.Is(err, runs.ErrNotDir):
+		return nil, cmdutil.BadInput("--out %s is a file, not a directory: choose another path", dir)
+	}
+	return r, cmdutil.Input(err)
+}
+
+// trainConfig checks the flags of a new run on rows of data and returns
+// its settings, with the defaults that fit the model kind without tuning
+// for what the user left unset: SGD with momentum for the binary models
+// (as in Hinton's guide and scikit-learn), Adam for the Gaussian model,
+// whose gradient scales with the data; the learning rate decays linearly
+// to 1/50 of its initial value, which settles the noisy PCD updates at the
+// end of training.
+func (o *Options) trainConfig() (*runs.TrainConfig, error) {
+	switch {
+	case o.Data == "":
+		return nil, cmdutil.BadInput("train needs a DATA argument (a data file or builtin:bars-and-stripes)")
+	case o.Out == "":
+		return nil, cmdutil.BadInput("train needs --out RUN_DIR, the directory to write the model to")
+	case o.Model == "":
+		return nil, cmdutil.BadInput("train needs --model: one of %v", model.Kinds())
+	}
+	t := &runs.TrainConfig{
+		Data: o.Data, Key: o.DataFlags.Key, Binarize: o.DataFlags.Binarize, Limit: o.DataFlags.Limit, N: o.DataFlags.N,
+		DataSeed: o.DataFlags.DataSeed, Validation: o.Val, Labels: o.Labels, Method: o.Method, K: o.K, Chains: o.Chains,
+		Epochs: o.Epochs, BatchSize: o.BatchSize, Optimizer: o.Optimizer, LR: o.LR, Schedule: o.Schedule,
+		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed, Float32: o.Float32,
+	}
+	if t.Optimizer == "" {
+		t.Optimizer = "sgd"
+		if o.Model == "gaussian" {
+			t.Optimizer = "adam"
+		}
+	}
+	if t.LR == 0 {
+		t.LR = 0.05
+		if t.Optimizer == "adam" {
+			t.LR = 0.01
+		}
+	}
+	if t.Schedule == "" {
+		t.Schedule = "linear:" + strconv.FormatFloat(t.LR/50, 'g', -1, 64)
+	}
+	switch o.Model {
+	case rbm.Kind, "ising", "gaussian":
+	default:
+		if !slices.Contains(model.Kinds(), o.Model) {
+			return nil, cmdutil.BadInput("unknown --model %q: use one of %v", o.Model, model.Kinds())
+		}
+		return nil, cmdutil.BadInput("--model %s is not trained by this command", o.Model)
+	}
+	switch {
+	case t.Method != string(trainlib.CD) && t.Method != string(trainlib.PCD):
+		return nil, cmdutil.BadInput("unknown --method %q: use cd or pcd", t.Method)
+	case t.Optimizer != "adam" && t.Optimizer != "sgd":
+		return nil, cmdutil.BadInput("unknown --optimizer %q: use adam or sgd", t.Optimizer)
+	case t.K < 1:
+		return nil, cmdutil.BadInput("--k must be at least 1, got %d", t.K)
+	case t.Epochs < 1:
+		return nil, cmdutil.BadInput("--epochs must be at least 1, got %d", t.Epochs)
+	case t.BatchSize < 1:
+		return nil, cmdutil.BadInput("--batch-size must be at least 1, got %d", t.BatchSize)
+	case t.Chains < 0:
+		return nil, cmdutil.BadInput("--chains must be positive, got %d", t.Chains)
+	case !(t.LR > 0):
+		return nil, cmdutil.BadInput("--lr must be positive, got %g", t.LR)
+	case t.L1 < 0 || t.L2 < 0:
+		return nil, cmdutil.BadInput("--l1 and --l2 must be non-negative")
+	case o.Model == rbm.Kind && o.Hidden < 1:
+		return nil, cmdutil.BadInput("--hidden must be at least 1, got %d", o.Hidden)
+	case t.Float32 && o.Model != rbm.Kind:
+		return nil, cmdutil.BadInput("--float32 applies to --model rbm only")
+	case t.Labels != "" && o.Model != rbm.Kind:
+		return nil, cmdutil.BadInput("--labels needs --model rbm (a joint rbm over data and one-hot labels), got %q", o.Model)
+	case t.Labels != "" && t.Validation != "":
+		return nil, cmdutil.BadInput("--val is not supported with --labels: measure held-out data with 'boltzmann classify'")
+	}
+	if _, err := optim.ParseSchedule(t.Schedule, 1, 1, 1); err != nil {
+		return nil, cmdutil.Input(err)
+	}
+	return t, nil
+}
+
+// readTrainingData reads the training and validation rows of a run.
+func readTrainingData(t *runs.TrainConfig) (x, val *mat.Dense, err error) {
+	if x, err = cmdutil.ReadData(t.Data, t.ReadOptions()); err != nil {
+		return nil, nil, err
+	}
+	if t.Validation != "" {
+		if val, err = cmdutil.ReadData(t.Validation, t.ValidationReadOptions()); err != nil {
+			return nil, nil, err
+		}
+	}
+	return x, val, nil
+}
+
+// readLabels reads the class labels of the rows x of a labeled run and
+// returns them with the number of classes (at least 2; classes > 0: the
+// labels must lie in [0, classes)).
+func readLabels(x *mat.Dense, path string, limit, classes int) ([]int, int, error) {
+	n, _ := x.Dims()
+	y, err := cmdutil.ReadLabels(path, n, classes, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	if classes == 0 {
+		for _, v := range y {
+			classes = max(classes, v+1)
+		}
+	}
+	if classes < 2 {
+		return nil, 0, cmdutil.BadInput("%s holds a single class: classification needs at least 2", path)
+	}
+	return y, classes, nil
+}
+
+// newTrainer builds the trainer of a run on rows x (validation rows val,
+// or nil) whose epochs are saved into r.
+func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dense) (*trainlib.Trainer, error) {
+	n, _ := x.Dims()
+	s, err := r.Config.Train.Settings(m, n)
+	if err != nil {
+		return nil, cmdutil.Input(err)
+	}
+	epochs := r.Config.Train.Epochs
+	var tr *trainlib.Trainer
+	var bar *cmdutil.Progress
+	s.Validation = val
+	s.OnBatch = func(done, total int) {
+		if bar == nil {
+			bar = cmdutil.NewProgress(f, fmt.Sprintf("epoch %d/%d", tr.Epoch()+1, epochs), total)
+		}
+		bar.Set(done)
+	}
+	s.OnEpoch = func(tr *trainlib.Trainer, rec trainlib.Record) error {
+		bar.Finish()
+		bar = nil
+		if err := r.SaveEpoch(tr); err != nil {
+			return err
+		}
+		logEpoch(f, rec)
+		return nil
+	}
+	tr, err = trainlib.New(m, x, s)
+	if err != nil {
+		return nil, cmdutil.Input(err)
+	}
+	return tr, nil
+}
+
+func logEpoch(f *cmdutil.Factory, r trainlib.Record) {
+	args := []any{"epoch", r.Epoch, "updates", r.Updates, "seconds", cmdutil.Round(r.Seconds, 2)}
+	for _, kv := range []struct {
+		k string
+		v float64
+	}{
+		{"train_ll", r.TrainLL}, {"val_ll", r.ValLL}, {"train_pll", r.TrainPL},
+		{"val_pll", r.ValPL}, {"recon", r.Recon},
+	} {
+		if kv.v == kv.v { // not NaN
+			args = append(args, kv.k, cmdutil.Round(kv.v, 4))
+		}
+	}
+	f.Logger().Info("epoch done", args...)
+}
+
+// fit runs the trainer and explains how a stopped run goes on.
+func fit(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, dir string) error {
+	start := time.Now()
+	err := tr.Run(ctx)
+	switch {
+	case err == nil:
+		f.Logger().Info("training done", "epochs", tr.Epoch(), "seconds", cmdutil.Round(time.Since(start).Seconds(), 1), "run", dir)
+		return nil
+	case errors.Is(err, trainlib.ErrDiverged):
+		if tr.Epoch() > 0 {
+			return fmt.Errorf("%v; the last good checkpoint (epoch %d) is kept in %s", err, tr.Epoch(), dir)
+		}
+		return err
+	case errors.Is(err, context.Canceled):
+		if tr.Epoch() > 0 {
+			return fmt.Errorf("interrupted; %d epochs are saved: continue with 'boltzmann train --resume %s'", tr.Epoch(), dir)
+		}
+		return errors.New("interrupted before the first epoch ended; nothing was saved")
+	}
+	return err
+}
+
+func resumeTrain(o *Options, r *runs.Run) error {
+	tc := r.Config.Train
+	if tc == nil {
+		return cmdutil.BadInput("%s: %s holds no training settings", r.Dir, runs.ConfigFile)
+	}
+	m, err := r.LoadModel()
+	if err != nil {
+		return cmdutil.Input(err)
+	}
+	if o.EpochsSet {
+		tc.Epochs = o.Epochs
+	}
+	x, val, err := readTrainingData(tc)
+	if err != nil {
+		return err
+	}
+	if tc.Labels != "" {
+		l, ok := m.(*rbm.Labeled)
+		if !ok {
+			return cmdutil.BadInput("%s: a run with labels holds a %s model", r.Dir, r.Config.Model.Kind)
+		}
+		y, _, err := readLabels(x, tc.Labels, tc.Limit, l.Classes())
+		if err != nil {
+			return err
+		}
+		x = l.Concat(x, y)
+	}
+	if err := cmdutil.CheckFits(m, x, tc.Data); err != nil {
+		return err
+	}
+	tr, err := newTrainer(o.IO, r, m, x, val)
+	if err != nil {
+		return err
+	}
+	if err := r.Resume(tr); err != nil {
+		return cmdutil.Input(err)
+	}
+	if tr.Epoch() >= tc.Epochs {
+		return cmdutil.BadInput("%s already has %d epochs: pass a larger --epochs to train further", r.Dir, tr.Epoch())
+	}
+	if err := r.WriteConfig(); err != nil {
+		return err
+	}
+	o.IO.Logger().Info("resuming", "run", r.Dir, "from_epoch", tr.Epoch(), "to_epoch", tc.Epochs)
+	return fit(o.Ctx, o.IO, tr, r.Dir)
+}

@@ -1,0 +1,168 @@
+package runs
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"boltzmann/bmdca"
+	"boltzmann/internal/atomicfile"
+	"boltzmann/model"
+	"boltzmann/model/potts"
+	"boltzmann/train"
+)
+
+// Errors of Create.
+var (
+	// ErrExists: the directory exists, is not empty, and force is off.
+	ErrExists = errors.New("run directory already exists and is not empty")
+	// ErrNotDir: the path names a file.
+	ErrNotDir = errors.New("not a directory")
+)
+
+// Run is a run directory being written (Create) or continued (Open).
+type Run struct {
+	// Dir is the run directory.
+	Dir string
+	// Config is what config.json holds: set it before WriteConfig after
+	// Create; Open reads it.
+	Config *Config
+	// created records that Create made Dir, so that Discard removes it.
+	created bool
+}
+
+// Create prepares dir for a new run: it makes the directory, or, when dir
+// exists, refuses it unless it is empty or force is set. With force the
+// files of a previous run are removed, checkpoint.bin first, config.json
+// last, so that a kill while replacing leaves either the old run (which
+// resumes or restarts) or a directory without checkpoint.
+func Create(dir string, force bool) (*Run, error) {
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("cannot create the run directory: %v", err)
+		}
+		return &Run{Dir: dir, created: true}, nil
+	case err != nil:
+		return nil, fmt.Errorf("cannot use %s as run directory: %v", dir, err)
+	case !st.IsDir():
+		return nil, fmt.Errorf("%s: %w", dir, ErrNotDir)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) > 0 && !force {
+		return nil, fmt.Errorf("%s: %w", dir, ErrExists)
+	}
+	if force {
+		for _, f := range []string{CheckpointFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, ConfigFile} {
+			if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, err
+			}
+		}
+	}
+	return &Run{Dir: dir}, nil
+}
+
+// Open opens an existing run directory and reads its config.json (of any
+// version); a directory without one gives ErrNotRunDir.
+func Open(dir string) (*Run, error) {
+	c, err := ReadConfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Run{Dir: dir, Config: c}, nil
+}
+
+// WriteConfig writes r.Config as config.json. After Create it is the first
+// file of the run; when a resumed run changes its totals (epochs, maximum
+// updates) it is rewritten before training goes on.
+func (r *Run) WriteConfig() error {
+	if r.Config == nil {
+		return errors.New("runs: WriteConfig without a Config")
+	}
+	return WriteConfig(r.Dir, r.Config)
+}
+
+// Discard removes the run directory if Create made it, for a run that
+// produced nothing useful (bad input found late, interrupted before its
+// first checkpoint). It does nothing to a directory that existed before.
+func (r *Run) Discard() {
+	if r.created {
+		os.RemoveAll(r.Dir)
+	}
+}
+
+// LoadModel rebuilds the run's model with the parameters of model.npz.
+func (r *Run) LoadModel() (model.Model, error) {
+	m, _, err := LoadModel(r.Dir)
+	return m, err
+}
+
+// SaveEpoch writes what a completed epoch of tr produces, in the order of
+// the package doc: model.npz, history.jsonl, curves.png, and checkpoint.bin
+// last.
+func (r *Run) SaveEpoch(tr *train.Trainer) error {
+	if err := SaveModel(r.Dir, tr.Model()); err != nil {
+		return err
+	}
+	if err := WriteHistory(r.Dir, tr.History()); err != nil {
+		return err
+	}
+	if err := WriteCurves(r.Dir, tr.History()); err != nil {
+		return err
+	}
+	return WriteCheckpoint(r.Dir, tr)
+}
+
+// Resume restores tr, built from the run's config and model, to the state
+// of checkpoint.bin (parameters, optimizer, chains, random streams and
+// history), so that training goes on exactly as if it had not stopped.
+func (r *Run) Resume(tr *train.Trainer) error { return ReadCheckpoint(r.Dir, tr) }
+
+// SaveBMDCA writes the state of a bmDCA run in the order of the package
+// doc: model.npz, params.dat (Potts models: adabmDCA's text format),
+// history.jsonl (one bmdca.Record per line), curves.png, and
+// checkpoint.bin last.
+func (r *Run) SaveBMDCA(tr *bmdca.Trainer) error {
+	m := tr.Model()
+	if err := SaveModel(r.Dir, m); err != nil {
+		return err
+	}
+	if pm, ok := m.(*potts.Model); ok {
+		err := atomicfile.Write(filepath.Join(r.Dir, ParamsFile), func(w io.Writer) error { return pm.WriteAdabmDCA(w) })
+		if err != nil {
+			return err
+		}
+	}
+	if err := writeJSONLines(r.Dir, tr.History()); err != nil {
+		return err
+	}
+	if err := writeBMDCACurves(r.Dir, tr.History(), tr.Settings().Target); err != nil {
+		return err
+	}
+	state, err := tr.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(filepath.Join(r.Dir, CheckpointFile), state)
+}
+
+// ResumeBMDCA restores tr, built from the run's config and model, to the
+// state of checkpoint.bin.
+func (r *Run) ResumeBMDCA(tr *bmdca.Trainer) error {
+	data, err := os.ReadFile(filepath.Join(r.Dir, CheckpointFile))
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("%s has no readable %s (%v): start the run again without --resume", r.Dir, CheckpointFile, err)
+	}
+	if err := tr.UnmarshalBinary(data); err != nil {
+		return fmt.Errorf("%s: %w", r.Dir, err)
+	}
+	return nil
+}
