@@ -10,14 +10,50 @@ import (
 )
 
 // siteDeltaFunc returns the model's states and a constructor of
-// per-block site-delta functions (see model.NewSiteDeltas).
-func siteDeltaFunc(m model.Model) (states []float64, newBlock func() model.SiteDeltaFunc) {
+// per-block site-delta functions (see model.NewSiteDeltas). The functions
+// take the chain's row index r: for a model.Transformed model they add the
+// chain's field and report clamped units (skip true), which the samplers
+// leave alone; tempering comes from the scaled copy's own (fast) deltas.
+func siteDeltaFunc(m model.Model) (states []float64, newBlock func() rowDeltaFunc) {
 	d, ok := m.(model.Discrete)
 	if !ok {
 		panic(fmt.Sprintf("sample: single-site samplers need a model.Discrete model, got %T", m))
 	}
-	return d.States(), func() model.SiteDeltaFunc { return model.NewSiteDeltas(d) }
+	states = d.States()
+	tm, ok := m.(model.Transformed)
+	if !ok {
+		return states, func() rowDeltaFunc {
+			f := model.NewSiteDeltas(d)
+			return func(_ int, x []float64, i int, out []float64) bool { f(x, i, out); return false }
+		}
+	}
+	t := tm.Transform()
+	base := d // FreeEnergy-based deltas of the transformed model itself
+	if sd, ok := tm.Scaled().(model.Discrete); ok {
+		base = sd
+	}
+	return states, func() rowDeltaFunc {
+		f := model.NewSiteDeltas(base)
+		return func(r int, x []float64, i int, out []float64) bool {
+			if c := t.ClampRow(r); c != nil && !math.IsNaN(c[i]) {
+				return true
+			}
+			f(x, i, out)
+			if base != d {
+				if fr := t.FieldRow(r); fr != nil {
+					for k, s := range states {
+						out[k] -= fr[i] * (s - x[i])
+					}
+				}
+			}
+			return false
+		}
+	}
 }
+
+// rowDeltaFunc is a model.SiteDeltaFunc for chain r that reports whether
+// unit i is clamped (then out is not written).
+type rowDeltaFunc func(r int, x []float64, i int, out []float64) (skip bool)
 
 // SiteGibbs is the single-site (heat-bath) Gibbs sampler for discrete
 // models: one transition is a sweep that visits the units in order and
@@ -28,9 +64,21 @@ type SiteGibbs struct{}
 
 var _ Sampler = SiteGibbs{}
 
-// Step advances every chain by n sweeps.
+// Step advances every chain by n sweeps. A model.Transformed model is swept
+// with its transform: the tempered copy's fast sweep (model.SiteSweeper)
+// when the transform is pure tempering, otherwise single-site updates of
+// the unclamped units with the extra field (clamped units are set to their
+// values first).
 func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
-	if f, ok := m.(siteSweeper); ok && n > 0 {
+	sw := m
+	if tm, ok := m.(model.Transformed); ok {
+		sw = nil
+		if t := tm.Transform(); t.Field == nil && t.Clamp == nil {
+			sw = tm.Scaled()
+		}
+		tm.Transform().ApplyClamp(c.X)
+	}
+	if f, ok := sw.(model.SiteSweeper); ok && n > 0 {
 		f.GibbsSweeps(c.X, n, BlockSize, c.rands)
 		c.H = nil
 		return
@@ -45,7 +93,9 @@ func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
 			x := c.X.RawRowView(r)
 			for range n {
 				for i := range x {
-					deltas(x, i, dE)
+					if deltas(r, x, i, dE) {
+						continue
+					}
 					x[i] = states[HeatBath(rng, dE, w)]
 				}
 			}
@@ -92,6 +142,9 @@ var _ Sampler = (*Metropolis)(nil)
 // Step advances every chain by n sweeps.
 func (mh *Metropolis) Step(m model.Model, c *Chains, n int) {
 	states, newBlock := siteDeltaFunc(m)
+	if tm, ok := m.(model.Transformed); ok {
+		tm.Transform().ApplyClamp(c.X)
+	}
 	q := len(states)
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		deltas := newBlock()
@@ -106,7 +159,9 @@ func (mh *Metropolis) Step(m model.Model, c *Chains, n int) {
 					if k >= cur {
 						k++
 					}
-					deltas(x, i, dE)
+					if deltas(r, x, i, dE) {
+						continue
+					}
 					prop++
 					if d := dE[k]; d <= 0 || rng.Float64() < math.Exp(-d) {
 						x[i] = states[k]
