@@ -154,9 +154,8 @@ func annealWeight(from, to *model.Transform, k int, a, v []float64, u func(j int
 	s += dot(to.FieldRow(k), v) - dot(from.FieldRow(k), v)
 	for j := range nh {
 		x := u(j)
-		spTo, sigTo := softplusSigmoid(bt * x)
-		spFrom, _ := softplusSigmoid(bf * x)
-		s += spTo - spFrom
+		d, sigTo := softplusDiff(bt*x, bf*x)
+		s += d
 		if hrow != nil {
 			if draw(j) < sigTo {
 				hrow[j] = 1
@@ -168,13 +167,17 @@ func annealWeight(from, to *model.Transform, k int, a, v []float64, u func(j int
 	*lw += s
 }
 
-// softplusSigmoid returns log(1+eˣ) and 1/(1+e⁻ˣ) with one exponential.
-func softplusSigmoid(x float64) (sp, sig float64) {
-	e := math.Exp(-math.Abs(x))
-	if x >= 0 {
-		return x + math.Log1p(e), 1 / (1 + e)
+// softplusDiff returns softplus(y) - softplus(z) and σ(y) for y, z of the
+// same sign, with two exponentials and one logarithm: with e_y = e^{-|y|},
+// softplus(y) = max(y, 0) + log1p(e_y), and log1p(e_y) - log1p(e_z) =
+// log1p((e_y - e_z)/(1 + e_z)), as accurate as the two logarithms.
+func softplusDiff(y, z float64) (d, sig float64) {
+	ey, ez := math.Exp(-math.Abs(y)), math.Exp(-math.Abs(z))
+	d = math.Log1p((ey - ez) / (1 + ez))
+	if y >= 0 {
+		return d + max(y, 0) - max(z, 0), 1 / (1 + ey)
 	}
-	return math.Log1p(e), e / (1 + e)
+	return d, ey / (1 + ey)
 }
 
 func (r *RBM) anneal32(from, to *model.Transform, x, h *mat.Dense, logw []float64, move bool, blockSize int, rngs []*rand.Rand) {
@@ -183,11 +186,16 @@ func (r *RBM) anneal32(from, to *model.Transform, x, h *mat.Dense, logw []float6
 	w, a32, b32 := r.params32()
 	tf := newTransform32(to, a32, b32)
 	a64, b64 := r.visibleBias(), r.hiddenBias()
+	// The hidden states are binary: their product with Wᵀ is always
+	// gathered (its cost is proportional to the ones), and
+	// the transposed copy is made once per run (the weights do not change
+	// during AIS). One task per block of chains balances the cores for
+	// the usual 100 runs (7 blocks), where a share per core would not.
 	var wt []float32
-	if move && transposePays(n, 1) && fewOnes(h) {
+	if move {
 		wt = r.weightsT32()
 	}
-	gr := chunk(n, blockSize, max(maxRows/blockSize*blockSize, blockSize))
+	gr := blockSize
 	parallel.For(parallel.Blocks(n, gr), func(g int) {
 		lo, hi := parallel.Range(g, gr, n)
 		m := hi - lo
@@ -217,10 +225,8 @@ func (r *RBM) anneal32(from, to *model.Transform, x, h *mat.Dense, logw []float6
 			}
 		}
 		if move {
-			if wt != nil {
-				sp.FromDense(*hb, m, nh)
-			}
-			product32(sp, *hb, 0, m, nv, nh, w, wt, false, *inv)
+			sp.FromDense(*hb, m, nh)
+			sp.Mul(0, m, wt, nv, nv, *inv, nv)
 			tf.visible(*inv, lo, m, nv)
 			for r0 := lo; r0 < hi; r0 += blockSize {
 				r1 := min(r0+blockSize, hi)
