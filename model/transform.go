@@ -189,8 +189,10 @@ type Transformed interface {
 	// Scaled returns the base model with every parameter multiplied by
 	// Beta (the base itself when Beta is 1): for models whose energy is
 	// linear in their parameters (every model of this module) its energy
-	// is Beta·E. It is nil for a BipartiteTransformer base, which needs no
-	// copy.
+	// is Beta·E. A BipartiteTransformer base needs no copy; for it the copy
+	// is made on the first call (for samplers of the base's own that know
+	// nothing of transforms), and Scaled returns nil if the base is not a
+	// Specifier.
 	Scaled() Model
 	// SetBeta changes the transform's inverse temperature (and refreshes
 	// the scaled copy): annealing reuses one transformed model this way.
@@ -247,11 +249,16 @@ type transformed struct {
 	scaled Model
 }
 
-// rescale builds (or refreshes) the β-scaled copy of the base.
+// rescale builds (or refreshes) the β-scaled copy of the base; a
+// BipartiteTransformer base's copy is refreshed only once Scaled made it.
 func (m *transformed) rescale() error {
-	if _, ok := m.base.(BipartiteTransformer); ok {
+	if _, ok := m.base.(BipartiteTransformer); ok && m.scaled == nil {
 		return nil
 	}
+	return m.makeScaled()
+}
+
+func (m *transformed) makeScaled() error {
 	if m.t.Beta == 1 {
 		m.scaled = m.base
 		return nil
@@ -283,7 +290,12 @@ func (m *transformed) SetBeta(beta float64) {
 
 func (m *transformed) Base() Model           { return m.base }
 func (m *transformed) Transform() *Transform { return m.t }
-func (m *transformed) Scaled() Model         { return m.scaled }
+func (m *transformed) Scaled() Model {
+	if m.scaled == nil && m.makeScaled() != nil {
+		return nil
+	}
+	return m.scaled
+}
 func (m *transformed) Dim() int              { return m.base.Dim() }
 func (m *transformed) Params() []float64     { return m.base.Params() }
 func (m *transformed) Groups() []Group       { return m.base.Groups() }
@@ -313,12 +325,9 @@ func subtractField(t *Transform, x *mat.Dense, out []float64) {
 
 // AddStats adds Σ_r w_r ∂F_t(x_r)/∂θ = β Σ_r w_r (∂F/∂θ)(βθ) to sum.
 func (m *transformed) AddStats(x *mat.Dense, w []float64, sum []float64) {
-	s := m.scaled
+	s := m.Scaled()
 	if s == nil {
-		s = m.base
-		if m.t.Beta != 1 {
-			panic(fmt.Sprintf("model: AddStats of a tempered %T is not available", m.base))
-		}
+		panic(fmt.Sprintf("model: AddStats of a tempered %T needs a Specifier", m.base))
 	}
 	tmp := make([]float64, len(sum))
 	s.AddStats(x, w, tmp)
@@ -356,18 +365,20 @@ func (m *transformedBipartite) VisibleProb(h, prob *mat.Dense) {
 }
 
 func (m *transformedBipartite) HiddenFreeEnergy(h *mat.Dense, out []float64) {
-	if m.t.Field != nil || m.t.Clamp != nil || m.scaled == nil {
-		panic("model: HiddenFreeEnergy of a transformed model is only available for pure tempering of a copied model")
+	s := m.Scaled()
+	if m.t.Field != nil || m.t.Clamp != nil || s == nil {
+		panic("model: HiddenFreeEnergy of a transformed model is only available for pure tempering of a Specifier")
 	}
-	m.scaled.(Bipartite).HiddenFreeEnergy(h, out)
+	s.(Bipartite).HiddenFreeEnergy(h, out)
 }
 
 func (m *transformedBipartite) AddHiddenStats(h *mat.Dense, w []float64, sum []float64) {
-	if m.t.Field != nil || m.t.Clamp != nil || m.scaled == nil {
-		panic("model: AddHiddenStats of a transformed model is only available for pure tempering of a copied model")
+	s := m.Scaled()
+	if m.t.Field != nil || m.t.Clamp != nil || s == nil {
+		panic("model: AddHiddenStats of a transformed model is only available for pure tempering of a Specifier")
 	}
 	tmp := make([]float64, len(sum))
-	m.scaled.(Bipartite).AddHiddenStats(h, w, tmp)
+	s.(Bipartite).AddHiddenStats(h, w, tmp)
 	for i, v := range tmp {
 		sum[i] += m.t.Beta * v
 	}
@@ -380,4 +391,42 @@ func (m *transformedBipartite) Energy(v, h *mat.Dense, out []float64) {
 		out[k] *= m.t.Beta
 	}
 	subtractField(m.t, v, out)
+}
+
+// RowSiteDeltaFunc is a SiteDeltaFunc for the configuration x of chain r:
+// it writes into out[k] the energy change of setting x_i to States()[k],
+// or reports skip when unit i is clamped (and writes nothing).
+type RowSiteDeltaFunc func(r int, x []float64, i int, out []float64) (skip bool)
+
+// NewRowSiteDeltas returns a RowSiteDeltaFunc for m. For a Transformed
+// model it uses the scaled copy's own deltas (NewSiteDeltas: fast for
+// SiteEnergies models) and adds the chain's field, -f_i·(s_k - x_i); other
+// models never skip. The function owns scratch space: use one per
+// goroutine.
+func NewRowSiteDeltas(m Discrete) RowSiteDeltaFunc {
+	tm, ok := m.(Transformed)
+	if !ok {
+		f := NewSiteDeltas(m)
+		return func(_ int, x []float64, i int, out []float64) bool { f(x, i, out); return false }
+	}
+	t := tm.Transform()
+	states := m.States()
+	base, field := m, false // FreeEnergy-based deltas of m itself include the field
+	if sd, ok := tm.Scaled().(Discrete); ok {
+		base, field = sd, t.Field != nil
+	}
+	f := NewSiteDeltas(base)
+	return func(r int, x []float64, i int, out []float64) bool {
+		if c := t.ClampRow(r); c != nil && !math.IsNaN(c[i]) {
+			return true
+		}
+		f(x, i, out)
+		if field {
+			fi := t.FieldRow(r)[i]
+			for k, s := range states {
+				out[k] -= fi * (s - x[i])
+			}
+		}
+		return false
+	}
 }

@@ -10,50 +10,16 @@ import (
 )
 
 // siteDeltaFunc returns the model's states and a constructor of
-// per-block site-delta functions (see model.NewSiteDeltas). The functions
-// take the chain's row index r: for a model.Transformed model they add the
-// chain's field and report clamped units (skip true), which the samplers
-// leave alone; tempering comes from the scaled copy's own (fast) deltas.
-func siteDeltaFunc(m model.Model) (states []float64, newBlock func() rowDeltaFunc) {
+// per-block site-delta functions (model.NewRowSiteDeltas: for a
+// model.Transformed model they add the chain's field and report clamped
+// units, which the samplers leave alone).
+func siteDeltaFunc(m model.Model) (states []float64, newBlock func() model.RowSiteDeltaFunc) {
 	d, ok := m.(model.Discrete)
 	if !ok {
 		panic(fmt.Sprintf("sample: single-site samplers need a model.Discrete model, got %T", m))
 	}
-	states = d.States()
-	tm, ok := m.(model.Transformed)
-	if !ok {
-		return states, func() rowDeltaFunc {
-			f := model.NewSiteDeltas(d)
-			return func(_ int, x []float64, i int, out []float64) bool { f(x, i, out); return false }
-		}
-	}
-	t := tm.Transform()
-	base := d // FreeEnergy-based deltas of the transformed model itself
-	if sd, ok := tm.Scaled().(model.Discrete); ok {
-		base = sd
-	}
-	return states, func() rowDeltaFunc {
-		f := model.NewSiteDeltas(base)
-		return func(r int, x []float64, i int, out []float64) bool {
-			if c := t.ClampRow(r); c != nil && !math.IsNaN(c[i]) {
-				return true
-			}
-			f(x, i, out)
-			if base != d {
-				if fr := t.FieldRow(r); fr != nil {
-					for k, s := range states {
-						out[k] -= fr[i] * (s - x[i])
-					}
-				}
-			}
-			return false
-		}
-	}
+	return d.States(), func() model.RowSiteDeltaFunc { return model.NewRowSiteDeltas(d) }
 }
-
-// rowDeltaFunc is a model.SiteDeltaFunc for chain r that reports whether
-// unit i is clamped (then out is not written).
-type rowDeltaFunc func(r int, x []float64, i int, out []float64) (skip bool)
 
 // SiteGibbs is the single-site (heat-bath) Gibbs sampler for discrete
 // models: one transition is a sweep that visits the units in order and

@@ -69,7 +69,7 @@ func weights(m model.Model, xs *mat.Dense, lik func(x []float64) float64) []floa
 func TestTemperedRBMIsBetaTimesJointEnergy(t *testing.T) {
 	m := testmodels.RBM(5, 3, 1.5, 7)
 	const beta = 0.4
-	tm, err := tasks.Tempered(m, beta)
+	tm, err := model.NewTransformed(m, model.Tempering(beta))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestTemperedSamplingMatchesExact(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			const beta = 0.5
-			tm, err := tasks.Tempered(tc.m, beta)
+			tm, err := model.NewTransformed(tc.m, model.Tempering(beta))
 			if err != nil {
 				t.Fatal(err)
 			}
