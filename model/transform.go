@@ -296,9 +296,9 @@ func (m *transformed) Scaled() Model {
 	}
 	return m.scaled
 }
-func (m *transformed) Dim() int              { return m.base.Dim() }
-func (m *transformed) Params() []float64     { return m.base.Params() }
-func (m *transformed) Groups() []Group       { return m.base.Groups() }
+func (m *transformed) Dim() int          { return m.base.Dim() }
+func (m *transformed) Params() []float64 { return m.base.Params() }
+func (m *transformed) Groups() []Group   { return m.base.Groups() }
 
 // FreeEnergy writes F_t(x_r) = F_βθ(x_r) - f·x_r.
 func (m *transformed) FreeEnergy(x *mat.Dense, out []float64) {
