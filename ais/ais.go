@@ -8,7 +8,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/model"
-	"boltzmann/model/rbm"
 	"boltzmann/sample"
 )
 
@@ -222,12 +221,14 @@ var ErrNoPath = errors.New("ais: no annealing path for this model (need an RBM o
 
 // NewPath returns the annealing path of m from its base-rate model fitted
 // to the rows of x (nil x: the base of BaseRateBias or BaseRateSites with
-// nil data): an RBMPath for *rbm.RBM, a SitePath for other discrete models.
+// nil data): an RBMPath for a model.AnnealingKernel whose sampler is block
+// Gibbs (rbm.RBM), a SitePath for other discrete models (a labeled RBM,
+// whose label block must stay one-hot, included).
 func NewPath(m model.Model, x *mat.Dense) (Path, error) {
-	switch t := m.(type) {
-	case *rbm.RBM:
-		return NewRBMPath(t, BaseRateBias(t, x)), nil
-	case model.Discrete:
+	if k, ok := m.(model.AnnealingKernel); ok && sample.CheckBlockGibbs(m) == nil {
+		return NewRBMPath(k, BaseRateBias(k, x)), nil
+	}
+	if t, ok := m.(model.Discrete); ok {
 		return NewSitePath(t, BaseRateSites(t, x)), nil
 	}
 	return nil, fmt.Errorf("%w: got %T", ErrNoPath, m)

@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/internal/mathx"
-	"boltzmann/model/rbm"
+	"boltzmann/model"
 	"boltzmann/sample"
 )
 
@@ -19,10 +19,15 @@ const BaseRateEps = 1e-3
 // BaseRateBias returns the visible biases a_i = log(p_i/(1-p_i)) of the
 // base-rate model, p_i the mean of column i of x (n × V) clamped to
 // [BaseRateEps, 1-BaseRateEps]. With nil x it returns a copy of the target's
-// own visible biases.
-func BaseRateBias(target *rbm.RBM, x *mat.Dense) []float64 {
+// own visible biases (the target must then have a VisibleBias method, as
+// rbm.RBM has).
+func BaseRateBias(target model.Bipartite, x *mat.Dense) []float64 {
 	if x == nil {
-		return append([]float64(nil), target.VisibleBias()...)
+		vb, ok := target.(interface{ VisibleBias() []float64 })
+		if !ok {
+			panic(fmt.Sprintf("ais: BaseRateBias without data needs a model with visible biases, got %T", target))
+		}
+		return append([]float64(nil), vb.VisibleBias()...)
 	}
 	n, d := x.Dims()
 	if d != target.Dim() || n == 0 {
@@ -43,54 +48,51 @@ func BaseRateBias(target *rbm.RBM, x *mat.Dense) []float64 {
 
 // RBMPath anneals from the base-rate RBM (W = 0, visible biases a_A) to a
 // target RBM along the path of Salakhutdinov & Murray (2008) described in
-// the package doc. It copies the target's parameters when created.
+// the package doc: the intermediate models are the target transformed by
+// model.Interpolation(β, a_A), and every step is one call of the target's
+// fused kernel (model.AnnealingKernel: the weight increment and the block
+// Gibbs move share the product vᵀW; float32 in the target's float32 mode,
+// rbm.RBM.SetFloat32). The path reads the target's parameters at every
+// step: do not change them during a run.
 type RBMPath struct {
-	nv, nh int
-	base   []float64  // a_A
-	a, b   []float64  // target biases
-	da     []float64  // a_B - a_A
-	w      *mat.Dense // V×H
-	wt     *mat.Dense // H×V, so that h·Wᵀ is a non-transposed product
-	logZ0  float64
-
-	u, h, vin *mat.Dense // scratch, batch × H, batch × H, batch × V
+	target   model.AnnealingKernel
+	base     []float64 // a_A
+	logZ0    float64
+	from, to *model.Transform
+	rngs     []*rand.Rand
 }
 
 var _ Path = (*RBMPath)(nil)
 
 // NewRBMPath returns the path from the base-rate RBM with visible biases
 // base (length V) to target.
-func NewRBMPath(target *rbm.RBM, base []float64) *RBMPath {
+func NewRBMPath(target model.AnnealingKernel, base []float64) *RBMPath {
 	nv, nh := target.Dim(), target.HiddenDim()
 	if len(base) != nv {
 		panic(fmt.Sprintf("ais: NewRBMPath with %d base biases for %d visible units", len(base), nv))
 	}
 	p := &RBMPath{
-		nv: nv, nh: nh,
-		base: append([]float64(nil), base...),
-		a:    append([]float64(nil), target.VisibleBias()...),
-		b:    append([]float64(nil), target.HiddenBias()...),
-		w:    mat.DenseCopyOf(target.Weights()),
-		wt:   mat.DenseCopyOf(target.Weights().T()),
+		target: target,
+		base:   append([]float64(nil), base...),
+		from:   model.Interpolation(0, base),
+		to:     model.Interpolation(0, base),
 	}
-	p.da = make([]float64, nv)
 	p.logZ0 = float64(nh) * math.Ln2
 	for i := range nv {
-		p.da[i] = p.a[i] - p.base[i]
 		p.logZ0 += mathx.Softplus(base[i])
 	}
 	return p
 }
 
 // Dim is the number of visible units.
-func (p *RBMPath) Dim() int { return p.nv }
+func (p *RBMPath) Dim() int { return p.target.Dim() }
 
 // LogZ0 is log Z_0 = H log 2 + Σ_i softplus(a_Ai).
 func (p *RBMPath) LogZ0() float64 { return p.logZ0 }
 
 // SampleBase draws every visible unit independently with P(v_i=1) = σ(a_Ai).
 func (p *RBMPath) SampleBase(c *sample.Chains) {
-	prob := make([]float64, p.nv)
+	prob := make([]float64, len(p.base))
 	for i, a := range p.base {
 		prob[i] = mathx.Sigmoid(a)
 	}
@@ -105,63 +107,32 @@ func (p *RBMPath) SampleBase(c *sample.Chains) {
 	c.H = nil
 }
 
-func (p *RBMPath) scratch(n int) {
-	if p.u != nil {
-		if r, _ := p.u.Dims(); r == n {
-			return
-		}
+// setInterpolation makes t the interpolation transform at β = beta.
+func (p *RBMPath) setInterpolation(t *model.Transform, beta float64) {
+	t.Beta = beta
+	f := t.Field.RawRowView(0)
+	for i, a := range p.base {
+		f[i] = (1 - beta) * a
 	}
-	p.u = mat.NewDense(n, p.nh, nil)
-	p.h = mat.NewDense(n, p.nh, nil)
-	p.vin = mat.NewDense(n, p.nv, nil)
 }
 
-// Step adds the weight increment from β = from to β = to and then, if move,
-// applies one block Gibbs transition v → h → v at β = to (reversible, so
-// reverse changes nothing).
+// Step adds the log-weight increment log f_to - log f_from and then, if
+// move, applies one block Gibbs transition v → h → v at β = to (reversible,
+// so reverse changes nothing), in one call of the target's AnnealStep.
 func (p *RBMPath) Step(c *sample.Chains, from, to float64, logw []float64, move, _ bool) {
 	n := c.Len()
-	p.scratch(n)
-	p.u.Mul(c.X, p.w) // u = vW (+ b below); v is binary, and gonum skips its zeros
-	dbeta := to - from
-	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
-		for r := lo; r < hi; r++ {
-			v, u, h := c.X.RawRowView(r), p.u.RawRowView(r), p.h.RawRowView(r)
-			lw := dbeta * dot(p.da, v)
-			for j, x := range u {
-				x += p.b[j]
-				spTo, sigTo := softplusSigmoid(to * x)
-				spFrom, _ := softplusSigmoid(from * x)
-				lw += spTo - spFrom
-				if move {
-					h[j] = bernoulli(rng, sigTo)
-				}
-			}
-			logw[r] += lw
-		}
-	})
-	if !move {
-		return
+	if c.H == nil {
+		c.H = mat.NewDense(n, p.target.HiddenDim(), nil)
 	}
-	p.vin.Mul(p.h, p.wt)
-	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
-		for r := lo; r < hi; r++ {
-			v, in := c.X.RawRowView(r), p.vin.RawRowView(r)
-			for i, x := range in {
-				v[i] = bernoulli(rng, mathx.Sigmoid((1-to)*p.base[i]+to*(p.a[i]+x)))
-			}
-		}
-	})
-	c.H = p.h
-}
-
-// softplusSigmoid returns log(1+eˣ) and 1/(1+e⁻ˣ) with one exponential.
-func softplusSigmoid(x float64) (sp, sig float64) {
-	e := math.Exp(-math.Abs(x))
-	if x >= 0 {
-		return x + math.Log1p(e), 1 / (1 + e)
+	if len(p.rngs) != c.NumBlocks() {
+		p.rngs = make([]*rand.Rand, c.NumBlocks())
 	}
-	return math.Log1p(e), e / (1 + e)
+	for b := range p.rngs {
+		p.rngs[b] = c.Rand(b)
+	}
+	p.setInterpolation(p.from, from)
+	p.setInterpolation(p.to, to)
+	p.target.AnnealStep(p.from, p.to, c.X, c.H, logw, move, sample.BlockSize, p.rngs)
 }
 
 func bernoulli(rng *rand.Rand, p float64) float64 {
@@ -169,12 +140,4 @@ func bernoulli(rng *rand.Rand, p float64) float64 {
 		return 1
 	}
 	return 0
-}
-
-func dot(x, y []float64) float64 {
-	s := 0.0
-	for i, v := range x {
-		s += v * y[i]
-	}
-	return s
 }

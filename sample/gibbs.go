@@ -18,13 +18,22 @@ type BlockGibbs struct{}
 var _ Sampler = BlockGibbs{}
 
 // Step advances every chain by n block Gibbs transitions v → h → v. The
-// model must implement model.Bipartite.
+// model must implement model.Bipartite. A model.Transformed model runs the
+// base model's kernel with the transform (model.BipartiteTransformer) when
+// the base has one; its clamped units are set to their values first.
 func (BlockGibbs) Step(m model.Model, c *Chains, n int) {
 	b, ok := m.(model.Bipartite)
 	if !ok {
 		panic(fmt.Sprintf("sample: BlockGibbs needs a model.Bipartite model, got %T", m))
 	}
-	mustBePlain(m)
+	var t *model.Transform
+	if tm, ok := m.(model.Transformed); ok {
+		mustBePlain(tm.Base())
+		t = tm.Transform()
+		t.ApplyClamp(c.X)
+	} else {
+		mustBePlain(m)
+	}
 	if n <= 0 {
 		return
 	}
@@ -32,7 +41,12 @@ func (BlockGibbs) Step(m model.Model, c *Chains, n int) {
 	if c.H == nil {
 		c.H = mat.NewDense(nc, nh, nil)
 	}
-	if g, ok := m.(gibbsStepper); ok {
+	if t != nil {
+		if g, ok := m.(model.Transformed).Base().(model.BipartiteTransformer); ok {
+			g.GibbsStepsTransformed(t, c.X, c.H, n, BlockSize, c.rands)
+			return
+		}
+	} else if g, ok := m.(model.BlockGibbsKernel); ok {
 		g.GibbsSteps(c.X, c.H, n, BlockSize, c.rands)
 		return
 	}
@@ -67,7 +81,7 @@ func (BlockGibbs) StepHidden(m model.Bipartite, c *Chains, n int, ph *mat.Dense)
 	if n <= 0 {
 		return
 	}
-	if g, ok := m.(hiddenGibbsStepper); ok {
+	if g, ok := m.(model.HiddenBlockGibbsKernel); ok {
 		g.GibbsStepsHidden(c.X, c.H, ph, n, BlockSize, c.rands)
 		return
 	}
@@ -78,25 +92,6 @@ func (BlockGibbs) StepHidden(m model.Bipartite, c *Chains, n int, ph *mat.Dense)
 		m.HiddenProb(c.X, ph)
 		bernoulliRows(c, ph, c.H)
 	}
-}
-
-// hiddenGibbsStepper is implemented by bipartite models with a fused
-// hidden-first block Gibbs kernel (rbm.RBM); see BlockGibbs.StepHidden.
-type hiddenGibbsStepper interface {
-	GibbsStepsHidden(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Rand)
-}
-
-// gibbsStepper is implemented by bipartite models with a fused block Gibbs
-// kernel (rbm.RBM): rows [k·blockSize, (k+1)·blockSize) of x and h are
-// advanced by steps transitions using rngs[k] only.
-type gibbsStepper interface {
-	GibbsSteps(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand)
-}
-
-// siteSweeper is implemented by models with a fast heat-bath sweep
-// (ising.Model), which SiteGibbs uses; the transition is the same.
-type siteSweeper interface {
-	GibbsSweeps(x *mat.Dense, sweeps, blockSize int, rngs []*rand.Rand)
 }
 
 // bernoulliRows sets dst_ij = 1 with probability prob_ij and 0 otherwise,

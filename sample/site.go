@@ -11,9 +11,10 @@ import (
 
 // siteVars returns the variables of m's declared space (a unit each, a
 // one-hot block as one variable) and a constructor of per-block delta
-// functions (model.NewVarDeltas). It panics with a clear message for a
-// model that is not discrete.
-func siteVars(m model.Model, sampler string) (vars []model.Var, maxValues int, newBlock func() model.VarDeltaFunc) {
+// functions (model.NewRowVarDeltas: for a model.Transformed model they add
+// the chain's field and report clamped variables, which the samplers leave
+// alone). It panics with a clear message for a model that is not discrete.
+func siteVars(m model.Model, sampler string) (vars []model.Var, maxValues int, newBlock func() model.RowVarDeltaFunc) {
 	d, ok := m.(model.Discrete)
 	if !ok {
 		panic(fmt.Sprintf("sample: %s needs a model.Discrete model, got %T", sampler, m))
@@ -25,7 +26,7 @@ func siteVars(m model.Model, sampler string) (vars []model.Var, maxValues int, n
 	for _, v := range vars {
 		maxValues = max(maxValues, v.Values())
 	}
-	return vars, maxValues, func() model.VarDeltaFunc { return model.NewVarDeltas(d) }
+	return vars, maxValues, func() model.RowVarDeltaFunc { return model.NewRowVarDeltas(d) }
 }
 
 // SiteGibbs is the single-site (heat-bath) Gibbs sampler for discrete
@@ -40,9 +41,21 @@ type SiteGibbs struct{}
 
 var _ Sampler = SiteGibbs{}
 
-// Step advances every chain by n sweeps.
+// Step advances every chain by n sweeps. A model.Transformed model is swept
+// with its transform: the tempered copy's fast sweep (model.SiteSweeper)
+// when the transform is pure tempering, otherwise heat-bath updates of the
+// unclamped variables with the extra field (clamped units are set to their
+// values first).
 func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
-	if f, ok := m.(siteSweeper); ok && n > 0 {
+	sw := m
+	if tm, ok := m.(model.Transformed); ok {
+		sw = nil
+		if t := tm.Transform(); t.Field == nil && t.Clamp == nil {
+			sw = tm.Scaled()
+		}
+		tm.Transform().ApplyClamp(c.X)
+	}
+	if f, ok := sw.(model.SiteSweeper); ok && n > 0 {
 		f.GibbsSweeps(c.X, n, BlockSize, c.rands)
 		c.H = nil
 		return
@@ -58,7 +71,9 @@ func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
 				for _, v := range vars {
 					k := v.Values()
 					dE := buf[:k]
-					deltas(x, v, dE)
+					if deltas(r, x, v, dE) {
+						continue
+					}
 					v.Set(x, HeatBath(rng, dE, wbuf[:k]))
 				}
 			}
@@ -107,6 +122,9 @@ var _ Sampler = (*Metropolis)(nil)
 // Step advances every chain by n sweeps.
 func (mh *Metropolis) Step(m model.Model, c *Chains, n int) {
 	vars, q, newBlock := siteVars(m, "Metropolis")
+	if tm, ok := m.(model.Transformed); ok {
+		tm.Transform().ApplyClamp(c.X)
+	}
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		deltas := newBlock()
 		buf := make([]float64, q)
@@ -122,7 +140,9 @@ func (mh *Metropolis) Step(m model.Model, c *Chains, n int) {
 						k++
 					}
 					dE := buf[:nv]
-					deltas(x, v, dE)
+					if deltas(r, x, v, dE) {
+						continue
+					}
 					prop++
 					if d := dE[k]; d <= 0 || rng.Float64() < math.Exp(-d) {
 						v.Set(x, k)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"gonum.org/v1/gonum/mat"
 
+	"boltzmann/model"
 	"boltzmann/model/ising"
 	"boltzmann/model/rbm"
 	"boltzmann/tasks"
@@ -77,10 +78,10 @@ func ExampleClassify() {
 	// Output: [1 0]
 }
 
-// Tempered returns the model at inverse temperature β: here β = 0 makes
-// every configuration equally likely.
-func ExampleTempered() {
-	t, err := tasks.Tempered(chain4(), 0)
+// The model at inverse temperature β is the model transformed by
+// model.Tempering: here β = 0 makes every configuration equally likely.
+func Example_tempered() {
+	t, err := model.NewTransformed(chain4(), model.Tempering(0))
 	if err != nil {
 		panic(err)
 	}

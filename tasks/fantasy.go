@@ -8,7 +8,6 @@ import (
 
 	"boltzmann/model"
 	"boltzmann/sample"
-	"boltzmann/train"
 )
 
 // SampleSettings configure Sample. The zero value of each field selects the
@@ -19,7 +18,8 @@ import (
 // records PerChain samples Thin transitions apart: chain c's k-th sample is
 // taken after BurnIn + k·Thin + 1 transitions (k = 0, …, PerChain-1). With
 // AnnealFrom = T > 1 the burn-in runs at inverse temperatures rising
-// linearly from 1/T to 1 (Tempered), which lets chains cross energy
+// linearly from 1/T to 1 (the model transformed by model.Tempering, sampled
+// with the model's own kernels), which lets chains cross energy
 // barriers before they settle at β = 1; the recorded samples are always
 // drawn at β = 1.
 type SampleSettings struct {
@@ -32,8 +32,10 @@ type SampleSettings struct {
 	// <= 1 mean no annealing.
 	AnnealFrom float64
 
-	Seed    uint64
-	Sampler sample.Sampler // default train.DefaultSampler(m)
+	Seed uint64
+	// Sampler advances the chains, at β = 1 and during annealed burn-in;
+	// default sample.DefaultSampler of the model and of the tempered model.
+	Sampler sample.Sampler
 	// Init, if not nil, holds starting states (cycled if it has fewer rows
 	// than Chains).
 	Init *mat.Dense
@@ -80,17 +82,21 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 	if set.Thin <= 0 {
 		set.Thin = 1
 	}
-	if set.Sampler == nil {
-		set.Sampler = train.DefaultSampler(m)
+	cold, hotSampler := set.Sampler, set.Sampler
+	if cold == nil {
+		cold = sample.DefaultSampler(m)
 	}
-	var hot model.Model
+	var hot model.Transformed
 	if set.AnnealFrom > 1 {
 		if set.BurnIn < 1 {
 			return nil, fmt.Errorf("tasks: annealing from T = %g needs a burn-in of at least 1 transition", set.AnnealFrom)
 		}
 		var err error
-		if hot, err = Tempered(m, 1/set.AnnealFrom); err != nil {
-			return nil, err
+		if hot, err = model.NewTransformed(m, model.Tempering(1/set.AnnealFrom)); err != nil {
+			return nil, fmt.Errorf("tasks: annealed burn-in: %w", err)
+		}
+		if hotSampler == nil {
+			hotSampler = sample.DefaultSampler(hot)
 		}
 	}
 
@@ -107,8 +113,8 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 	span := (set.PerChain-1)*set.Thin + 1
 	total := set.BurnIn + span
 	done := 0
-	step := func(mm model.Model) {
-		set.Sampler.Step(mm, c, 1)
+	step := func(s sample.Sampler, mm model.Model) {
+		s.Step(mm, c, 1)
 		done++
 		if set.OnStep != nil {
 			set.OnStep(done, total)
@@ -123,10 +129,10 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 			if set.BurnIn > 1 {
 				beta = b0 + (1-b0)*float64(t)/float64(set.BurnIn-1)
 			}
-			SetTemper(hot, m, beta)
-			step(hot)
+			hot.SetBeta(beta)
+			step(hotSampler, hot)
 		} else {
-			step(m)
+			step(cold, m)
 		}
 	}
 
@@ -136,7 +142,7 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 	}
 	f := make([]float64, nc)
 	for t := range span {
-		step(m)
+		step(cold, m)
 		m.FreeEnergy(c.X, f)
 		for k, v := range f {
 			out.FreeEnergy[k] = append(out.FreeEnergy[k], v)

@@ -145,6 +145,14 @@ func infer(m model.Model, x *mat.Dense, missing []bool, noise float64, s *InferS
 			}
 		}
 	}
+	t, err := ev.transform()
+	if err != nil {
+		return nil, err
+	}
+	tm, err := model.NewTransformed(m, t)
+	if err != nil {
+		return nil, fmt.Errorf("tasks: %w", err)
+	}
 	c := sample.NewChains(n*set.Replicas, d, set.Seed)
 	// Start every chain at the data, with absent entries drawn uniformly.
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
@@ -160,9 +168,9 @@ func infer(m model.Model, x *mat.Dense, missing []bool, noise float64, s *InferS
 	})
 	sum := mat.NewDense(n*set.Replicas, d, nil)
 	if b, ok := m.(model.Bipartite); ok && len(ev.states) == 2 && ev.states[0] == 0 && ev.states[1] == 1 {
-		inferBipartite(b, c, ev, set, sum)
+		inferBipartite(b, tm, c, set, sum)
 	} else {
-		inferSites(dm, c, ev, set, sum)
+		inferSites(tm.(model.Discrete), c, set, sum)
 	}
 	p := &Posterior{Mean: mat.NewDense(n, d, nil), Sample: mat.NewDense(n, d, nil)}
 	p.Sample.Copy(c.X.Slice(0, n, 0, d))
@@ -184,101 +192,129 @@ func infer(m model.Model, x *mat.Dense, missing []bool, noise float64, s *InferS
 	return p, nil
 }
 
-// inferBipartite runs clamped block Gibbs v → h → v on an RBM, adding to
-// sum the Rao-Blackwellized P(v_i = 1 | h, evidence) of every sweep after
-// burn-in.
-func inferBipartite(b model.Bipartite, c *sample.Chains, ev *evidence, set InferSettings, sum *mat.Dense) {
-	nc, d := c.X.Dims()
-	n, _ := ev.x.Dims()
-	nh := b.HiddenDim()
-	h := mat.NewDense(nc, nh, nil)
-	ph := mat.NewDense(nc, nh, nil)
-	pv := mat.NewDense(nc, d, nil)
-	field := ev.match - ev.differ // log-odds toward the noisy observation
-	for t := range set.BurnIn + set.Sweeps {
-		keep := t >= set.BurnIn
-		b.HiddenProb(c.X, ph)
-		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
-			for k := lo; k < hi; k++ {
-				hk := h.RawRowView(k)
-				for j, p := range ph.RawRowView(k) {
-					hk[j] = bit(rng.Float64() < p)
+// transform returns the model transform of the evidence, with one row per
+// data row: Inpaint clamps the observed entries (Clamp: the observed
+// value, NaN where missing); Denoise adds the log-likelihood of the noisy
+// observation as a visible field. For two states lo < hi, log p(x̃_i | x_i)
+// = differ + (match - differ)·[x_i = x̃_i] is linear in x_i: the field is
+// ±(match - differ)/(hi - lo), + toward x̃_i = hi (the constant does not
+// matter). Models with more than two states per unit are not linear in
+// this sense and are refused.
+func (e *evidence) transform() (*model.Transform, error) {
+	n, d := e.x.Dims()
+	t := &model.Transform{Beta: 1}
+	if e.noise == 0 {
+		t.Clamp = mat.NewDense(n, d, nil)
+		for r := range n {
+			row := t.Clamp.RawRowView(r)
+			for i, v := range e.x.RawRowView(r) {
+				row[i] = v
+				if !e.clamped(r, i, d) {
+					row[i] = math.NaN()
 				}
 			}
-		})
-		b.VisibleProb(h, pv)
-		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
+		}
+		return t, nil
+	}
+	if len(e.states) != 2 {
+		return nil, fmt.Errorf("tasks: Denoise needs units with two states, the model's have %d", len(e.states))
+	}
+	lo, hi := min(e.states[0], e.states[1]), max(e.states[0], e.states[1])
+	g := (e.match - e.differ) / (hi - lo)
+	t.Field = mat.NewDense(n, d, nil)
+	for r := range n {
+		row := t.Field.RawRowView(r)
+		for i, v := range e.x.RawRowView(r) {
+			switch {
+			case e.absent(r, i, d):
+			case v == hi:
+				row[i] = g
+			default:
+				row[i] = -g
+			}
+		}
+	}
+	return t, nil
+}
+
+// inferBipartite runs block Gibbs v → h → v of the transformed model tm
+// (the model's own transformed kernel, model.BipartiteTransformer, when it
+// has one; otherwise sample.BlockGibbs), adding to sum the
+// Rao-Blackwellized P_t(v_i = 1 | h) of the hidden states of every sweep
+// after burn-in: the probabilities the visible states were drawn from.
+func inferBipartite(b model.Bipartite, tm model.Transformed, c *sample.Chains, set InferSettings, sum *mat.Dense) {
+	nc, d := c.X.Dims()
+	pv := mat.NewDense(nc, d, nil)
+	t := tm.Transform()
+	k, fast := b.(model.BipartiteTransformer)
+	rngs := make([]*rand.Rand, c.NumBlocks())
+	for i := range rngs {
+		rngs[i] = c.Rand(i)
+	}
+	if fast && c.H == nil {
+		c.H = mat.NewDense(nc, b.HiddenDim(), nil)
+	}
+	for s := range set.BurnIn + set.Sweeps {
+		if fast {
+			// The model's kernel directly: the label block of a labeled
+			// RBM is clamped whole, so plain block Gibbs is exact for it.
+			k.GibbsStepsTransformed(t, c.X, c.H, 1, sample.BlockSize, rngs)
+		} else {
+			sample.BlockGibbs{}.Step(tm, c, 1)
+		}
+		if s < set.BurnIn {
+			continue
+		}
+		tm.(model.Bipartite).VisibleProb(c.H, pv)
+		sum.Add(sum, pv)
+	}
+}
+
+// inferSites runs single-site heat-bath Gibbs (sample.SiteGibbs) of the
+// transformed model tm, which leaves the clamped units alone, and adds to
+// sum, after every sweep after burn-in, the Rao-Blackwellized conditional
+// mean of every unclamped variable of the model's space given the rest of
+// the chain's state: Σ_k s_k P_t(x_i = s_k | x_-i) for a unit, and for a
+// one-hot block (the labels of a labeled RBM) the probability of each of
+// its one-hot settings in its units.
+func inferSites(tm model.Discrete, c *sample.Chains, set InferSettings, sum *mat.Dense) {
+	vars, err := tm.Space().Vars()
+	if err != nil {
+		panic(err.Error()) // checked by the caller: a discrete space
+	}
+	q := 0
+	for _, v := range vars {
+		q = max(q, v.Values())
+	}
+	for s := range set.BurnIn + set.Sweeps {
+		sample.SiteGibbs{}.Step(tm, c, 1)
+		if s < set.BurnIn {
+			continue
+		}
+		c.ForBlocks(func(lo, hi int, _ *rand.Rand) {
+			deltas := model.NewRowVarDeltas(tm)
+			buf, wbuf := make([]float64, q), make([]float64, q)
 			for k := lo; k < hi; k++ {
-				r := k % n
-				row, p, obs := c.X.RawRowView(k), pv.RawRowView(k), ev.x.RawRowView(r)
-				var acc []float64
-				if keep {
-					acc = sum.RawRowView(k)
-				}
-				for i := range row {
-					if ev.clamped(r, i, d) {
+				row, acc := c.X.RawRowView(k), sum.RawRowView(k)
+				for _, v := range vars {
+					dE, w := buf[:v.Values()], wbuf[:v.Values()]
+					if deltas(k, row, v, dE) {
 						continue
 					}
-					pi := p[i]
-					if ev.noise > 0 && !ev.absent(r, i, d) {
-						logit := math.Log(pi) - math.Log1p(-pi)
-						if obs[i] == 1 {
-							logit += field
-						} else {
-							logit -= field
+					normalize(dE, w)
+					if v.OneHot {
+						for j, p := range w {
+							acc[v.Start+j] += p
 						}
-						pi = sigmoid(logit)
+						continue
 					}
-					row[i] = bit(rng.Float64() < pi)
-					if keep {
-						acc[i] += pi
+					for j, st := range v.States {
+						acc[v.Start] += w[j] * st
 					}
 				}
 			}
 		})
 	}
-}
-
-// inferSites runs single-site heat-bath Gibbs over the unclamped units,
-// adding to sum the Rao-Blackwellized conditional mean Σ_k s_k P(x_i = s_k |
-// rest, evidence) of every visit after burn-in.
-func inferSites(m model.Discrete, c *sample.Chains, ev *evidence, set InferSettings, sum *mat.Dense) {
-	_, d := c.X.Dims()
-	n, _ := ev.x.Dims()
-	states := ev.states
-	q := len(states)
-	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
-		deltas := model.NewSiteDeltas(m)
-		dE, w := make([]float64, q), make([]float64, q)
-		for k := lo; k < hi; k++ {
-			r := k % n
-			row, obs, acc := c.X.RawRowView(k), ev.x.RawRowView(r), sum.RawRowView(k)
-			for t := range set.BurnIn + set.Sweeps {
-				for i := range row {
-					if ev.clamped(r, i, d) {
-						continue
-					}
-					deltas(row, i, dE)
-					if ev.noise > 0 && !ev.absent(r, i, d) {
-						for s, v := range states {
-							if v == obs[i] {
-								dE[s] -= ev.match
-							} else {
-								dE[s] -= ev.differ
-							}
-						}
-					}
-					normalize(dE, w)
-					if t >= set.BurnIn {
-						for s, v := range states {
-							acc[i] += w[s] * v
-						}
-					}
-					row[i] = states[draw(rng, w)]
-				}
-			}
-		}
-	})
 }
 
 // normalize writes the probabilities w_k ∝ exp(-dE_k).
@@ -295,30 +331,4 @@ func normalize(dE, w []float64) {
 	for k := range w {
 		w[k] /= tot
 	}
-}
-
-func draw(rng *rand.Rand, w []float64) int {
-	u := rng.Float64()
-	for k, v := range w {
-		u -= v
-		if u < 0 {
-			return k
-		}
-	}
-	return len(w) - 1
-}
-
-func bit(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func sigmoid(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
-	}
-	e := math.Exp(x)
-	return e / (1 + e)
 }

@@ -12,7 +12,10 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/internal/parallel"
+	"boltzmann/model"
 )
+
+var _ model.SiteSweeper = (*Model)(nil)
 
 // GibbsSweeps advances the chains whose states are the rows of x (n×N, in
 // the model's encoding) by sweeps single-site heat-bath sweeps: each sweep

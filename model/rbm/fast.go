@@ -14,6 +14,7 @@ import (
 	"boltzmann/internal/linalg"
 	"boltzmann/internal/mathx"
 	"boltzmann/internal/parallel"
+	"boltzmann/model"
 )
 
 // chunk returns how many of n rows one goroutine multiplies at a time: an
@@ -343,21 +344,29 @@ func (r *RBM) GibbsSteps(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Ran
 		return
 	}
 	if r.f32 != nil {
-		r.gibbs32(x, h, nil, steps, blockSize, rngs)
+		r.gibbs32(nil, x, h, nil, steps, blockSize, rngs)
 		return
 	}
-	r.gibbs64(x, h, nil, steps, blockSize, rngs)
+	r.gibbs64(nil, x, h, nil, steps, blockSize, rngs)
 }
 
 // gibbs32 and gibbs64 split the chains into groups of whole blocks, one
 // product per group and half-step; each block draws from its own stream.
 // With ph nil a transition is v → h → v (GibbsSteps); otherwise it is
 // h → v → h, and ph receives P(h=1|v) of the last visible states
-// (GibbsStepsHidden).
-func (r *RBM) gibbs32(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
+// (GibbsStepsHidden). A non-nil t (only with ph nil) transforms the model
+// (GibbsStepsTransformed): the pre-activations are multiplied by β, the
+// visible ones gain the field, and clamped units are reset after every
+// visible half-step; nil t costs nothing.
+func (r *RBM) gibbs32(t *model.Transform, x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
 	n, _ := x.Dims()
 	nv, nh := r.nv, r.nh
 	w, a, b := r.params32()
+	var tf *transform32
+	if t != nil {
+		tf = newTransform32(t, a, b)
+		a, b = tf.a, tf.b
+	}
 	var wt []float32 // Wᵀ, to gather products with sparse hidden states
 	if transposePays(n, steps) && fewOnes(h) {
 		wt = r.weightsT32()
@@ -381,6 +390,9 @@ func (r *RBM) gibbs32(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Ra
 		toHidden := func() {
 			sp.FromDense(*vb, m, nv)
 			product32(sp, *vb, 0, m, nv, nh, w, nil, true, *inh)
+			if tf != nil {
+				tf.scale(*inh)
+			}
 			uniforms(nh)
 			linalg.SampleSigmoid32(*inh, b, u, *hb, m, nh)
 		}
@@ -389,8 +401,14 @@ func (r *RBM) gibbs32(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Ra
 				sp.FromDense(*hb, m, nh)
 			}
 			product32(sp, *hb, 0, m, nv, nh, w, wt, false, *inv)
+			if tf != nil {
+				tf.visible(*inv, lo, m, nv)
+			}
 			uniforms(nv)
 			linalg.SampleSigmoid32(*inv, a, u, *vb, m, nv)
+			if tf != nil {
+				tf.clamp(*vb, lo, m, nv)
+			}
 		}
 		for i := range m {
 			if ph == nil {
@@ -419,10 +437,14 @@ func (r *RBM) gibbs32(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Ra
 	})
 }
 
-func (r *RBM) gibbs64(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
+func (r *RBM) gibbs64(t *model.Transform, x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
 	n, _ := x.Dims()
 	nv, nh := r.nv, r.nh
 	a, b := r.visibleBias(), r.hiddenBias()
+	beta := t.InvTemp()
+	if t != nil {
+		a, b = scaled64(beta, a), scaled64(beta, b)
+	}
 	wg := gen64(nv, nh, r.params[:nv*nh])
 	gr := chunk(n, blockSize, max(maxRows/blockSize*blockSize, blockSize))
 	parallel.For(parallel.Blocks(n, gr), func(g int) {
@@ -434,15 +456,21 @@ func (r *RBM) gibbs64(x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Ra
 		hg := blas64.General{Rows: m, Cols: nh, Stride: hs.Stride, Data: hs.Data[lo*hs.Stride:]}
 		inv, inh := get64(m*nv), get64(m*nh)
 		toHidden := func() {
-			linalg.Gemm64(false, false, 1, xg, wg, 0, gen64(m, nh, *inh))
+			linalg.Gemm64(false, false, beta, xg, wg, 0, gen64(m, nh, *inh))
 			for i := range m {
 				sample64(rngs[(lo+i)/blockSize], (*inh)[i*nh:(i+1)*nh], b, h.RawRowView(lo+i))
 			}
 		}
 		toVisible := func() {
-			linalg.Gemm64(false, true, 1, hg, wg, 0, gen64(m, nv, *inv))
+			linalg.Gemm64(false, true, beta, hg, wg, 0, gen64(m, nv, *inv))
 			for i := range m {
-				sample64(rngs[(lo+i)/blockSize], (*inv)[i*nv:(i+1)*nv], a, x.RawRowView(lo+i))
+				in := (*inv)[i*nv : (i+1)*nv]
+				for j, f := range t.FieldRow(lo + i) {
+					in[j] += f
+				}
+				xr := x.RawRowView(lo + i)
+				sample64(rngs[(lo+i)/blockSize], in, a, xr)
+				clampRow(t.ClampRow(lo+i), xr)
 			}
 		}
 		transitions(steps, ph == nil, toHidden, toVisible)

@@ -31,8 +31,8 @@ func (r *RBM) GibbsStepsHidden(x, h, ph *mat.Dense, steps, blockSize int, rngs [
 		return
 	}
 	if r.f32 != nil {
-		r.gibbs32(x, h, ph, steps, blockSize, rngs)
+		r.gibbs32(nil, x, h, ph, steps, blockSize, rngs)
 		return
 	}
-	r.gibbs64(x, h, ph, steps, blockSize, rngs)
+	r.gibbs64(nil, x, h, ph, steps, blockSize, rngs)
 }

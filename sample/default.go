@@ -1,0 +1,51 @@
+package sample
+
+import (
+	"fmt"
+
+	"boltzmann/model"
+)
+
+// DefaultSampler returns the natural sampler of m: the model's own if it
+// provides one (Provider), block Gibbs for bipartite models, exact draws
+// for models that sample themselves exactly, and single-site Gibbs for
+// other discrete models. A model.Transformed model is sampled with block
+// Gibbs or single-site Gibbs, which run the transform with the base model's
+// kernels; when the base brings a sampler of its own (a labeled RBM), a
+// tempered model is sampled by that sampler run on the tempered copy
+// (Transformed.Scaled), and other transforms are refused. It panics for
+// models with none of these.
+func DefaultSampler(m model.Model) Sampler {
+	if tm, ok := m.(model.Transformed); ok {
+		if p, ok := tm.Base().(Provider); ok {
+			s := p.Sampler()
+			_, site := s.(SiteGibbs)
+			switch t := tm.Transform(); {
+			case isBlockGibbs(s) || site:
+				return s
+			case t.Field == nil && t.Clamp == nil && tm.Scaled() != nil:
+				return onScaled{s}
+			}
+			panic(fmt.Sprintf("sample: the sampler %T of %T cannot run a field or clamp", s, tm.Base()))
+		}
+	}
+	switch m := m.(type) {
+	case Provider:
+		return m.Sampler()
+	case model.Bipartite:
+		return BlockGibbs{}
+	case model.ExactSampler:
+		return Exact{}
+	case model.Discrete:
+		return SiteGibbs{}
+	}
+	panic(fmt.Sprintf("sample: no default sampler for %T; choose one", m))
+}
+
+// onScaled runs a model's own sampler on the tempered copy of a
+// model.Transformed model.
+type onScaled struct{ s Sampler }
+
+func (o onScaled) Step(m model.Model, c *Chains, n int) {
+	o.s.Step(m.(model.Transformed).Scaled(), c, n)
+}
