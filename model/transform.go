@@ -446,4 +446,3 @@ func NewRowVarDeltas(m Discrete) RowVarDeltaFunc {
 		return false
 	}
 }
-
