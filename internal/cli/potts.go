@@ -29,6 +29,7 @@ import (
 	"boltzmann/model/potts"
 	"boltzmann/msa"
 	"boltzmann/runs"
+	"boltzmann/train"
 )
 
 // ParamsFile is the adabmDCA-format copy of a Potts run's parameters.
@@ -152,7 +153,7 @@ func trainMSA(cmd *cobra.Command, e *env, o *trainOptions) (bool, error) {
 	}
 	e.log.Info("alignment", "sequences", a.N(), "columns", a.L(), "states", a.Q(),
 		"neff", round(tgt.Neff, 1), "pseudocount", tgt.Pseudocount)
-	return true, fitBMDCA(cmd.Context(), e, tr, o.Out)
+	return true, fitBMDCA(cmd.Context(), e, tr, o.Out, targetPearson(cfg.Train))
 }
 
 func checkBMDCA(t runs.TrainInfo) error {
@@ -212,21 +213,24 @@ func readTarget(t runs.TrainInfo) (*msa.Alignment, *bmdca.Target, error) {
 	return a, bmdca.NewTarget(a.Seqs, a.Q(), w, pc), nil
 }
 
-func newBMDCATrainer(e *env, m model.Model, tgt *bmdca.Target, cfg *runs.Config, dir string) (*bmdca.Trainer, error) {
+func newBMDCATrainer(e *env, m model.Model, tgt *bmdca.Target, cfg *runs.Config, dir string) (*train.Trainer, error) {
 	t := cfg.Train
 	opt := func(k string) float64 { v, _ := strconv.ParseFloat(t.Options[k], 64); return v }
 	saveEvery := int(opt("save_every"))
 	s := &bmdca.Settings{
 		Chains: t.Chains, Sweeps: t.K, LR: t.LR, Target: opt("target_pearson"),
 		MaxUpdates: int(opt("max_updates")), Seed: t.Seed,
-		OnUpdate: func(tr *bmdca.Trainer, r bmdca.Record) error {
+		Recorders: []train.Recorder{train.RecorderFunc(func(tr *train.Trainer, r train.Record) error {
+			if r.Event != train.UpdateEvent {
+				return nil
+			}
 			e.log.Info("update", "update", r.Update, "pearson", round(r.Pearson, 4), "slope", round(r.Slope, 3),
 				"pearson_fi", round(r.PearsonFi, 4), "sweeps", r.Sweeps, "seconds", round(r.Seconds, 1))
 			if tr.Done() || tr.Updates()%saveEvery == 0 {
-				return saveBMDCA(dir, tr)
+				return saveBMDCA(dir, tr, opt("target_pearson"))
 			}
 			return nil
-		},
+		})},
 	}
 	tr, err := bmdca.New(m, tgt, s)
 	if err != nil {
@@ -237,7 +241,7 @@ func newBMDCATrainer(e *env, m model.Model, tgt *bmdca.Target, cfg *runs.Config,
 
 // saveBMDCA writes the run directory; the checkpoint comes last, so that
 // a run killed while saving resumes from the previous complete save.
-func saveBMDCA(dir string, tr *bmdca.Trainer) error {
+func saveBMDCA(dir string, tr *train.Trainer, target float64) error {
 	m := tr.Model()
 	if err := runs.SaveModel(dir, m); err != nil {
 		return err
@@ -260,7 +264,7 @@ func saveBMDCA(dir string, tr *bmdca.Trainer) error {
 	if err := atomicfile.WriteBytes(filepath.Join(dir, runs.HistoryFile), hist.Bytes()); err != nil {
 		return err
 	}
-	if err := writeBMDCACurves(dir, tr.History(), tr.Settings().Target); err != nil {
+	if err := writeBMDCACurves(dir, tr.History(), target); err != nil {
 		return err
 	}
 	state, err := tr.MarshalBinary()
@@ -270,7 +274,7 @@ func saveBMDCA(dir string, tr *bmdca.Trainer) error {
 	return atomicfile.WriteBytes(filepath.Join(dir, runs.CheckpointFile), state)
 }
 
-func writeBMDCACurves(dir string, h []bmdca.Record, target float64) error {
+func writeBMDCACurves(dir string, h []train.Record, target float64) error {
 	if len(h) == 0 {
 		return nil
 	}
@@ -287,13 +291,13 @@ func writeBMDCACurves(dir string, h []bmdca.Record, target float64) error {
 	})
 }
 
-func fitBMDCA(ctx context.Context, e *env, tr *bmdca.Trainer, dir string) error {
+func fitBMDCA(ctx context.Context, e *env, tr *train.Trainer, dir string, target float64) error {
 	err := tr.Run(ctx)
 	h := tr.History()
 	switch {
 	case err == nil:
 		last := h[len(h)-1]
-		if tr.Converged() {
+		if tr.Status() == train.Converged {
 			e.log.Info("converged", "updates", tr.Updates(), "pearson", round(last.Pearson, 4), "slope", round(last.Slope, 3),
 				"seconds", round(last.Seconds, 1), "run", dir)
 		} else {
@@ -303,13 +307,13 @@ func fitBMDCA(ctx context.Context, e *env, tr *bmdca.Trainer, dir string) error 
 		return nil
 	case errors.Is(err, context.Canceled):
 		if len(h) > 0 {
-			if serr := saveBMDCA(dir, tr); serr != nil {
+			if serr := saveBMDCA(dir, tr, target); serr != nil {
 				return serr
 			}
 			return fmt.Errorf("interrupted; %d updates are saved: continue with 'boltzmann train --resume %s'", tr.Updates(), dir)
 		}
 		return errors.New("interrupted before the first update; nothing was saved")
-	case errors.Is(err, bmdca.ErrDiverged):
+	case errors.Is(err, train.ErrDiverged):
 		return fmt.Errorf("%v; the last checkpoint is kept in %s", err, dir)
 	}
 	return err
@@ -340,7 +344,7 @@ func resumeBMDCA(ctx context.Context, e *env, o *trainOptions, cfg *runs.Config,
 		return inputError{fmt.Errorf("%s: %w", dir, err)}
 	}
 	if tr.Done() {
-		if tr.Converged() {
+		if tr.Status() == train.Converged {
 			return badInput("%s already reached --target-pearson %s: nothing to do", dir, cfg.Train.Options["target_pearson"])
 		}
 		return badInput("%s already has %d updates: pass a larger --max-updates to train further", dir, tr.Updates())
@@ -349,5 +353,11 @@ func resumeBMDCA(ctx context.Context, e *env, o *trainOptions, cfg *runs.Config,
 		return err
 	}
 	e.log.Info("resuming", "run", dir, "from_update", tr.Updates(), "max_updates", cfg.Train.Options["max_updates"])
-	return fitBMDCA(ctx, e, tr, dir)
+	return fitBMDCA(ctx, e, tr, dir, targetPearson(cfg.Train))
+}
+
+// targetPearson is the --target-pearson of a run's settings.
+func targetPearson(t runs.TrainInfo) float64 {
+	v, _ := strconv.ParseFloat(t.Options["target_pearson"], 64)
+	return v
 }

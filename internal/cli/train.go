@@ -342,18 +342,19 @@ func newTrainer(e *env, m model.Model, x, val *mat.Dense, cfg *runs.Config, dir 
 			return nil, inputError{err}
 		}
 	}
-	var tr *train.Trainer
 	var bar *progress
 	s := &train.Settings{
 		Method: train.Method(t.Method), K: t.K, Chains: t.Chains, Epochs: t.Epochs, BatchSize: t.BatchSize,
 		Optimizer: opt, Penalty: optim.Penalty{L1: t.L1, L2: t.L2, Mask: mask}, Seed: t.Seed, Validation: val,
-		OnBatch: func(done, total int) {
-			if bar == nil {
-				bar = newProgress(e, fmt.Sprintf("epoch %d/%d", tr.Epoch()+1, t.Epochs), total)
+		Recorders: []train.Recorder{train.RecorderFunc(func(tr *train.Trainer, r train.Record) error {
+			if r.Event == train.UpdateEvent {
+				total := tr.UpdatesPerEpoch()
+				if bar == nil {
+					bar = newProgress(e, fmt.Sprintf("epoch %d/%d", tr.Epoch()+1, t.Epochs), total)
+				}
+				bar.set(r.Updates - r.Epoch*total)
+				return nil
 			}
-			bar.set(done)
-		},
-		OnEpoch: func(tr *train.Trainer, r train.Record) error {
 			bar.finish()
 			bar = nil
 			if err := saveEpoch(dir, tr); err != nil {
@@ -361,9 +362,9 @@ func newTrainer(e *env, m model.Model, x, val *mat.Dense, cfg *runs.Config, dir 
 			}
 			logEpoch(e, tr, r)
 			return nil
-		},
+		})},
 	}
-	tr, err = train.New(m, x, s)
+	tr, err := train.New(m, x, s)
 	if err != nil {
 		return nil, inputError{err}
 	}
