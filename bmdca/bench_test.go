@@ -1,6 +1,7 @@
 package bmdca
 
 import (
+	"context"
 	"math/rand/v2"
 	"testing"
 
@@ -25,16 +26,17 @@ func BenchmarkUpdate(b *testing.B) {
 	tgt := NewTarget(seqs, q, nil, -1)
 	m := potts.New(l, q)
 	InitIndependent(m, tgt)
-	tr, err := New(m, tgt, &Settings{Target: 1})
+	tr, err := New(m, tgt, &Settings{Target: 1, MaxUpdates: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := tr.Step(); err != nil { // allocate buffers
+	if err := tr.Run(context.Background()); err != nil { // allocate buffers
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for range b.N {
-		if _, err := tr.Step(); err != nil {
+		tr.SetLimits(0, tr.Updates()+1)
+		if err := tr.Run(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 	}

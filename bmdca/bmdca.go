@@ -25,24 +25,32 @@
 // gradient <∂F/∂θ>_data - <∂F/∂θ>_chains, with the data average weighted by
 // the sequence weights and recomputed at each update.
 //
-// A Trainer is deterministic given its seed: the chains draw from the
+// bmDCA is a configuration of the one training loop of package train: New
+// returns a train.Trainer with a cached positive phase (train.Cached with
+// the target's pseudocounted frequencies; train.FullBatch for latent
+// models), persistent chains started at uniformly random sequences, a
+// constant-rate SGD step without momentum, a Monitor that measures the
+// Pearson correlations of every update before its step, and a Converger on
+// them. For a Potts model the chains' statistics are integer counts of
+// uint8 codes (Counts), shared by the Monitor and the negative phase.
+//
+// A run is deterministic given its seed: the chains draw from the
 // per-block random streams of sample.Chains, and every reduction has a fixed
 // order, so results do not depend on the number of cores, and a run
-// restored from MarshalBinary continues exactly as if uninterrupted.
+// restored from the trainer's MarshalBinary continues exactly as if
+// uninterrupted.
 package bmdca
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/internal/parallel"
 	"boltzmann/model"
 	"boltzmann/model/potts"
+	"boltzmann/optim"
 	"boltzmann/sample"
 	"boltzmann/train"
 )
@@ -57,26 +65,31 @@ const (
 	DefaultMax      = 50000
 )
 
-// ErrDiverged is returned when a parameter becomes NaN or infinite.
-var ErrDiverged = errors.New("bmdca: training diverged (a parameter is not finite); lower the learning rate")
-
-// Settings controls a Trainer. Zero values select the defaults above.
+// Settings configure a bmDCA run. Zero values select the defaults above.
 type Settings struct {
-	Chains     int     // persistent chains
-	Sweeps     int     // sampler sweeps (Step calls of n = Sweeps) per update
-	LR         float64 // learning rate of the plain gradient step
-	Target     float64 // Pearson correlation of connected correlations at which to stop
-	MaxUpdates int     // stop after this many parameter updates
-	Seed       uint64  // seed of the chains' random streams
-	// Sampler advances the chains; default train.DefaultSampler(m), the
+	Chains int     // persistent chains
+	Sweeps int     // sampler sweeps (Step calls of n = Sweeps) per update
+	LR     float64 // learning rate of the plain gradient step
+	// Target is the Pearson correlation of connected correlations at
+	// which to stop.
+	Target float64
+	// SlopeTol, if positive, also requires the slope of the model's
+	// connected correlations against the data's to be within SlopeTol of
+	// 1 to stop (0: the Pearson correlation alone, as adabmDCA).
+	SlopeTol   float64
+	MaxUpdates int    // stop after this many parameter updates
+	Seed       uint64 // seed of the chains' random streams
+	// Sampler advances the chains; default sample.DefaultSampler(m), the
 	// fast potts.Gibbs for a Potts model.
 	Sampler sample.Sampler
-	// OnUpdate, if set, is called after each update with its record; an
-	// error stops Run.
-	OnUpdate func(t *Trainer, r Record) error
+	// Recorders are told of each update's record (Event
+	// train.UpdateEvent, carrying Pearson, Slope and PearsonFi) and, as
+	// every update is an epoch of the full-batch loop, of an epoch record
+	// after it.
+	Recorders []train.Recorder
 }
 
-func (s Settings) withDefaults(m model.Model) Settings {
+func (s Settings) withDefaults() Settings {
 	if s.Chains <= 0 {
 		s.Chains = DefaultChains
 	}
@@ -92,52 +105,17 @@ func (s Settings) withDefaults(m model.Model) Settings {
 	if s.MaxUpdates <= 0 {
 		s.MaxUpdates = DefaultMax
 	}
-	if s.Sampler == nil {
-		s.Sampler = train.DefaultSampler(m)
-	}
 	return s
 }
 
-// Record is the state of training after one sampling round.
-type Record struct {
-	Update  int     `json:"update"`  // parameter updates applied before this round
-	Sweeps  int     `json:"sweeps"`  // sweeps of every chain so far
-	Seconds float64 `json:"seconds"` // training wall time so far
-	// Pearson and Slope compare the chains' connected correlations with
-	// the data's over the pairs i < j (convergence at Pearson >= Target).
-	Pearson float64 `json:"pearson"`
-	Slope   float64 `json:"slope"`
-	// PearsonFi compares the one-site frequencies.
-	PearsonFi float64 `json:"pearson_fi"`
-	LR        float64 `json:"lr"`
-}
-
-// Trainer holds the state of a bmDCA run.
-type Trainer struct {
-	m        model.Model
-	pm       *potts.Model // m as a Potts model, or nil
-	target   *Target
-	settings Settings
-
-	chains    *sample.Chains
-	updates   int
-	sweeps    int
-	elapsed   time.Duration
-	history   []Record
-	converged bool
-
-	codes  []uint8
-	counts Counts
-	cmod   []float64 // the chains' connected correlations
-	pos    []float64 // generic models: data average of ∂F/∂θ
-	neg    []float64
-}
-
-// New prepares to fit m (a *potts.Model, or a model.Discrete over the codes
-// 0, …, q-1 such as a categorical RBM) to the target statistics. The
-// model's current parameters are the starting point (see InitIndependent),
-// and the chains start from uniformly random sequences.
-func New(m model.Model, t *Target, s *Settings) (*Trainer, error) {
+// New returns the trainer that fits m (a *potts.Model, or a model.Discrete
+// over the codes 0, …, q-1 such as a categorical RBM) to the target
+// statistics. The model's current parameters are the starting point (see
+// InitIndependent), and the chains start from uniformly random sequences.
+// Run it with Run; its History holds one record per update (the last one,
+// when it converged, measured without a step), Status() is train.Converged
+// when the target was reached.
+func New(m model.Model, t *Target, s *Settings) (*train.Trainer, error) {
 	if s == nil {
 		s = &Settings{}
 	}
@@ -152,16 +130,153 @@ func New(m model.Model, t *Target, s *Settings) (*Trainer, error) {
 	if t.L < 2 {
 		return nil, fmt.Errorf("bmdca: the alignment needs at least 2 columns, got %d", t.L)
 	}
-	tr := &Trainer{m: m, target: t, settings: s.withDefaults(m)}
-	tr.pm, _ = m.(*potts.Model)
-	tr.chains = sample.NewChains(tr.settings.Chains, t.L, tr.settings.Seed)
-	tr.chains.Randomize(d.States())
-	tr.cmod = make([]float64, len(t.C))
-	if tr.pm == nil {
-		tr.pos = make([]float64, len(m.Params()))
-		tr.neg = make([]float64, len(m.Params()))
+	c := s.withDefaults()
+	cnt := &chainCounts{target: t}
+	ts := &train.Settings{
+		Method: train.PCD, K: c.Sweeps, Chains: c.Chains, MaxUpdates: c.MaxUpdates, Seed: c.Seed,
+		Sampler:    c.Sampler,
+		Optimizer:  &optim.SGD{LR: optim.Constant(c.LR)},
+		Positive:   train.FullBatch{},
+		Weights:    t.W,
+		Monitor:    &Monitor{counts: cnt},
+		Convergers: []train.Converger{Converger{Target: c.Target, SlopeTol: c.SlopeTol}},
+		Recorders:  c.Recorders,
 	}
+	if pm, ok := m.(*potts.Model); ok {
+		ts.Positive = train.Cached{Stats: t.Phase(pm)}
+		ts.NegativeStats = cnt
+	}
+	tr, err := train.New(m, t.X, ts)
+	if err != nil {
+		return nil, fmt.Errorf("bmdca: %w", err)
+	}
+	tr.Chains().Randomize(d.States())
 	return tr, nil
+}
+
+// Phase returns the positive phase of a Potts model m fitted to t: the
+// sums of potts.Model.AddStats for frequencies f (minus f_i(a) for the
+// fields, minus f_ij(a,b) for both copies of each coupling, zero on the
+// diagonal blocks) with total weight 1.
+func (t *Target) Phase(m *potts.Model) *train.Phase {
+	l, q, lq := t.L, t.Q, t.L*t.Q
+	if m.L() != l || m.Q() != q {
+		panic(fmt.Sprintf("bmdca: Phase of a %d×%d target for a %d×%d Potts model", l, q, m.L(), m.Q()))
+	}
+	p := train.NewPhase(len(m.Params()))
+	p.Count = 1
+	for k, f := range t.Fi {
+		p.Sum[k] = -f
+	}
+	c := p.Sum[lq:]
+	parallel.For(l, func(i int) {
+		for a := range q {
+			ia := i*q + a
+			for jb := range lq {
+				if jb/q != i {
+					c[ia*lq+jb] = -t.Fij[ia*lq+jb]
+				}
+			}
+		}
+	})
+	return p
+}
+
+// Converger stops bmDCA at the target Pearson correlation of the connected
+// correlations (and, with SlopeTol > 0, a slope within SlopeTol of 1),
+// measured on update records before their step.
+type Converger struct {
+	Target, SlopeTol float64
+}
+
+// Converged implements train.Converger.
+func (c Converger) Converged(_ *train.Trainer, r train.Record) train.Status {
+	if r.Event != train.UpdateEvent || !(r.Pearson >= c.Target) {
+		return train.NotTerminated
+	}
+	if c.SlopeTol > 0 && !(math.Abs(r.Slope-1) <= c.SlopeTol) {
+		return train.NotTerminated
+	}
+	return train.Converged
+}
+
+// Monitor measures each update of a bmDCA run: Pearson, Slope and
+// PearsonFi of the chains' statistics against the target. A constant
+// statistic (chains all equal) has no correlation and is recorded as 0.
+type Monitor struct {
+	counts *chainCounts
+	cmod   []float64 // the chains' connected correlations
+	fi     []float64
+}
+
+// Events returns train.UpdateEvent.
+func (*Monitor) Events() train.Event { return train.UpdateEvent }
+
+// Measure fills r from the trainer's chains.
+func (mo *Monitor) Measure(tr *train.Trainer, r *train.Record) {
+	c := mo.counts
+	c.count(tr.Chains().X)
+	t := c.target
+	if len(mo.cmod) != len(t.C) {
+		mo.cmod = make([]float64, len(t.C))
+		mo.fi = make([]float64, t.L*t.Q)
+	}
+	c.counts.Connected(mo.cmod)
+	r.Pearson, r.Slope = Pearson(t.C, mo.cmod)
+	for k, v := range c.counts.Fi {
+		mo.fi[k] = v / float64(c.counts.N)
+	}
+	r.PearsonFi, _ = Pearson(t.Fi, mo.fi)
+	r.Pearson, r.Slope, r.PearsonFi = zeroNaN(r.Pearson), zeroNaN(r.Slope), zeroNaN(r.PearsonFi)
+}
+
+// chainCounts are the integer statistics of the chains, counted once per
+// update by the Monitor and reused as the negative phase of a Potts model
+// (train.Stats).
+type chainCounts struct {
+	target *Target
+	codes  []uint8
+	counts Counts
+	fresh  *mat.Dense // the chains counted by the last Measure, not yet used by AddStats
+}
+
+func (c *chainCounts) count(x *mat.Dense) {
+	c.codes = chainCodes(x, c.codes)
+	c.counts.Count(c.codes, c.target.L, c.target.Q)
+	c.fresh = x
+}
+
+// AddStats adds the potts.Model.AddStats sums of the rows of x (weights
+// must be nil): minus the counts, on both copies of each coupling. The
+// counts of the chains just measured are reused.
+func (c *chainCounts) AddStats(x *mat.Dense, w []float64, sum []float64) {
+	if w != nil {
+		panic("bmdca: weighted chain statistics")
+	}
+	if c.fresh != x {
+		c.count(x)
+	}
+	c.fresh = nil
+	l, q, lq := c.target.L, c.target.Q, c.target.L*c.target.Q
+	if len(sum) != lq+lq*lq {
+		panic(fmt.Sprintf("bmdca: %d sums for a Potts model of %d parameters", len(sum), lq+lq*lq))
+	}
+	for k, v := range c.counts.Fi {
+		sum[k] -= v
+	}
+	s, pij := sum[lq:], c.counts.Fij
+	// Goroutine i writes the upper blocks of rows i·q… and the lower blocks
+	// of column i·q…: every entry is written by one goroutine.
+	parallel.For(l, func(i int) {
+		for a := range q {
+			ia := i*q + a
+			for jb := (i + 1) * q; jb < lq; jb++ {
+				v := pij[ia*lq+jb]
+				s[ia*lq+jb] -= v
+				s[jb*lq+ia] -= v
+			}
+		}
+	})
 }
 
 // InitIndependent sets m to the independent-site model of the target's
@@ -179,131 +294,6 @@ func InitIndependent(m *potts.Model, t *Target) {
 		for a := range q {
 			m.SetField(i, a, math.Log(max(t.Fi[i*q+a], 1e-300))-mean)
 		}
-	}
-}
-
-// Model returns the model being trained.
-func (t *Trainer) Model() model.Model { return t.m }
-
-// Settings returns the settings with defaults filled in.
-func (t *Trainer) Settings() Settings { return t.settings }
-
-// SetMaxUpdates changes the update limit (to continue a finished run).
-func (t *Trainer) SetMaxUpdates(n int) { t.settings.MaxUpdates = n }
-
-// Chains returns the persistent chains.
-func (t *Trainer) Chains() *sample.Chains { return t.chains }
-
-// Updates is the number of parameter updates applied.
-func (t *Trainer) Updates() int { return t.updates }
-
-// History returns one record per sampling round.
-func (t *Trainer) History() []Record { return t.history }
-
-// Converged reports whether the last round reached the target Pearson
-// correlation; the model then is the one whose chains were measured.
-func (t *Trainer) Converged() bool { return t.converged }
-
-// Done reports whether Run has nothing left to do.
-func (t *Trainer) Done() bool { return t.converged || t.updates >= t.settings.MaxUpdates }
-
-// Run performs updates until the target is reached, MaxUpdates updates
-// are done, ctx is cancelled (it returns ctx.Err()) or OnUpdate fails.
-func (t *Trainer) Run(ctx context.Context) error {
-	for !t.Done() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		r, err := t.Step()
-		if err != nil {
-			return err
-		}
-		if t.settings.OnUpdate != nil {
-			if err := t.settings.OnUpdate(t, r); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// Step advances the chains by Sweeps sweeps, measures their statistics
-// and, unless they reach the target, updates the parameters once.
-func (t *Trainer) Step() (Record, error) {
-	start := time.Now()
-	s := t.settings
-	s.Sampler.Step(t.m, t.chains, s.Sweeps)
-	t.sweeps += s.Sweeps
-	l, q := t.target.L, t.target.Q
-	t.codes = chainCodes(t.chains.X, t.codes)
-	t.counts.Count(t.codes, l, q)
-	t.counts.Connected(t.cmod)
-	r := Record{Update: t.updates, Sweeps: t.sweeps, LR: s.LR}
-	r.Pearson, r.Slope = Pearson(t.target.C, t.cmod)
-	fi := make([]float64, l*q)
-	for k, v := range t.counts.Fi {
-		fi[k] = v / float64(t.counts.N)
-	}
-	r.PearsonFi, _ = Pearson(t.target.Fi, fi)
-	// A constant statistic (chains all equal) has no correlation: count it
-	// as 0, which also keeps the history valid JSON.
-	r.Pearson, r.Slope, r.PearsonFi = zeroNaN(r.Pearson), zeroNaN(r.Slope), zeroNaN(r.PearsonFi)
-	if r.Pearson >= s.Target {
-		t.converged = true
-	} else {
-		if t.pm != nil {
-			t.pottsUpdate(s.LR)
-		} else {
-			t.genericUpdate(s.LR)
-		}
-		t.updates++
-		for _, v := range t.m.Params() {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return r, ErrDiverged
-			}
-		}
-	}
-	t.elapsed += time.Since(start)
-	r.Seconds = t.elapsed.Seconds()
-	t.history = append(t.history, r)
-	return r, nil
-}
-
-// pottsUpdate applies h += lr (f - p), J += lr (f_ij - p_ij) to both
-// stored copies of each coupling.
-func (t *Trainer) pottsUpdate(lr float64) {
-	l, q, lq := t.target.L, t.target.Q, t.target.L*t.target.Q
-	inv := 1 / float64(t.counts.N)
-	h := t.pm.Fields()
-	for k := range h {
-		h[k] += lr * (t.target.Fi[k] - t.counts.Fi[k]*inv)
-	}
-	c := t.pm.Couplings()
-	fij, pij := t.target.Fij, t.counts.Fij
-	// Goroutine i writes the upper blocks of rows i·q… and the lower blocks
-	// of column i·q…: every entry is written by one goroutine.
-	parallel.For(l, func(i int) {
-		for a := range q {
-			ia := i*q + a
-			for jb := (i + 1) * q; jb < lq; jb++ {
-				g := lr * (fij[ia*lq+jb] - pij[ia*lq+jb]*inv)
-				c[ia*lq+jb] += g
-				c[jb*lq+ia] += g
-			}
-		}
-	})
-}
-
-// genericUpdate applies θ -= lr (<∂F/∂θ>_data - <∂F/∂θ>_chains).
-func (t *Trainer) genericUpdate(lr float64) {
-	clear(t.pos)
-	clear(t.neg)
-	t.m.AddStats(t.target.X, t.target.W, t.pos)
-	t.m.AddStats(t.chains.X, nil, t.neg)
-	inv := 1 / float64(t.chains.Len())
-	p := t.m.Params()
-	for j := range p {
-		p[j] -= lr * (t.pos[j] - t.neg[j]*inv)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"boltzmann/model/potts"
 	"boltzmann/msa"
 	"boltzmann/sample"
+	"boltzmann/train"
 )
 
 // randomPotts returns a Potts model with fields N(0, sh²) and couplings
@@ -140,13 +141,16 @@ func TestPottsStepIsLikelihoodGradient(t *testing.T) {
 
 	fast := potts.New(4, 3)
 	copy(fast.Params(), start.Params())
-	tr, err := New(fast, tgt, &Settings{Chains: 160, Sweeps: 1, LR: 0.3, Target: 1, Sampler: still{}})
+	tr, err := New(fast, tgt, &Settings{Chains: 160, Sweeps: 1, LR: 0.3, Target: 1, MaxUpdates: 1, Sampler: still{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tr.Chains().SetVisible(chains)
-	if _, err := tr.Step(); err != nil {
+	if err := tr.Run(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	if tr.Updates() != 1 {
+		t.Fatalf("%d updates, want 1", tr.Updates())
 	}
 
 	slow := potts.New(4, 3)
@@ -254,7 +258,7 @@ func TestLearnCatRBM(t *testing.T) {
 func TestResumeExact(t *testing.T) {
 	truth := randomPotts(5, 3, 0.5, 0.5, 21)
 	tgt := NewTarget(exactSeqs(t, truth, 500, 22), 3, nil, -1)
-	run := func(stopAt int) (*potts.Model, []Record) {
+	run := func(stopAt int) (*potts.Model, []train.Record) {
 		m := potts.New(5, 3)
 		InitIndependent(m, tgt)
 		s := &Settings{Chains: 100, Sweeps: 3, LR: 0.1, Target: 1, MaxUpdates: stopAt, Seed: 5}
@@ -301,7 +305,12 @@ func TestResumeExact(t *testing.T) {
 			t.Fatalf("record %d: %+v vs %+v", k, ha[k], hb[k])
 		}
 	}
-	if err := new(Trainer).UnmarshalBinary([]byte("junk")); err == nil {
+	m := potts.New(5, 3)
+	tr, err := New(m, tgt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.UnmarshalBinary([]byte("junk")); err == nil {
 		t.Error("junk state accepted")
 	}
 }
@@ -320,9 +329,9 @@ func TestConvergenceStops(t *testing.T) {
 	if err := tr.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if !tr.Converged() || tr.Updates() != 0 {
-		t.Errorf("started at the truth: converged %v after %d updates, want true after 0 (Pearson %g)",
-			tr.Converged(), tr.Updates(), tr.History()[0].Pearson)
+	if tr.Status() != train.Converged || tr.Updates() != 0 || len(tr.History()) != 1 {
+		t.Errorf("started at the truth: status %v after %d updates (%d records), want Converged after 0 (Pearson %g)",
+			tr.Status(), tr.Updates(), len(tr.History()), tr.History()[0].Pearson)
 	}
 	for k, v := range m.Params() {
 		if v != truth.Params()[k] {

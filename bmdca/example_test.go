@@ -8,6 +8,7 @@ import (
 	"boltzmann/bmdca"
 	"boltzmann/model/potts"
 	"boltzmann/msa"
+	"boltzmann/train"
 )
 
 // Example fits a Potts model to a small alignment with adabmDCA's settings
@@ -47,7 +48,7 @@ GCDW
 	if err := tr.Run(context.Background()); err != nil {
 		panic(err)
 	}
-	fmt.Println("converged:", tr.Converged())
+	fmt.Println("converged:", tr.Status() == train.Converged)
 	// Output:
 	// converged: true
 }

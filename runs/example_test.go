@@ -46,7 +46,12 @@ func Example() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		s.OnEpoch = func(tr *train.Trainer, _ train.Record) error { return r.SaveEpoch(tr) }
+		s.Recorders = append(s.Recorders, train.RecorderFunc(func(tr *train.Trainer, rec train.Record) error {
+			if rec.Event != train.EpochEvent {
+				return nil
+			}
+			return r.SaveEpoch(tr)
+		}))
 		tr, err := train.New(m, x, s)
 		if err != nil {
 			log.Fatal(err)

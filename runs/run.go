@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 
-	"boltzmann/bmdca"
 	"boltzmann/internal/atomicfile"
 	"boltzmann/model"
 	"boltzmann/model/potts"
@@ -124,9 +124,9 @@ func (r *Run) Resume(tr *train.Trainer) error { return ReadCheckpoint(r.Dir, tr)
 
 // SaveBMDCA writes the state of a bmDCA run in the order of the package
 // doc: model.npz, params.dat (Potts models: adabmDCA's text format),
-// history.jsonl (one bmdca.Record per line), curves.png, and
+// history.jsonl (one update record per line), curves.png, and
 // checkpoint.bin last.
-func (r *Run) SaveBMDCA(tr *bmdca.Trainer) error {
+func (r *Run) SaveBMDCA(tr *train.Trainer) error {
 	m := tr.Model()
 	if err := SaveModel(r.Dir, m); err != nil {
 		return err
@@ -140,7 +140,11 @@ func (r *Run) SaveBMDCA(tr *bmdca.Trainer) error {
 	if err := writeJSONLines(r.Dir, tr.History()); err != nil {
 		return err
 	}
-	if err := writeBMDCACurves(r.Dir, tr.History(), tr.Settings().Target); err != nil {
+	target := math.NaN()
+	if r.Config != nil && r.Config.BMDCA != nil {
+		target = r.Config.BMDCA.TargetPearson
+	}
+	if err := writeBMDCACurves(r.Dir, tr.History(), target); err != nil {
 		return err
 	}
 	state, err := tr.MarshalBinary()
@@ -152,7 +156,7 @@ func (r *Run) SaveBMDCA(tr *bmdca.Trainer) error {
 
 // ResumeBMDCA restores tr, built from the run's config and model, to the
 // state of checkpoint.bin.
-func (r *Run) ResumeBMDCA(tr *bmdca.Trainer) error {
+func (r *Run) ResumeBMDCA(tr *train.Trainer) error {
 	data, err := os.ReadFile(filepath.Join(r.Dir, CheckpointFile))
 	if err != nil {
 		var pe *fs.PathError

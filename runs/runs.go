@@ -59,7 +59,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"boltzmann/bmdca"
 	"boltzmann/dataset"
 	"boltzmann/figure"
 	"boltzmann/internal/atomicfile"
@@ -281,7 +280,7 @@ func anyFinite(v []float64) bool {
 
 // writeBMDCACurves draws the Pearson correlations and the slope of a bmDCA
 // history against the update into RUN_DIR/curves.png.
-func writeBMDCACurves(dir string, h []bmdca.Record, target float64) error {
+func writeBMDCACurves(dir string, h []train.Record, target float64) error {
 	if len(h) == 0 {
 		return nil
 	}

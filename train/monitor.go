@@ -1,6 +1,8 @@
 package train
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -10,14 +12,22 @@ import (
 	"boltzmann/model"
 )
 
-// Record is what is measured after an epoch. Log-likelihoods are mean nats
-// per sample; a quantity that could not be computed is NaN.
+// Record is what is measured after an update or an epoch (Event says
+// which). Log-likelihoods are mean nats per sample; a quantity that was
+// not measured is NaN. The JSON keys (MarshalJSON) are those of the
+// history.jsonl files of both kinds of run: epoch records as written by
+// the boltzmann command's train runs, update records as its bmDCA runs.
 type Record struct {
-	Epoch    int     `json:"epoch"`
-	Updates  int     `json:"updates"`
-	Seconds  float64 `json:"seconds"`   // cumulative training time
-	LR       float64 `json:"lr"`        // learning rate of the last update
-	GradNorm float64 `json:"grad_norm"` // norm of the last log-likelihood gradient
+	Event   Event   `json:"-"`
+	Epoch   int     `json:"epoch"`   // completed epochs
+	Update  int     `json:"update"`  // update records: updates completed before this one
+	Updates int     `json:"updates"` // completed parameter updates
+	Sweeps  int     `json:"sweeps"`  // transitions of every chain so far
+	Seconds float64 `json:"seconds"` // cumulative training time
+	LR      float64 `json:"lr"`      // learning rate of the last update
+	// GradNorm is the norm of the log-likelihood gradient of the epoch's
+	// last update (epoch records).
+	GradNorm float64 `json:"grad_norm"`
 
 	// LogZ is the exact log partition function when the model is
 	// enumerable within Settings.ExactLimit configurations (or has an
@@ -33,16 +43,101 @@ type Record struct {
 	TrainPL float64 `json:"train_pseudo_log_likelihood"`
 	ValPL   float64 `json:"val_pseudo_log_likelihood"`
 	Recon   float64 `json:"reconstruction_error"` // mean squared, training rows
+
+	// Pearson and Slope compare the chains' connected correlations with
+	// the data's (bmDCA's convergence measures, package bmdca), PearsonFi
+	// the one-site frequencies.
+	Pearson   float64 `json:"pearson"`
+	Slope     float64 `json:"slope"`
+	PearsonFi float64 `json:"pearson_fi"`
 }
 
-func (t *Trainer) monitor() Record {
+// nanRecord returns a record with every measurement NaN.
+func nanRecord() Record {
+	nan := math.NaN()
+	return Record{LR: nan, Seconds: nan, GradNorm: nan, LogZ: nan, TrainLL: nan, ValLL: nan, TrainPL: nan, ValPL: nan,
+		Recon: nan, Pearson: nan, Slope: nan, PearsonFi: nan}
+}
+
+// floats lists the measured fields with their JSON keys.
+func (r *Record) floats() []struct {
+	key string
+	v   *float64
+} {
+	return []struct {
+		key string
+		v   *float64
+	}{
+		{"seconds", &r.Seconds}, {"lr", &r.LR}, {"grad_norm", &r.GradNorm}, {"log_z", &r.LogZ},
+		{"train_log_likelihood", &r.TrainLL}, {"val_log_likelihood", &r.ValLL},
+		{"train_pseudo_log_likelihood", &r.TrainPL}, {"val_pseudo_log_likelihood", &r.ValPL},
+		{"reconstruction_error", &r.Recon}, {"pearson", &r.Pearson}, {"slope", &r.Slope}, {"pearson_fi", &r.PearsonFi},
+	}
+}
+
+// MarshalJSON writes the counters and the finite measurements (JSON has
+// no NaN); "update" only for update records.
+func (r Record) MarshalJSON() ([]byte, error) {
+	out := map[string]any{"epoch": r.Epoch, "updates": r.Updates, "sweeps": r.Sweeps}
+	if r.Event == UpdateEvent {
+		out["update"] = r.Update
+	}
+	for _, f := range r.floats() {
+		if v := *f.v; !math.IsNaN(v) && !math.IsInf(v, 0) {
+			out[f.key] = v
+		}
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads a record written by MarshalJSON (or by earlier
+// versions of either trainer); missing measurements are NaN, and a record
+// with an "update" key is an update record.
+func (r *Record) UnmarshalJSON(data []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	*r = nanRecord()
+	r.Event = EpochEvent
+	for key, dst := range map[string]*int{"epoch": &r.Epoch, "update": &r.Update, "updates": &r.Updates, "sweeps": &r.Sweeps} {
+		if raw, ok := m[key]; ok {
+			if err := json.Unmarshal(raw, dst); err != nil {
+				return fmt.Errorf("train: record %s: %w", key, err)
+			}
+		}
+	}
+	if _, ok := m["update"]; ok {
+		r.Event = UpdateEvent
+		if _, ok := m["updates"]; !ok {
+			r.Updates = r.Update
+		}
+	}
+	for _, f := range r.floats() {
+		if raw, ok := m[f.key]; ok {
+			if err := json.Unmarshal(raw, f.v); err != nil {
+				return fmt.Errorf("train: record %s: %w", f.key, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Likelihoods is the default Monitor: after each epoch it measures the
+// exact log-likelihood (where the model is enumerable within
+// Settings.ExactLimit configurations or has an analytic partition
+// function), the pseudo-log-likelihood of discrete models and the
+// reconstruction error, on up to Settings.MonitorRows training rows and on
+// Settings.Validation.
+type Likelihoods struct{}
+
+// Events returns EpochEvent.
+func (Likelihoods) Events() Event { return EpochEvent }
+
+// Measure fills the likelihood fields of r.
+func (Likelihoods) Measure(t *Trainer, r *Record) {
 	m := t.model
 	s := t.settings
-	nan := math.NaN()
-	r := Record{
-		Epoch: t.epoch, Updates: t.updates, LR: s.Optimizer.LastRate(),
-		LogZ: nan, TrainLL: nan, ValLL: nan, TrainPL: nan, ValPL: nan, Recon: nan,
-	}
 	n, d := t.data.Dims()
 	rows := min(n, s.MonitorRows)
 	train := t.data.Slice(0, rows, 0, d).(*mat.Dense)
@@ -70,7 +165,6 @@ func (t *Trainer) monitor() Record {
 		}
 	}
 	r.Recon = estimate.ReconstructionError(m, train)
-	return r
 }
 
 // exactLogZ returns log Z when it is analytic or cheap to enumerate.

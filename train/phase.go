@@ -28,8 +28,12 @@ func (p *Phase) Reset() {
 
 // Add accumulates the statistics of the rows of x with weights w (nil for
 // weight 1 each).
-func (p *Phase) Add(m model.Model, x *mat.Dense, w []float64) {
-	m.AddStats(x, w, p.Sum)
+func (p *Phase) Add(m model.Model, x *mat.Dense, w []float64) { p.AddWith(m, x, w) }
+
+// AddWith accumulates the statistics of the rows of x with weights w (nil
+// for weight 1 each) as computed by s.
+func (p *Phase) AddWith(s Stats, x *mat.Dense, w []float64) {
+	s.AddStats(x, w, p.Sum)
 	if w == nil {
 		n, _ := x.Dims()
 		p.Count += float64(n)

@@ -8,11 +8,14 @@ import (
 )
 
 // state is the serialized form of a Trainer: everything that changes during
-// training.
+// training. Fields added later (Sweeps, Status) decode as zero from older
+// checkpoints.
 type state struct {
 	Version   int
 	Epoch     int
 	Updates   int
+	Sweeps    int
+	Status    Status
 	Elapsed   time.Duration
 	Params    []float64
 	Optimizer []byte
@@ -24,7 +27,8 @@ const stateVersion = 1
 
 // MarshalBinary encodes the training state at the end of the last
 // completed epoch: parameters, optimizer state, chains and their random
-// streams, and history.
+// streams, counters, status and history. (With FullBatch or Cached
+// positive phases every update ends an epoch.)
 func (t *Trainer) MarshalBinary() ([]byte, error) {
 	opt, err := t.settings.Optimizer.MarshalBinary()
 	if err != nil {
@@ -36,7 +40,7 @@ func (t *Trainer) MarshalBinary() ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	err = gob.NewEncoder(&buf).Encode(state{
-		Version: stateVersion, Epoch: t.epoch, Updates: t.updates, Elapsed: t.elapsed,
+		Version: stateVersion, Epoch: t.epoch, Updates: t.updates, Sweeps: t.sweeps, Status: t.status, Elapsed: t.elapsed,
 		Params: t.good, Optimizer: opt, Chains: ch, History: t.history,
 	})
 	return buf.Bytes(), err
@@ -64,6 +68,7 @@ func (t *Trainer) UnmarshalBinary(data []byte) error {
 	}
 	copy(t.model.Params(), s.Params)
 	copy(t.good, s.Params)
-	t.epoch, t.updates, t.elapsed, t.history = s.Epoch, s.Updates, s.Elapsed, s.History
+	t.epoch, t.updates, t.sweeps, t.elapsed, t.history = s.Epoch, s.Updates, s.Sweeps, s.Elapsed, s.History
+	t.status = s.Status
 	return nil
 }

@@ -1,7 +1,8 @@
 // Package train fits energy-based models by maximizing the log-likelihood
 // with Monte Carlo estimates of its gradient (Mehta et al. 2019, sec. XVI):
 //
-//  1. read a minibatch B of data;
+//  1. take the positive phase: a minibatch B of data (or the whole data
+//     set, or statistics computed once; see Positive);
 //  2. advance the fantasy particles: by CD-k (chains restart at the
 //     minibatch) or PCD-k (persistent chains, their number set
 //     independently of B);
@@ -9,14 +10,27 @@
 //     L1/L2 penalty;
 //  4. take an optimizer step.
 //
-// After each epoch the Trainer monitors the fit on training and held-out
-// data (the exact log-likelihood where the model is enumerable, otherwise
-// the pseudo-log-likelihood, plus the reconstruction error), records the
-// history, and calls a hook that can write a checkpoint. The whole state
+// One loop serves every configuration, in the shape of gonum's
+// optimize.Minimize (see the seams in seams.go: Positive, Reducer,
+// Monitor, Recorder, Converger, Status); bmDCA (package bmdca) is one
+// configuration of it. After each epoch the default Monitor measures the
+// fit on training and held-out data (the exact log-likelihood where the
+// model is enumerable, otherwise the pseudo-log-likelihood, plus the
+// reconstruction error), the record joins the history, and the Recorders
+// are called (monitoring output, checkpoints). The whole state
 // (parameters, optimizer, persistent chains and their random streams,
 // history) serializes with MarshalBinary, so a run resumed from a
 // checkpoint ends with exactly the parameters of an uninterrupted run with
 // the same seed.
+//
+// # Defaults
+//
+// The zero Settings train by PCD-1 with the model's natural sampler
+// (DefaultSampler) and, unless the model suggests otherwise
+// (OptimizerSuggester), the optimizer of the boltzmann command
+// (DefaultOptimizer): for discrete models SGD with momentum 0.5 and a
+// learning rate decaying linearly from 0.05 to 0.001 (1/50) over the run,
+// for continuous ones (the Gaussian) Adam decaying from 0.01 to 0.0002.
 package train
 
 import (
@@ -48,38 +62,76 @@ const (
 	PCD Method = "pcd"
 )
 
-// ErrDiverged is returned when the parameters become NaN or infinite. The
-// model keeps the parameters of the last completed epoch.
+// ErrDiverged is returned when the parameters become NaN or infinite (or
+// the model invalid). The model keeps the parameters of the last completed
+// epoch.
 var ErrDiverged = errors.New("train: training diverged (parameters became NaN or infinite)")
+
+// Default learning rates of DefaultOptimizer (those of the boltzmann
+// command): the initial rate decays linearly to DecayTo times itself over
+// the run.
+const (
+	DefaultSGDRate      = 0.05
+	DefaultSGDMomentum  = 0.5
+	DefaultAdamRate     = 0.01
+	DefaultDecayToRatio = 1.0 / 50
+)
 
 // Settings configure training. The zero value of each field selects the
 // documented default.
 type Settings struct {
-	Method    Method // CD or PCD; default PCD
-	K         int    // Monte Carlo transitions per update; default 1
-	Chains    int    // number of persistent chains (PCD); default BatchSize
-	Epochs    int    // passes over the data; default 10
-	BatchSize int    // minibatch size; default 100, at most the number of rows
+	Method Method // CD or PCD; default PCD
+	K      int    // Monte Carlo transitions per update; default 1
+	Chains int    // number of persistent chains (PCD); default BatchSize
+	// Epochs is the number of passes over the data; default 10, or no
+	// limit when MaxUpdates is set.
+	Epochs int
+	// MaxUpdates stops the run after this many parameter updates, also
+	// within an epoch (0: no limit).
+	MaxUpdates int
+	BatchSize  int // minibatch size; default 100, at most the number of rows
 
-	// Optimizer updates the parameters; default Adam with learning rate
-	// optim.DefaultAdamRate (0.001), which fits the examples without tuning.
+	// Positive is the positive phase; default Minibatch{}.
+	Positive Positive
+
+	// Optimizer updates the parameters; default DefaultOptimizer(m, n):
+	// the command's SGD (or Adam) with a rate decaying linearly to 1/50
+	// over the n updates of the run.
 	Optimizer optim.Optimizer
 	// Penalty is the L1/L2 regularization. Its Mask defaults to the model
 	// groups marked Penalized (weights and couplings).
 	Penalty optim.Penalty
 
-	// Sampler advances the fantasy particles; default DefaultSampler(m).
-	// With PCD, sample.BlockGibbs and an RBM the chains run hidden-first
-	// (sample.BlockGibbs.StepHidden), the same Markov chain seen from the
-	// hidden layer, so that the negative phase reuses the last half-step's
-	// P(h|v) instead of recomputing it.
+	// Sampler advances the fantasy particles; default sample.DefaultSampler(m).
+	// With PCD, block Gibbs (sample.BlockGibbs, value or pointer) and a
+	// model with model.HiddenPhaseDifference (an RBM) the chains run
+	// hidden-first (sample.BlockGibbs.StepHidden), the same Markov chain
+	// seen from the hidden layer, so that the negative phase reuses the
+	// last half-step's P(h|v) instead of recomputing it; with an optimizer
+	// that steps by ranges (optim.RangeStepper) and a
+	// model.FusedPhaseDifference the step is fused into the gradient
+	// kernel.
 	Sampler sample.Sampler
+	// NegativeStats computes the statistics of the chains; default the
+	// model's AddStats. It is used where the negative phase is formed as
+	// a sum (not by the model's one-pass PhaseDifference).
+	NegativeStats Stats
+	// Reducer combines the phases across processes; nil: one process.
+	Reducer Reducer
 	// Seed fixes every random choice of the run: chain streams and
 	// minibatch order.
 	Seed uint64
 	// Weights are per-row weights of the training data (nil: all 1), e.g.
 	// sequence reweighting of a protein alignment.
 	Weights []float64
+
+	// Monitor measures the records kept in the history; default
+	// Likelihoods{} (epoch records).
+	Monitor Monitor
+	// Convergers may stop the run after each measured record.
+	Convergers []Converger
+	// Recorders are told of every update and epoch record.
+	Recorders []Recorder
 
 	// Validation is held-out data monitored each epoch (may be nil).
 	Validation *mat.Dense
@@ -90,14 +142,6 @@ type Settings struct {
 	// the exact log-likelihood each epoch; default 1<<16. Larger models are
 	// monitored by the pseudo-log-likelihood.
 	ExactLimit int
-
-	// OnEpoch is called after each epoch with the trainer (whose state can
-	// be marshaled for a checkpoint) and the epoch's record. An error stops
-	// training and is returned.
-	OnEpoch func(t *Trainer, r Record) error
-	// OnBatch is called after each update with the number of updates done
-	// in the epoch and the number per epoch (for progress bars).
-	OnBatch func(done, total int)
 }
 
 func (s *Settings) withDefaults(m model.Model, n int) Settings {
@@ -110,16 +154,30 @@ func (s *Settings) withDefaults(m model.Model, n int) Settings {
 	}
 	if c.Epochs <= 0 {
 		c.Epochs = 10
+		if c.MaxUpdates > 0 {
+			c.Epochs = math.MaxInt
+		}
+	}
+	if c.Positive == nil {
+		c.Positive = Minibatch{}
 	}
 	if c.BatchSize <= 0 {
 		c.BatchSize = 100
 	}
 	c.BatchSize = min(c.BatchSize, n)
+	if _, ok := c.Positive.(Minibatch); !ok {
+		c.BatchSize = n
+	}
 	if c.Chains <= 0 {
 		c.Chains = c.BatchSize
 	}
 	if c.Optimizer == nil {
-		c.Optimizer = &optim.Adam{}
+		perEpoch := n / c.BatchSize
+		total := perEpoch * min(c.Epochs, math.MaxInt/perEpoch)
+		if c.MaxUpdates > 0 {
+			total = min(total, c.MaxUpdates)
+		}
+		c.Optimizer = DefaultOptimizer(m, total)
 	}
 	if c.Penalty.Mask == nil {
 		c.Penalty.Mask = optim.MaskFromGroups(m.Groups())
@@ -128,7 +186,13 @@ func (s *Settings) withDefaults(m model.Model, n int) Settings {
 		c.Penalty.Proximal = true
 	}
 	if c.Sampler == nil {
-		c.Sampler = DefaultSampler(m)
+		c.Sampler = sample.DefaultSampler(m)
+	}
+	if c.NegativeStats == nil {
+		c.NegativeStats = m
+	}
+	if c.Monitor == nil {
+		c.Monitor = Likelihoods{}
 	}
 	if c.MonitorRows <= 0 {
 		c.MonitorRows = 500
@@ -139,22 +203,31 @@ func (s *Settings) withDefaults(m model.Model, n int) Settings {
 	return c
 }
 
-// DefaultSampler returns the natural sampler of m: the model's own if it
-// provides one (sample.Provider), block Gibbs for an RBM, exact draws for a
-// model that can sample exactly, single-site Gibbs for other discrete
-// models.
-func DefaultSampler(m model.Model) sample.Sampler {
-	switch m := m.(type) {
-	case sample.Provider:
-		return m.Sampler()
-	case model.Bipartite:
-		return sample.BlockGibbs{}
-	case model.ExactSampler:
-		return sample.Exact{}
-	case model.Discrete:
-		return sample.SiteGibbs{}
+// OptimizerSuggester is implemented by models whose gradients call for
+// another default optimizer than DefaultOptimizer's rule; steps is the
+// number of updates of the run.
+type OptimizerSuggester interface {
+	SuggestOptimizer(steps int) optim.Optimizer
+}
+
+// DefaultOptimizer returns the optimizer of the boltzmann command for a run
+// of steps updates of m: the model's suggestion (OptimizerSuggester) if it
+// has one; for discrete models (binary RBMs, Ising, Potts) SGD with
+// momentum DefaultSGDMomentum and a rate decaying linearly from
+// DefaultSGDRate to 1/50 of it at the last update; for models with
+// continuous units (the Gaussian, whose gradient scales with the data)
+// Adam, whose step does not scale with the gradient, decaying linearly
+// from DefaultAdamRate to 1/50 of it.
+func DefaultOptimizer(m model.Model, steps int) optim.Optimizer {
+	if s, ok := m.(OptimizerSuggester); ok {
+		return s.SuggestOptimizer(steps)
 	}
-	panic(fmt.Sprintf("train: no default sampler for %T; set Settings.Sampler", m))
+	steps = max(steps, 1)
+	if _, ok := m.(model.Discrete); ok {
+		return &optim.SGD{LR: optim.LinearDecay{Initial: DefaultSGDRate, Final: DefaultSGDRate * DefaultDecayToRatio, Steps: steps},
+			Momentum: DefaultSGDMomentum}
+	}
+	return &optim.Adam{LR: optim.LinearDecay{Initial: DefaultAdamRate, Final: DefaultAdamRate * DefaultDecayToRatio, Steps: steps}}
 }
 
 // Trainer holds the state of a training run.
@@ -166,15 +239,18 @@ type Trainer struct {
 	chains  *sample.Chains // persistent chains (PCD) or minibatch chains (CD)
 	epoch   int            // completed epochs
 	updates int            // completed parameter updates
+	sweeps  int            // transitions of every chain so far
+	status  Status
 	history []Record
 	elapsed time.Duration // training time of completed epochs
 
 	pos, neg  *Phase
+	cached    bool       // the positive phase t.pos is fixed
 	negHidden *mat.Dense // P(h=1|v) of the chains, when PCD runs them hidden-first
 	// fused is set when the update can be fused (see fusedUpdate); params
 	// is then the model's parameter vector, taken once per epoch, and
 	// nonFinite the first non-finite parameter of the last update, or -1.
-	fused     fusedPhaseDifference
+	fused     model.FusedPhaseDifference
 	params    []float64
 	nonFinite int
 	grad      []float64
@@ -205,7 +281,7 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 		}
 	}
 	c := s.withDefaults(m, n)
-	if _, ok := c.Sampler.(sample.BlockGibbs); ok {
+	if isBlockGibbs(c.Sampler) {
 		if err := sample.CheckBlockGibbs(m); err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
@@ -213,13 +289,33 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 	if c.Method != CD && c.Method != PCD {
 		return nil, fmt.Errorf("train: unknown method %q (use %q or %q)", c.Method, CD, PCD)
 	}
+	_, minibatch := c.Positive.(Minibatch)
+	if c.Method == CD && !minibatch {
+		return nil, fmt.Errorf("train: CD restarts the chains at the minibatch; %T needs PCD", c.Positive)
+	}
 	t := &Trainer{model: m, data: data, settings: c}
 	np := len(m.Params())
 	t.pos, t.neg = NewPhase(np), NewPhase(np)
+	if cp, ok := c.Positive.(Cached); ok {
+		t.cached = true
+		if cp.Stats != nil {
+			if len(cp.Stats.Sum) != np || !(cp.Stats.Count > 0) {
+				return nil, fmt.Errorf("train: cached statistics of %d parameters with total weight %v; the model has %d parameters",
+					len(cp.Stats.Sum), cp.Stats.Count, np)
+			}
+			t.pos.Merge(cp.Stats)
+		} else {
+			t.pos.Add(m, data, c.Weights)
+		}
+	}
 	t.grad = make([]float64, np)
-	t.batch = mat.NewDense(c.BatchSize, d, nil)
-	if c.Weights != nil {
-		t.batchW = make([]float64, c.BatchSize)
+	if minibatch {
+		t.batch = mat.NewDense(c.BatchSize, d, nil)
+		if c.Weights != nil {
+			t.batchW = make([]float64, c.BatchSize)
+		}
+	} else {
+		t.batch, t.batchW = data, c.Weights
 	}
 	nChains := c.Chains
 	if c.Method == CD {
@@ -235,9 +331,9 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 		}
 		t.chains.SetVisible(init)
 	}
-	if _, ok := m.(hiddenPhaseDifference); ok && c.Method == PCD && c.Sampler == (sample.BlockGibbs{}) {
-		t.negHidden = mat.NewDense(nChains, m.(model.Bipartite).HiddenDim(), nil)
-		if f, ok := m.(fusedPhaseDifference); ok {
+	if b, ok := m.(model.HiddenPhaseDifference); ok && c.Method == PCD && isBlockGibbs(c.Sampler) {
+		t.negHidden = mat.NewDense(nChains, b.HiddenDim(), nil)
+		if f, ok := m.(model.FusedPhaseDifference); ok && !t.cached && c.Reducer == nil {
 			if _, ok := c.Optimizer.(optim.RangeStepper); ok {
 				t.fused = f
 			}
@@ -254,34 +350,72 @@ func (t *Trainer) Model() model.Model { return t.model }
 // Settings returns the settings in force, defaults filled in.
 func (t *Trainer) Settings() Settings { return t.settings }
 
+// SetLimits changes the limits Epochs and MaxUpdates (0 keeps a limit), to
+// continue a run that reached them.
+func (t *Trainer) SetLimits(epochs, maxUpdates int) {
+	if epochs > 0 {
+		t.settings.Epochs = epochs
+	}
+	if maxUpdates > 0 {
+		t.settings.MaxUpdates = maxUpdates
+	}
+}
+
 // Epoch is the number of completed epochs.
 func (t *Trainer) Epoch() int { return t.epoch }
 
 // Updates is the number of completed parameter updates.
 func (t *Trainer) Updates() int { return t.updates }
 
-// History returns the records of the completed epochs.
+// Sweeps is the number of Monte Carlo transitions of every chain so far.
+func (t *Trainer) Sweeps() int { return t.sweeps }
+
+// History returns the measured records (those of the Monitor's events).
 func (t *Trainer) History() []Record { return t.history }
 
 // Chains returns the fantasy particles.
 func (t *Trainer) Chains() *sample.Chains { return t.chains }
 
-// UpdatesPerEpoch is the number of minibatches in one epoch: the full
-// batches of a random permutation of the rows (a final partial batch is
-// dropped; the permutation changes every epoch).
+// Status is how the last Run ended (NotTerminated before any), restored
+// by UnmarshalBinary.
+func (t *Trainer) Status() Status { return t.status }
+
+// Done reports whether Run has nothing left to do: a Converger stopped the
+// run, or a limit is reached.
+func (t *Trainer) Done() bool { return t.status == Converged || t.limit() != NotTerminated }
+
+// limit returns MaxEpochs or MaxUpdates when that limit is reached.
+func (t *Trainer) limit() Status {
+	s := t.settings
+	switch {
+	case t.epoch >= s.Epochs:
+		return MaxEpochs
+	case s.MaxUpdates > 0 && t.updates >= s.MaxUpdates:
+		return MaxUpdates
+	}
+	return NotTerminated
+}
+
+// UpdatesPerEpoch is the number of updates in one epoch: with Minibatch
+// the full batches of a random permutation of the rows (a final partial
+// batch is dropped; the permutation changes every epoch), otherwise 1.
 func (t *Trainer) UpdatesPerEpoch() int {
 	n, _ := t.data.Dims()
 	return n / t.settings.BatchSize
 }
 
-// Run trains until Settings.Epochs epochs are complete, ctx is canceled,
-// or an error occurs. On divergence the model keeps the parameters of the
-// last completed epoch and ErrDiverged is returned.
+// Run trains until a limit (Settings.Epochs, Settings.MaxUpdates) is
+// reached or a Converger stops the run (it returns nil; Status says
+// which), ctx is canceled (it returns ctx.Err()), or an error occurs. On
+// divergence the model keeps the parameters of the last completed epoch
+// and an error wrapping ErrDiverged is returned. A converged run does
+// nothing more.
 func (t *Trainer) Run(ctx context.Context) error {
-	for t.epoch < t.settings.Epochs {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	if t.status == Converged {
+		return nil
+	}
+	t.status = NotTerminated
+	for t.status == NotTerminated {
 		if err := t.RunEpoch(ctx); err != nil {
 			return err
 		}
@@ -289,42 +423,114 @@ func (t *Trainer) Run(ctx context.Context) error {
 	return nil
 }
 
-// RunEpoch runs one epoch of updates, then monitors and records it.
+// RunEpoch runs the updates of one epoch, then measures and records it; a
+// limit or a Converger may end it early (Status is then set).
 func (t *Trainer) RunEpoch(ctx context.Context) error {
 	start := time.Now()
 	n, _ := t.data.Dims()
-	s := t.settings
-	perm := rand.New(rand.NewPCG(s.Seed, 0xe90c+uint64(t.epoch))).Perm(n)
+	s := &t.settings
+	var perm []int
+	if _, ok := s.Positive.(Minibatch); ok {
+		perm = rand.New(rand.NewPCG(s.Seed, 0xe90c+uint64(t.epoch))).Perm(n)
+	}
 	nb := t.UpdatesPerEpoch()
 	t.params = t.model.Params()
+	measureUpdates := s.Monitor.Events()&UpdateEvent != 0
 	var gradNorm float64
 	for b := range nb {
+		if st := t.limit(); st != NotTerminated {
+			t.status = st
+			return nil
+		}
 		if err := ctx.Err(); err != nil {
 			t.rollback()
+			t.status = Canceled
 			return err
 		}
-		idx := perm[b*s.BatchSize : (b+1)*s.BatchSize]
-		t.update(idx)
+		if perm != nil {
+			t.fillBatch(perm[b*s.BatchSize : (b+1)*s.BatchSize])
+		}
+		t.negative()
+		rec := t.newRecord(UpdateEvent)
+		if measureUpdates {
+			s.Monitor.Measure(t, &rec)
+			if t.converged(rec) {
+				rec.Seconds = (t.elapsed + time.Since(start)).Seconds()
+				t.history = append(t.history, rec)
+				return t.record(rec)
+			}
+		}
+		if err := t.step(); err != nil {
+			t.rollback()
+			t.status = Failed
+			return err
+		}
+		t.updates++
 		if b == nb-1 {
 			gradNorm = norm(t.grad)
 		}
 		if err := t.check(); err != nil {
 			t.rollback()
+			t.status = Diverged
 			return fmt.Errorf("%w at epoch %d, update %d (%v): lower the learning rate (--lr) or add an L2 penalty", ErrDiverged, t.epoch+1, b+1, err)
 		}
-		if s.OnBatch != nil {
-			s.OnBatch(b+1, nb)
+		rec.Updates, rec.LR = t.updates, s.Optimizer.LastRate()
+		rec.Seconds = (t.elapsed + time.Since(start)).Seconds()
+		if b == nb-1 {
+			// The epoch is complete before its last update is recorded,
+			// so that a Recorder may checkpoint there.
+			t.epoch++
+			t.elapsed += time.Since(start)
+			copy(t.good, t.model.Params())
+			rec.Seconds = t.elapsed.Seconds()
+		}
+		if measureUpdates {
+			t.history = append(t.history, rec)
+		}
+		if err := t.record(rec); err != nil {
+			return err
 		}
 	}
-	t.epoch++
-	t.elapsed += time.Since(start)
-	rec := t.monitor()
+	rec := t.newRecord(EpochEvent)
+	if s.Monitor.Events()&EpochEvent != 0 {
+		s.Monitor.Measure(t, &rec)
+	}
 	rec.GradNorm = gradNorm
 	rec.Seconds = t.elapsed.Seconds()
-	t.history = append(t.history, rec)
-	copy(t.good, t.model.Params())
-	if s.OnEpoch != nil {
-		if err := s.OnEpoch(t, rec); err != nil {
+	if s.Monitor.Events()&EpochEvent != 0 {
+		t.history = append(t.history, rec)
+	}
+	if err := t.record(rec); err != nil {
+		return err
+	}
+	t.converged(rec)
+	return nil
+}
+
+// newRecord returns a record of the counters, measurements NaN.
+func (t *Trainer) newRecord(e Event) Record {
+	r := nanRecord()
+	r.Event, r.Epoch, r.Update, r.Updates, r.Sweeps = e, t.epoch, t.updates, t.updates, t.sweeps
+	r.LR = t.settings.Optimizer.LastRate()
+	return r
+}
+
+// converged asks the Convergers about r and sets the status.
+func (t *Trainer) converged(r Record) bool {
+	for _, c := range t.settings.Convergers {
+		if c.Converged(t, r) == Converged {
+			t.status = Converged
+			return true
+		}
+	}
+	return false
+}
+
+// record tells the Recorders of r.
+func (t *Trainer) record(r Record) error {
+	for _, rc := range t.settings.Recorders {
+		if err := rc.Record(t, r); err != nil {
+			t.status = Failed
 			return err
 		}
 	}
@@ -334,11 +540,10 @@ func (t *Trainer) RunEpoch(ctx context.Context) error {
 // rollback restores the parameters of the last completed epoch.
 func (t *Trainer) rollback() { copy(t.model.Params(), t.good) }
 
-// update performs one parameter update on the rows idx, leaving the
-// log-likelihood gradient (with the penalty's) in t.grad.
-func (t *Trainer) update(idx []int) {
-	s := t.settings
-	m := t.model
+// fillBatch copies the rows idx of the data (and their weights) into the
+// minibatch; CD restarts the chains there.
+func (t *Trainer) fillBatch(idx []int) {
+	s := &t.settings
 	for r, i := range idx {
 		copy(t.batch.RawRowView(r), t.data.RawRowView(i))
 		if t.batchW != nil {
@@ -348,40 +553,75 @@ func (t *Trainer) update(idx []int) {
 	if s.Method == CD {
 		t.chains.SetVisible(t.batch)
 	}
-	if t.fused != nil {
-		t.fusedUpdate()
-		t.updates++
-		return
-	}
-	t.gradient()
-	p := m.Params()
-	s.Penalty.AddGradient(p, t.grad)
-	s.Optimizer.Step(p, t.grad)
-	s.Penalty.ApplyProximalL1(p, s.Optimizer.LastRate())
-	t.updates++
 }
 
-// gradient advances the fantasy particles and writes the log-likelihood
-// gradient of the minibatch t.batch into t.grad.
-func (t *Trainer) gradient() {
-	s, m := t.settings, t.model
+// negative advances the fantasy particles by K transitions.
+func (t *Trainer) negative() {
+	s := &t.settings
 	if t.negHidden != nil {
 		// PCD by block Gibbs on an RBM: the chains' last half-step gives
 		// the particles' hidden probabilities.
-		sample.BlockGibbs{}.StepHidden(m.(model.Bipartite), t.chains, s.K, t.negHidden)
-		m.(hiddenPhaseDifference).PhaseDifferenceHidden(t.batch, t.batchW, t.chains.X, t.negHidden, t.grad)
-		return
+		sample.BlockGibbs{}.StepHidden(t.model.(model.Bipartite), t.chains, s.K, t.negHidden)
+	} else {
+		s.Sampler.Step(t.model, t.chains, s.K)
 	}
-	s.Sampler.Step(m, t.chains, s.K)
-	if pd, ok := m.(model.PhaseDifference); ok {
-		pd.PhaseDifference(t.batch, t.batchW, t.chains.X, t.grad)
-		return
+	t.sweeps += s.K
+}
+
+// step computes the gradient of the update whose chains were advanced
+// and takes the optimizer step, leaving the log-likelihood gradient (with
+// the penalty's) in t.grad.
+func (t *Trainer) step() error {
+	if t.fused != nil {
+		t.fusedUpdate()
+		return nil
 	}
-	t.pos.Reset()
+	if err := t.gradient(); err != nil {
+		return err
+	}
+	s := &t.settings
+	p := t.model.Params()
+	s.Penalty.AddGradient(p, t.grad)
+	s.Optimizer.Step(p, t.grad)
+	s.Penalty.ApplyProximalL1(p, s.Optimizer.LastRate())
+	return nil
+}
+
+// gradient writes the log-likelihood gradient of the positive phase and
+// the chains into t.grad: by the model's one-pass shortcuts where they
+// apply (one process, data rows), otherwise from the two phase sums.
+func (t *Trainer) gradient() error {
+	s, m := &t.settings, t.model
+	if s.Reducer == nil && !t.cached {
+		if t.negHidden != nil {
+			m.(model.HiddenPhaseDifference).PhaseDifferenceHidden(t.batch, t.batchW, t.chains.X, t.negHidden, t.grad)
+			return nil
+		}
+		if pd, ok := m.(model.PhaseDifference); ok {
+			pd.PhaseDifference(t.batch, t.batchW, t.chains.X, t.grad)
+			return nil
+		}
+	}
+	pos := t.pos
+	if t.cached {
+		if s.Reducer != nil {
+			// The reducer replaces its arguments: keep the cached sums.
+			pos = NewPhase(len(t.grad))
+			pos.Merge(t.pos)
+		}
+	} else {
+		pos.Reset()
+		pos.Add(m, t.batch, t.batchW)
+	}
 	t.neg.Reset()
-	t.pos.Add(m, t.batch, t.batchW)
-	t.neg.Add(m, t.chains.X, nil)
-	Gradient(t.pos, t.neg, t.grad)
+	t.neg.AddWith(s.NegativeStats, t.chains.X, nil)
+	if s.Reducer != nil {
+		if err := s.Reducer.Reduce(pos, t.neg); err != nil {
+			return fmt.Errorf("train: reducing the phases: %w", err)
+		}
+	}
+	Gradient(pos, t.neg, t.grad)
+	return nil
 }
 
 // fusedUpdate is the update of PCD by block Gibbs on an RBM with an
@@ -394,7 +634,6 @@ func (t *Trainer) gradient() {
 // the memory bandwidth.
 func (t *Trainer) fusedUpdate() {
 	s := &t.settings
-	sample.BlockGibbs{}.StepHidden(t.fused, t.chains, s.K, t.negHidden)
 	opt := s.Optimizer.(optim.RangeStepper)
 	p, g, pen := t.params, t.grad, &s.Penalty
 	pen.Check(len(p))
@@ -420,23 +659,6 @@ func (t *Trainer) fusedUpdate() {
 	if j := first.Load(); j != math.MaxInt64 {
 		t.nonFinite = int(j)
 	}
-}
-
-// fusedPhaseDifference is implemented by models that can hand finished
-// ranges of the gradient to the optimizer (rbm.RBM).
-type fusedPhaseDifference interface {
-	hiddenPhaseDifference
-	PhaseDifferenceHiddenApply(pos *mat.Dense, w []float64, neg, negHidden *mat.Dense, grad []float64, apply func(lo, hi int))
-}
-
-// hiddenPhaseDifference is implemented by bipartite models that take the
-// particles' hidden probabilities from the sampler (rbm.RBM); with PCD and
-// the BlockGibbs sampler the Trainer runs the chains hidden-first
-// (BlockGibbs.StepHidden) and saves the matrix product that recomputing
-// them would cost.
-type hiddenPhaseDifference interface {
-	model.Bipartite
-	PhaseDifferenceHidden(pos *mat.Dense, w []float64, neg, negHidden *mat.Dense, grad []float64)
 }
 
 // norm is the Euclidean norm of g.

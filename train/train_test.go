@@ -152,10 +152,12 @@ func TestRBMLikelihoodRisesKLFalls(t *testing.T) {
 	tr, err := train.New(m, data, &train.Settings{
 		Method: train.PCD, K: 10, Chains: 100, Epochs: 60, BatchSize: 20, Seed: 9,
 		Optimizer: &optim.Adam{LR: optim.Constant(0.003)},
-		OnEpoch: func(tr *train.Trainer, r train.Record) error {
-			lls = append(lls, r.TrainLL)
+		Recorders: []train.Recorder{train.RecorderFunc(func(tr *train.Trainer, r train.Record) error {
+			if r.Event == train.EpochEvent {
+				lls = append(lls, r.TrainLL)
+			}
 			return nil
-		},
+		})},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -305,12 +307,12 @@ func TestDivergenceKeepsLastGoodParameters(t *testing.T) {
 	var afterEpoch1 []float64
 	tr, err := train.New(m, data, &train.Settings{
 		Epochs: 3, BatchSize: 20,
-		OnEpoch: func(tr *train.Trainer, _ train.Record) error {
-			if tr.Epoch() == 1 {
+		Recorders: []train.Recorder{train.RecorderFunc(func(tr *train.Trainer, r train.Record) error {
+			if r.Event == train.EpochEvent && tr.Epoch() == 1 {
 				afterEpoch1 = append([]float64(nil), m.Params()...)
 			}
 			return nil
-		},
+		})},
 	})
 	if err != nil {
 		t.Fatal(err)

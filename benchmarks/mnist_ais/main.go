@@ -182,11 +182,13 @@ func experiment(c config, xtr, xte *mat.Dense, hidden, epochs int, sched ais.Sch
 		Optimizer:   opt,
 		Penalty:     optim.Penalty{L2: c.l2},
 		MonitorRows: 20,
-		OnEpoch: func(_ *train.Trainer, r train.Record) error {
-			log.Printf("H=%d epoch %d: %.0f s, train pseudo-LL %.2f, reconstruction %.4f",
-				hidden, r.Epoch, r.Seconds, r.TrainPL, r.Recon)
+		Recorders: []train.Recorder{train.RecorderFunc(func(_ *train.Trainer, r train.Record) error {
+			if r.Event == train.EpochEvent {
+				log.Printf("H=%d epoch %d: %.0f s, train pseudo-LL %.2f, reconstruction %.4f",
+					hidden, r.Epoch, r.Seconds, r.TrainPL, r.Recon)
+			}
 			return nil
-		},
+		})},
 	})
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 	"boltzmann/model/potts"
 	"boltzmann/msa"
 	"boltzmann/runs"
+	trainlib "boltzmann/train"
 )
 
 // BMDCAFlags are the train flags specific to alignments.
@@ -148,17 +149,20 @@ func readTarget(b *runs.BMDCAConfig) (*msa.Alignment, *bmdca.Target, error) {
 
 // newBMDCATrainer builds the bmDCA trainer of a run; it logs every update
 // and saves the run every SaveEvery updates and at the end.
-func newBMDCATrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, tgt *bmdca.Target) (*bmdca.Trainer, error) {
+func newBMDCATrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, tgt *bmdca.Target) (*trainlib.Trainer, error) {
 	b := r.Config.BMDCA
 	s := b.Settings()
-	s.OnUpdate = func(tr *bmdca.Trainer, rec bmdca.Record) error {
+	s.Recorders = append(s.Recorders, trainlib.RecorderFunc(func(tr *trainlib.Trainer, rec trainlib.Record) error {
+		if rec.Event != trainlib.UpdateEvent {
+			return nil
+		}
 		f.Logger().Info("update", "update", rec.Update, "pearson", cmdutil.Round(rec.Pearson, 4), "slope", cmdutil.Round(rec.Slope, 3),
 			"pearson_fi", cmdutil.Round(rec.PearsonFi, 4), "sweeps", rec.Sweeps, "seconds", cmdutil.Round(rec.Seconds, 1))
 		if tr.Done() || tr.Updates()%b.SaveEvery == 0 {
 			return r.SaveBMDCA(tr)
 		}
 		return nil
-	}
+	}))
 	tr, err := bmdca.New(m, tgt, s)
 	if err != nil {
 		return nil, cmdutil.Input(err)
@@ -166,13 +170,13 @@ func newBMDCATrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, tgt *bmdca.
 	return tr, nil
 }
 
-func fitBMDCA(ctx context.Context, f *cmdutil.Factory, tr *bmdca.Trainer, r *runs.Run) error {
+func fitBMDCA(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, r *runs.Run) error {
 	err := tr.Run(ctx)
 	h := tr.History()
 	switch {
 	case err == nil:
 		last := h[len(h)-1]
-		if tr.Converged() {
+		if tr.Status() == trainlib.Converged {
 			f.Logger().Info("converged", "updates", tr.Updates(), "pearson", cmdutil.Round(last.Pearson, 4), "slope", cmdutil.Round(last.Slope, 3),
 				"seconds", cmdutil.Round(last.Seconds, 1), "run", r.Dir)
 		} else {
@@ -188,7 +192,7 @@ func fitBMDCA(ctx context.Context, f *cmdutil.Factory, tr *bmdca.Trainer, r *run
 			return fmt.Errorf("interrupted; %d updates are saved: continue with 'boltzmann train --resume %s'", tr.Updates(), r.Dir)
 		}
 		return errors.New("interrupted before the first update; nothing was saved")
-	case errors.Is(err, bmdca.ErrDiverged):
+	case errors.Is(err, trainlib.ErrDiverged):
 		return fmt.Errorf("%v; the last checkpoint is kept in %s", err, r.Dir)
 	}
 	return err
@@ -215,7 +219,7 @@ func resumeBMDCA(o *Options, r *runs.Run) error {
 		return cmdutil.Input(err)
 	}
 	if tr.Done() {
-		if tr.Converged() {
+		if tr.Status() == trainlib.Converged {
 			return cmdutil.BadInput("%s already reached --target-pearson %g: nothing to do", r.Dir, b.TargetPearson)
 		}
 		return cmdutil.BadInput("%s already has %d updates: pass a larger --max-updates to train further", r.Dir, tr.Updates())

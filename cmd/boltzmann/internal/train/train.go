@@ -338,16 +338,17 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		return nil, cmdutil.Input(err)
 	}
 	epochs := r.Config.Train.Epochs
-	var tr *trainlib.Trainer
 	var bar *cmdutil.Progress
 	s.Validation = val
-	s.OnBatch = func(done, total int) {
-		if bar == nil {
-			bar = cmdutil.NewProgress(f, fmt.Sprintf("epoch %d/%d", tr.Epoch()+1, epochs), total)
+	s.Recorders = append(s.Recorders, trainlib.RecorderFunc(func(tr *trainlib.Trainer, rec trainlib.Record) error {
+		if rec.Event == trainlib.UpdateEvent {
+			total := tr.UpdatesPerEpoch()
+			if bar == nil {
+				bar = cmdutil.NewProgress(f, fmt.Sprintf("epoch %d/%d", rec.Epoch+1, epochs), total)
+			}
+			bar.Set(rec.Updates - rec.Epoch*total)
+			return nil
 		}
-		bar.Set(done)
-	}
-	s.OnEpoch = func(tr *trainlib.Trainer, rec trainlib.Record) error {
 		bar.Finish()
 		bar = nil
 		if err := r.SaveEpoch(tr); err != nil {
@@ -355,8 +356,8 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		}
 		logEpoch(f, rec)
 		return nil
-	}
-	tr, err = trainlib.New(m, x, s)
+	}))
+	tr, err := trainlib.New(m, x, s)
 	if err != nil {
 		return nil, cmdutil.Input(err)
 	}
