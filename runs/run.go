@@ -119,7 +119,9 @@ func (r *Run) SaveEpoch(tr *train.Trainer) error {
 
 // Resume restores tr, built from the run's config and model, to the state
 // of checkpoint.bin (parameters, optimizer, chains, random streams and
-// history), so that training goes on exactly as if it had not stopped.
+// history), so that training goes on exactly as if it had not stopped. A
+// damaged checkpoint.bin (its checksum, length or header wrong) is a
+// one-line error naming the file, and nothing is restored.
 func (r *Run) Resume(tr *train.Trainer) error { return ReadCheckpoint(r.Dir, tr) }
 
 // SaveBMDCA writes the state of a bmDCA run in the order of the package
@@ -147,22 +149,9 @@ func (r *Run) SaveBMDCA(tr *bmdca.Trainer) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteBytes(filepath.Join(r.Dir, CheckpointFile), state)
+	return writeCheckpointFile(r.Dir, state)
 }
 
 // ResumeBMDCA restores tr, built from the run's config and model, to the
-// state of checkpoint.bin.
-func (r *Run) ResumeBMDCA(tr *bmdca.Trainer) error {
-	data, err := os.ReadFile(filepath.Join(r.Dir, CheckpointFile))
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("%s has no readable %s (%v): start the run again without --resume", r.Dir, CheckpointFile, err)
-	}
-	if err := tr.UnmarshalBinary(data); err != nil {
-		return fmt.Errorf("%s: %w", r.Dir, err)
-	}
-	return nil
-}
+// state of checkpoint.bin, which is verified first as for Resume.
+func (r *Run) ResumeBMDCA(tr *bmdca.Trainer) error { return restore(r.Dir, tr.UnmarshalBinary) }

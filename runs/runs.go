@@ -43,6 +43,17 @@
 // with force removes the previous run's files checkpoint first and
 // config.json last.
 //
+// # Integrity
+//
+// Nothing read back is silently wrong. model.npz is verified against the
+// CRC-32 of each member and each array's shape against its group's Shape.
+// checkpoint.bin carries a header with a magic string, a format version,
+// the payload length and the CRC-32C of the payload (the trainer's
+// MarshalBinary bytes); a damaged file is a one-line error naming it, and
+// nothing is resumed. A checkpoint written before the header existed (the
+// payload alone) is still read as it is, without verification, and the
+// next saved epoch rewrites it with the header.
+//
 // config.json of version 1 (one "train" object for both trainers, with
 // the alignment settings and the data seed as strings in "options") is
 // still read; WriteConfig writes the current version.
@@ -54,10 +65,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 
 	"boltzmann/bmdca"
 	"boltzmann/dataset"
@@ -93,7 +106,9 @@ func SaveModel(dir string, m model.Model) error {
 }
 
 // LoadModel rebuilds the model of a run directory with its saved
-// parameters.
+// parameters. Each array of model.npz must have exactly the shape of its
+// group (an (8, 32) weight matrix saved as (4, 64) is refused), and
+// model.npz is verified against the CRC-32 of its members.
 func LoadModel(dir string) (model.Model, *Config, error) {
 	c, err := ReadConfig(dir)
 	if err != nil {
@@ -117,8 +132,8 @@ func LoadModel(dir string) (model.Model, *Config, error) {
 		if !ok {
 			return nil, nil, fmt.Errorf("%s: %s lacks the array %q", dir, ModelFile, g.Name)
 		}
-		if len(a.Data) != g.Len {
-			return nil, nil, fmt.Errorf("%s: array %q has %d values, the model needs %d", dir, g.Name, len(a.Data), g.Len)
+		if !slices.Equal(a.Shape, g.Shape) || len(a.Data) != g.Len {
+			return nil, nil, fmt.Errorf("%s: %s: array %s has shape %s, the model needs %s", dir, ModelFile, g.Name, shapeString(a.Shape), shapeString(g.Shape))
 		}
 		copy(g.Slice(p), a.Data)
 	}
@@ -128,6 +143,18 @@ func LoadModel(dir string) (model.Model, *Config, error) {
 		}
 	}
 	return m, c, nil
+}
+
+// shapeString formats a shape as NumPy prints it: (8,32), (5,), ().
+func shapeString(shape []int) string {
+	s := make([]string, len(shape))
+	for i, k := range shape {
+		s[i] = strconv.Itoa(k)
+	}
+	if len(s) == 1 {
+		return "(" + s[0] + ",)"
+	}
+	return "(" + strings.Join(s, ",") + ")"
 }
 
 // WriteHistory writes the records as JSON lines, atomically.
@@ -211,28 +238,22 @@ func fromJSON(m map[string]any) train.Record {
 	}
 }
 
-// WriteCheckpoint writes the trainer's state atomically.
+// WriteCheckpoint writes the trainer's state atomically as
+// RUN_DIR/checkpoint.bin, with a header carrying its length and CRC-32C
+// (see the package doc).
 func WriteCheckpoint(dir string, t *train.Trainer) error {
 	data, err := t.MarshalBinary()
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteBytes(filepath.Join(dir, CheckpointFile), data)
+	return writeCheckpointFile(dir, data)
 }
 
 // ReadCheckpoint restores a trainer's state from RUN_DIR/checkpoint.bin.
+// A damaged file (checksum, length or header wrong) is a one-line error
+// naming it, and t is left untouched.
 func ReadCheckpoint(dir string, t *train.Trainer) error {
-	data, err := os.ReadFile(filepath.Join(dir, CheckpointFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s has no %s: the run stopped before its first epoch ended; start it again without --resume", dir, CheckpointFile)
-	}
-	if err != nil {
-		return err
-	}
-	if err := t.UnmarshalBinary(data); err != nil {
-		return fmt.Errorf("%s: %w", dir, err)
-	}
-	return nil
+	return restore(dir, t.UnmarshalBinary)
 }
 
 // WriteCurves draws the learning curves of the records into
