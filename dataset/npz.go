@@ -23,7 +23,7 @@ import (
 // npzArchive is an opened .npz file.
 type npzArchive struct {
 	path string
-	f    *os.File
+	f    *os.File // nil for an archive from newNPZ
 	z    *zip.Reader
 }
 
@@ -47,18 +47,35 @@ func openNPZ(path string) (*npzArchive, error) {
 		f.Close()
 		return nil, fmt.Errorf("dataset: %s: file is empty", path)
 	}
-	z, err := zip.NewReader(f, st.Size())
+	a, err := newNPZ(path, f, st.Size())
 	if err != nil {
 		f.Close()
-		if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrAlgorithm) {
+		return nil, err
+	}
+	a.f = f
+	return a, nil
+}
+
+// newNPZ reads the directory of the archive of the given size in r; path
+// names it in errors.
+func newNPZ(path string, r io.ReaderAt, size int64) (*npzArchive, error) {
+	z, err := zip.NewReader(r, size)
+	if err != nil {
+		if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrAlgorithm) || errors.Is(err, zip.ErrChecksum) {
 			return nil, fmt.Errorf("dataset: %s: not a valid .npz (zip) archive: %v (save it with numpy.savez, or re-create it)", path, err)
 		}
 		return nil, fmt.Errorf("dataset: %s: %v", path, err)
 	}
-	return &npzArchive{path: path, f: f, z: z}, nil
+	return &npzArchive{path: path, z: z}, nil
 }
 
-func (a *npzArchive) Close() error { return a.f.Close() }
+// Close closes the file of an archive from openNPZ.
+func (a *npzArchive) Close() error {
+	if a.f == nil {
+		return nil
+	}
+	return a.f.Close()
+}
 
 // keys lists the member names in archive order.
 func (a *npzArchive) keys() []string {
@@ -87,16 +104,19 @@ func (a *npzArchive) read(i, maxRows int) (shape []int, data []float64, err erro
 	h := crc32.NewIEEE()
 	r := io.TeeReader(rc, h)
 	shape, data, err = decodeNPY(r, maxRows)
-	if err != nil {
-		return nil, nil, npzError(err)
-	}
-	if _, err := io.Copy(io.Discard, r); err != nil {
-		return nil, nil, npzError(err)
-	}
+	// Read to the end even after a parse error: a damaged member is
+	// reported as such rather than as the malformed array it decodes to.
+	_, cerr := io.Copy(io.Discard, r)
 	// archive/zip skips the comparison when the recorded CRC-32 is 0;
 	// compare here too so that a zeroed field is caught.
-	if h.Sum32() != f.CRC32 {
-		return nil, nil, npzError(zip.ErrChecksum)
+	if cerr == nil && h.Sum32() != f.CRC32 {
+		cerr = zip.ErrChecksum
+	}
+	if cerr != nil && (err == nil || !isEOF(cerr)) {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, npzError(err)
 	}
 	return shape, data, nil
 }
@@ -114,6 +134,10 @@ func npzError(err error) error {
 		return errors.New("unsupported compression method (save it with numpy.savez or numpy.savez_compressed)")
 	case errors.As(err, &ce):
 		return errors.New("corrupt compressed data (the file is corrupt; re-create it)")
+	case isEOF(err):
+		// The .npy parser turns the ends it meets into its own messages:
+		// this one is the zip member ending before its recorded size.
+		return errors.New("member data ends early (the file is corrupt; re-create it)")
 	}
 	return err
 }
