@@ -29,6 +29,16 @@
 //
 //	dataset: data.csv line 17: row has 9 values, expected 10 (every row must have the same number of columns)
 //
+// Nothing read back is silently wrong: each .npz member is read to its end
+// and compared with the CRC-32 the archive records, a gzip file is read to
+// the end of its last member (also when ReadOptions.Limit stops the parser
+// early) so that every trailer's CRC-32 and length are verified and data
+// after the last trailer is refused, and read errors (a directory, a
+// permission, corrupt compressed data) are reported as they are, for
+// example
+//
+//	dataset: model.npz: array "weights": CRC-32 mismatch (the file is corrupt; re-create it)
+//
 // Files written by WriteNPY, WriteNPZ and WriteCSV load in NumPy with
 // numpy.load or numpy.loadtxt(path, delimiter=","), and are written
 // atomically: a failed write never leaves a partial file.

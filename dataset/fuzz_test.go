@@ -2,6 +2,9 @@ package dataset
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -75,5 +78,45 @@ func FuzzReadIDX(f *testing.F) {
 			}
 		}
 		readIDXLabels(bytes.NewReader(data))
+	})
+}
+
+func FuzzReadNPZ(f *testing.F) {
+	f.Add(deflatedNPZ(f))
+	f.Add(storedNPZ(f, [2]string{"a.npy", string(npyBytes("<f8", false, "(2, 1)", f64le(1, 2)))}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		z, err := newNPZ("x.npz", bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return
+		}
+		for i := range z.keys() {
+			for _, limit := range []int{0, 1} {
+				shape, vals, err := z.read(i, limit)
+				if err == nil && numElems(shape) != len(vals) {
+					t.Fatalf("shape %v but %d values", shape, len(vals))
+				}
+			}
+		}
+	})
+}
+
+func FuzzReadGzip(f *testing.F) {
+	f.Add(gz(npyBytes("<f8", false, "(1, 2)", f64le(1, 2))))
+	f.Add(append(gz([]byte("1,2\n")), gz([]byte("3,4\n"))...))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "x.csv.gz")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		x, err := Read(p, ReadOptions{})
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error spans lines: %q", err)
+			}
+			return
+		}
+		if err := CheckFinite(x); err != nil {
+			t.Fatal(err)
+		}
 	})
 }

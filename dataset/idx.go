@@ -24,7 +24,10 @@ const (
 func readIDXHeader(r io.Reader, want uint32) ([]int, error) {
 	var b [4]byte
 	n, err := io.ReadFull(r, b[:])
-	if n == 0 && err != nil {
+	if err != nil && !isEOF(err) {
+		return nil, err // a read error, reported as it is
+	}
+	if n == 0 {
 		return nil, errors.New("file is empty")
 	}
 	if err != nil {
@@ -44,6 +47,9 @@ func readIDXHeader(r io.Reader, want uint32) ([]int, error) {
 	total := 1
 	for i := range dims {
 		if _, err := io.ReadFull(r, b[:]); err != nil {
+			if !isEOF(err) {
+				return nil, err
+			}
 			return nil, errors.New("truncated IDX header (re-download the file)")
 		}
 		k := int(binary.BigEndian.Uint32(b[:]))
@@ -66,7 +72,7 @@ func readIDXBytes(r io.Reader, n int, what string) ([]byte, error) {
 		got, err := io.ReadFull(r, out[len(out)-m:])
 		if err != nil {
 			out = out[:len(out)-m+got]
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			if isEOF(err) {
 				return nil, fmt.Errorf("truncated IDX data: the header promises %d %s but the file holds %d bytes of them (re-download the file)", n, what, len(out))
 			}
 			return nil, err

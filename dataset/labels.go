@@ -23,19 +23,22 @@ func ReadLabels(path string) ([]int, error) {
 	if f != formatNPY && f != formatIDX && f != formatText {
 		return nil, fmt.Errorf("dataset: %s: unknown label file type (supported: .npy, .csv, .txt, MNIST IDX label files such as train-labels-idx1-ubyte, each optionally .gz)", path)
 	}
-	r, closer, err := open(path)
+	src, err := open(path)
 	if err != nil {
 		return nil, err
 	}
-	defer closer()
+	defer src.close()
 	var labels []int
 	switch f {
 	case formatNPY:
-		labels, err = readNPYLabels(r)
+		labels, err = readNPYLabels(src)
 	case formatIDX:
-		labels, err = readIDXLabels(r)
+		labels, err = readIDXLabels(src)
 	default:
-		labels, err = readTextLabels(r)
+		labels, err = readTextLabels(src)
+	}
+	if err == nil {
+		err = src.finish()
 	}
 	if err == nil && len(labels) == 0 {
 		err = errors.New("no labels in the file")

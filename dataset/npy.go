@@ -43,7 +43,10 @@ func readNPYHeader(r io.Reader) (npyHeader, error) {
 	var h npyHeader
 	var pre [8]byte
 	n, err := io.ReadFull(r, pre[:])
-	if n == 0 && err != nil {
+	if err != nil && !isEOF(err) {
+		return h, err // a read error, reported as it is
+	}
+	if n == 0 {
 		return h, errors.New("file is empty")
 	}
 	if err != nil || !bytes.Equal(pre[:6], npyMagic) {
@@ -54,13 +57,13 @@ func readNPYHeader(r io.Reader) (npyHeader, error) {
 	case 1:
 		var b [2]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return h, errors.New("truncated .npy header (re-save the file with numpy.save)")
+			return h, truncatedHeader(err)
 		}
 		hlen = int(binary.LittleEndian.Uint16(b[:]))
 	case 2, 3:
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return h, errors.New("truncated .npy header (re-save the file with numpy.save)")
+			return h, truncatedHeader(err)
 		}
 		hlen = int(binary.LittleEndian.Uint32(b[:]))
 	default:
@@ -71,9 +74,24 @@ func readNPYHeader(r io.Reader) (npyHeader, error) {
 	}
 	buf := make([]byte, hlen)
 	if _, err := io.ReadFull(r, buf); err != nil {
-		return h, errors.New("truncated .npy header (re-save the file with numpy.save)")
+		return h, truncatedHeader(err)
 	}
 	return parseNPYDict(string(buf))
+}
+
+// isEOF reports whether err says that the data ended early, as opposed to
+// a read error (permissions, a directory, corrupt compressed data).
+func isEOF(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// truncatedHeader is the error of a .npy header cut short; read errors
+// other than the end of the data are passed through.
+func truncatedHeader(err error) error {
+	if !isEOF(err) {
+		return err
+	}
+	return errors.New("truncated .npy header (re-save the file with numpy.save)")
 }
 
 // parseNPYDict interprets the header dictionary, for example
@@ -197,7 +215,7 @@ func (h npyHeader) readValues(r io.Reader, n int) ([]float64, error) {
 			out = append(out, h.decode(buf[i:i+h.size]))
 		}
 		if err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			if isEOF(err) {
 				return nil, fmt.Errorf("truncated .npy data: the header promises %d %s values but the file holds %d (re-save or re-download the file)",
 					n, h.dtypeName(), len(out))
 			}

@@ -1,19 +1,14 @@
 package dataset
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npz"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -142,19 +137,22 @@ func read(path string, opt ReadOptions) (*mat.Dense, error) {
 	if f == formatNPZ {
 		return readNPZMatrix(path, opt)
 	}
-	r, closer, err := open(path)
+	src, err := open(path)
 	if err != nil {
 		return nil, err
 	}
-	defer closer()
+	defer src.close()
 	var x *mat.Dense
 	switch f {
 	case formatNPY:
-		x, err = readNPY(r, opt)
+		x, err = readNPY(src, opt)
 	case formatText:
-		x, err = readText(r, opt.Limit, opt.AllowNaN)
+		x, err = readText(src, opt.Limit, opt.AllowNaN)
 	case formatIDX:
-		x, err = readIDXImages(r, opt.Limit)
+		x, err = readIDXImages(src, opt.Limit)
+	}
+	if err == nil {
+		err = src.finish()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s%s", path, errSep(err))
@@ -176,41 +174,6 @@ func errSep(err error) string {
 		return " " + err.Error()
 	}
 	return ": " + err.Error()
-}
-
-// open opens path for reading, decompressing it if it is gzip data.
-func open(path string) (io.Reader, func(), error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("dataset: %w", err)
-	}
-	br := bufio.NewReaderSize(f, 1<<16)
-	magic, _ := br.Peek(2)
-	if !bytes.Equal(magic, []byte{0x1f, 0x8b}) {
-		return br, func() { f.Close() }, nil
-	}
-	zr, err := gzip.NewReader(br)
-	if err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("dataset: %s: corrupt gzip data: %v (re-download or re-compress the file)", path, err)
-	}
-	return &gzipErrReader{zr}, func() { zr.Close(); f.Close() }, nil
-}
-
-// gzipErrReader turns the errors of a damaged gzip stream into messages
-// that say what to do.
-type gzipErrReader struct{ r io.Reader }
-
-func (g *gzipErrReader) Read(p []byte) (int, error) {
-	n, err := g.r.Read(p)
-	switch {
-	case err == nil || err == io.EOF:
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		err = errors.New("truncated gzip data: the file ends early (re-download or re-compress the file)")
-	default:
-		err = fmt.Errorf("corrupt gzip data: %v (re-download or re-compress the file)", err)
-	}
-	return n, err
 }
 
 // readNPY reads an .npy stream as a matrix.
@@ -248,67 +211,6 @@ func shapeString(shape []int) string {
 		return "(" + s[0] + ",)"
 	}
 	return "(" + strings.Join(s, ", ") + ")"
-}
-
-// readNPZMatrix reads one array of an .npz archive as a matrix.
-func readNPZMatrix(path string, opt ReadOptions) (*mat.Dense, error) {
-	z, err := openNPZ(path)
-	if err != nil {
-		return nil, err
-	}
-	defer z.Close()
-	keys := z.Keys()
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("dataset: %s: archive holds no arrays (save one with numpy.savez)", path)
-	}
-	entry := keys[0]
-	if opt.Key != "" {
-		entry = ""
-		for _, k := range keys {
-			if k == opt.Key || k == opt.Key+".npy" {
-				entry = k
-				break
-			}
-		}
-		if entry == "" {
-			return nil, fmt.Errorf("dataset: %s: no array %q in the archive (available: %s)", path, opt.Key, strings.Join(npzNames(keys), ", "))
-		}
-	}
-	rc, err := z.Open(entry)
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %s: array %q: %v (the archive is corrupt)", path, npzName(entry), err)
-	}
-	defer rc.Close()
-	x, err := readNPY(rc, opt)
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %s: array %q: %w", path, npzName(entry), err)
-	}
-	return x, nil
-}
-
-func openNPZ(path string) (*npz.Reader, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
-	}
-	if st.Size() == 0 {
-		return nil, fmt.Errorf("dataset: %s: file is empty", path)
-	}
-	z, err := npz.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %s: not a valid .npz (zip) archive (save it with numpy.savez)", path)
-	}
-	return z, nil
-}
-
-func npzName(entry string) string { return strings.TrimSuffix(entry, ".npy") }
-
-func npzNames(keys []string) []string {
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = npzName(k)
-	}
-	return out
 }
 
 // binarize applies a ReadOptions.Binarize mode to x in place.

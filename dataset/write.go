@@ -92,39 +92,3 @@ func WriteNPZ(path string, arrays []Array) error {
 	}
 	return nil
 }
-
-// ReadNPZ reads every array of an .npz archive, in archive order, converted
-// to float64 in C order. Names have the ".npy" suffix removed, as in
-// numpy.load. It reads parameter files written by WriteNPZ or numpy.savez.
-func ReadNPZ(path string) ([]Array, error) {
-	z, err := openNPZ(path)
-	if err != nil {
-		return nil, err
-	}
-	defer z.Close()
-	var out []Array
-	for _, k := range z.Keys() {
-		a, err := readNPZEntry(z.Open, k)
-		if err != nil {
-			return nil, fmt.Errorf("dataset: %s: array %q: %w", path, npzName(k), err)
-		}
-		out = append(out, a)
-	}
-	return out, nil
-}
-
-func readNPZEntry(open func(string) (io.ReadCloser, error), key string) (Array, error) {
-	rc, err := open(key)
-	if err != nil {
-		return Array{}, fmt.Errorf("%v (the archive is corrupt)", err)
-	}
-	defer rc.Close()
-	shape, data, err := decodeNPY(rc, 0)
-	if err != nil {
-		return Array{}, err
-	}
-	if shape == nil {
-		shape = []int{}
-	}
-	return Array{Name: npzName(key), Shape: shape, Data: data}, nil
-}

@@ -46,12 +46,7 @@ func Example() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		s.Recorders = append(s.Recorders, train.RecorderFunc(func(tr *train.Trainer, rec train.Record) error {
-			if rec.Event != train.EpochEvent {
-				return nil
-			}
-			return r.SaveEpoch(tr)
-		}))
+		s.Recorders = append(s.Recorders, r.Saver(1))
 		tr, err := train.New(m, x, s)
 		if err != nil {
 			log.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 
@@ -101,32 +100,12 @@ func (r *Run) LoadModel() (model.Model, error) {
 	return m, err
 }
 
-// SaveEpoch writes what a completed epoch of tr produces, in the order of
-// the package doc: model.npz, history.jsonl, curves.png, and checkpoint.bin
-// last.
-func (r *Run) SaveEpoch(tr *train.Trainer) error {
-	if err := SaveModel(r.Dir, tr.Model()); err != nil {
-		return err
-	}
-	if err := WriteHistory(r.Dir, tr.History()); err != nil {
-		return err
-	}
-	if err := WriteCurves(r.Dir, tr.History()); err != nil {
-		return err
-	}
-	return WriteCheckpoint(r.Dir, tr)
-}
-
-// Resume restores tr, built from the run's config and model, to the state
-// of checkpoint.bin (parameters, optimizer, chains, random streams and
-// history), so that training goes on exactly as if it had not stopped.
-func (r *Run) Resume(tr *train.Trainer) error { return ReadCheckpoint(r.Dir, tr) }
-
-// SaveBMDCA writes the state of a bmDCA run in the order of the package
-// doc: model.npz, params.dat (Potts models: adabmDCA's text format),
-// history.jsonl (one update record per line), curves.png, and
-// checkpoint.bin last.
-func (r *Run) SaveBMDCA(tr *train.Trainer) error {
+// Save writes the state of tr in the order of the package doc:
+// model.npz, params.dat (Potts models: adabmDCA's text format),
+// history.jsonl, curves.png (learning curves, or Pearson and slope for a
+// bmDCA run), and checkpoint.bin last, so that a run killed while saving
+// resumes from the previous complete save.
+func (r *Run) Save(tr *train.Trainer) error {
 	m := tr.Model()
 	if err := SaveModel(r.Dir, m); err != nil {
 		return err
@@ -137,36 +116,41 @@ func (r *Run) SaveBMDCA(tr *train.Trainer) error {
 			return err
 		}
 	}
-	if err := writeJSONLines(r.Dir, tr.History()); err != nil {
+	if err := WriteHistory(r.Dir, tr.History()); err != nil {
 		return err
 	}
-	target := math.NaN()
+	var err error
 	if r.Config != nil && r.Config.BMDCA != nil {
-		target = r.Config.BMDCA.TargetPearson
+		err = writeBMDCACurves(r.Dir, tr.History(), r.Config.BMDCA.TargetPearson)
+	} else {
+		err = WriteCurves(r.Dir, tr.History())
 	}
-	if err := writeBMDCACurves(r.Dir, tr.History(), target); err != nil {
-		return err
-	}
-	state, err := tr.MarshalBinary()
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteBytes(filepath.Join(r.Dir, CheckpointFile), state)
+	return WriteCheckpoint(r.Dir, tr)
 }
 
-// ResumeBMDCA restores tr, built from the run's config and model, to the
-// state of checkpoint.bin.
-func (r *Run) ResumeBMDCA(tr *train.Trainer) error {
-	data, err := os.ReadFile(filepath.Join(r.Dir, CheckpointFile))
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+// Saver returns the train.Recorder that saves the run (Save) after every
+// every-th epoch, after the last one, and when a Converger stops the run
+// (which it does at an update, before that update's step): after every
+// epoch of a run on rows with every = 1, every SaveEvery updates of a
+// bmDCA run (whose epochs are single updates). every < 1 means 1.
+func (r *Run) Saver(every int) train.Recorder {
+	every = max(every, 1)
+	return train.RecorderFunc(func(tr *train.Trainer, rec train.Record) error {
+		switch {
+		case rec.Event == train.UpdateEvent && tr.Status() == train.Converged,
+			rec.Event == train.EpochEvent && (tr.Epoch()%every == 0 || tr.Done()):
+			return r.Save(tr)
 		}
-		return fmt.Errorf("%s has no readable %s (%v): start the run again without --resume", r.Dir, CheckpointFile, err)
-	}
-	if err := tr.UnmarshalBinary(data); err != nil {
-		return fmt.Errorf("%s: %w", r.Dir, err)
-	}
-	return nil
+		return nil
+	})
 }
+
+// Resume restores tr, built from the run's config and model, to the state
+// of checkpoint.bin (parameters, optimizer, chains, random streams and
+// history), so that training goes on exactly as if it had not stopped. A
+// damaged checkpoint.bin (its checksum, length or header wrong) is a
+// one-line error naming the file, and nothing is restored.
+func (r *Run) Resume(tr *train.Trainer) error { return ReadCheckpoint(r.Dir, tr) }

@@ -15,11 +15,12 @@
 // forced), Open reads an existing one's config.json, Run.LoadModel rebuilds
 // its model. NewModel and NewCategorical build and initialize a model for
 // data or an alignment; TrainConfig.Settings and BMDCAConfig.Settings turn
-// the recorded settings into those of package train or bmdca. After each
-// epoch (bmDCA: every SaveEvery updates) Run.SaveEpoch or Run.SaveBMDCA
-// writes the results; Run.Resume or Run.ResumeBMDCA restores a trainer
-// from the checkpoint, and the resumed run ends with exactly the
-// parameters of an uninterrupted one.
+// the recorded settings into those of package train or bmdca (both build
+// the one train.Trainer). After each epoch (bmDCA: every SaveEvery
+// updates) Run.Save writes the results, through the train.Recorder that
+// Run.Saver returns; Run.Resume restores a trainer from the checkpoint,
+// and the resumed run ends with exactly the parameters of an
+// uninterrupted one.
 //
 // # Crash-safe write order
 //
@@ -43,6 +44,17 @@
 // with force removes the previous run's files checkpoint first and
 // config.json last.
 //
+// # Integrity
+//
+// Nothing read back is silently wrong. model.npz is verified against the
+// CRC-32 of each member and each array's shape against its group's Shape.
+// checkpoint.bin carries a header with a magic string, a format version,
+// the payload length and the CRC-32C of the payload (the trainer's
+// MarshalBinary bytes); a damaged file is a one-line error naming it, and
+// nothing is resumed. A checkpoint written before the header existed (the
+// payload alone) is still read as it is, without verification, and the
+// next saved epoch rewrites it with the header.
+//
 // config.json of version 1 (one "train" object for both trainers, with
 // the alignment settings and the data seed as strings in "options") is
 // still read; WriteConfig writes the current version.
@@ -54,10 +66,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 
 	"boltzmann/dataset"
 	"boltzmann/figure"
@@ -92,7 +106,9 @@ func SaveModel(dir string, m model.Model) error {
 }
 
 // LoadModel rebuilds the model of a run directory with its saved
-// parameters.
+// parameters. Each array of model.npz must have exactly the shape of its
+// group (an (8, 32) weight matrix saved as (4, 64) is refused), and
+// model.npz is verified against the CRC-32 of its members.
 func LoadModel(dir string) (model.Model, *Config, error) {
 	c, err := ReadConfig(dir)
 	if err != nil {
@@ -116,8 +132,8 @@ func LoadModel(dir string) (model.Model, *Config, error) {
 		if !ok {
 			return nil, nil, fmt.Errorf("%s: %s lacks the array %q", dir, ModelFile, g.Name)
 		}
-		if len(a.Data) != g.Len {
-			return nil, nil, fmt.Errorf("%s: array %q has %d values, the model needs %d", dir, g.Name, len(a.Data), g.Len)
+		if !slices.Equal(a.Shape, g.Shape) || len(a.Data) != g.Len {
+			return nil, nil, fmt.Errorf("%s: %s: array %s has shape %s, the model needs %s", dir, ModelFile, g.Name, shapeString(a.Shape), shapeString(g.Shape))
 		}
 		copy(g.Slice(p), a.Data)
 	}
@@ -129,18 +145,21 @@ func LoadModel(dir string) (model.Model, *Config, error) {
 	return m, c, nil
 }
 
-// WriteHistory writes the records as JSON lines, atomically.
-func WriteHistory(dir string, recs []train.Record) error {
-	out := make([]map[string]any, len(recs))
-	for i, r := range recs {
-		out[i] = jsonRecord(r)
+// shapeString formats a shape as NumPy prints it: (8,32), (5,), ().
+func shapeString(shape []int) string {
+	s := make([]string, len(shape))
+	for i, k := range shape {
+		s[i] = strconv.Itoa(k)
 	}
-	return writeJSONLines(dir, out)
+	if len(s) == 1 {
+		return "(" + s[0] + ",)"
+	}
+	return "(" + strings.Join(s, ",") + ")"
 }
 
-// writeJSONLines writes RUN_DIR/history.jsonl atomically, one JSON value
-// of recs per line.
-func writeJSONLines[T any](dir string, recs []T) error {
+// WriteHistory writes the records as JSON lines (train.Record's JSON: NaN
+// measurements left out), atomically.
+func WriteHistory(dir string, recs []train.Record) error {
 	var buf bytes.Buffer
 	for _, r := range recs {
 		line, err := json.Marshal(r)
@@ -153,7 +172,8 @@ func writeJSONLines[T any](dir string, recs []T) error {
 	return atomicfile.WriteBytes(filepath.Join(dir, HistoryFile), buf.Bytes())
 }
 
-// ReadHistory reads RUN_DIR/history.jsonl; missing values come back NaN.
+// ReadHistory reads RUN_DIR/history.jsonl, of either kind of run and of
+// earlier versions; missing values come back NaN.
 func ReadHistory(dir string) ([]train.Record, error) {
 	f, err := os.Open(filepath.Join(dir, HistoryFile))
 	if err != nil {
@@ -163,75 +183,31 @@ func ReadHistory(dir string) ([]train.Record, error) {
 	var recs []train.Record
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+		var r train.Record
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			return nil, fmt.Errorf("%s: %w", HistoryFile, err)
 		}
-		recs = append(recs, fromJSON(m))
+		recs = append(recs, r)
 	}
 	return recs, sc.Err()
 }
 
-// jsonRecord encodes a record with NaN values omitted (JSON has no NaN).
-func jsonRecord(r train.Record) map[string]any {
-	out := map[string]any{}
-	put := func(k string, v float64) {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			out[k] = v
-		}
-	}
-	out["epoch"] = r.Epoch
-	out["updates"] = r.Updates
-	put("seconds", r.Seconds)
-	put("lr", r.LR)
-	put("grad_norm", r.GradNorm)
-	put("log_z", r.LogZ)
-	put("train_log_likelihood", r.TrainLL)
-	put("val_log_likelihood", r.ValLL)
-	put("train_pseudo_log_likelihood", r.TrainPL)
-	put("val_pseudo_log_likelihood", r.ValPL)
-	put("reconstruction_error", r.Recon)
-	return out
-}
-
-func fromJSON(m map[string]any) train.Record {
-	get := func(k string) float64 {
-		if v, ok := m[k].(float64); ok {
-			return v
-		}
-		return math.NaN()
-	}
-	return train.Record{
-		Epoch: int(get("epoch")), Updates: int(get("updates")), Seconds: get("seconds"),
-		LR: get("lr"), GradNorm: get("grad_norm"), LogZ: get("log_z"),
-		TrainLL: get("train_log_likelihood"), ValLL: get("val_log_likelihood"),
-		TrainPL: get("train_pseudo_log_likelihood"), ValPL: get("val_pseudo_log_likelihood"),
-		Recon: get("reconstruction_error"),
-	}
-}
-
-// WriteCheckpoint writes the trainer's state atomically.
+// WriteCheckpoint writes the trainer's state atomically as
+// RUN_DIR/checkpoint.bin, with a header carrying its length and CRC-32C
+// (see the package doc).
 func WriteCheckpoint(dir string, t *train.Trainer) error {
 	data, err := t.MarshalBinary()
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteBytes(filepath.Join(dir, CheckpointFile), data)
+	return writeCheckpointFile(dir, data)
 }
 
 // ReadCheckpoint restores a trainer's state from RUN_DIR/checkpoint.bin.
+// A damaged file (checksum, length or header wrong) is a one-line error
+// naming it, and t is left untouched.
 func ReadCheckpoint(dir string, t *train.Trainer) error {
-	data, err := os.ReadFile(filepath.Join(dir, CheckpointFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s has no %s: the run stopped before its first epoch ended; start it again without --resume", dir, CheckpointFile)
-	}
-	if err != nil {
-		return err
-	}
-	if err := t.UnmarshalBinary(data); err != nil {
-		return fmt.Errorf("%s: %w", dir, err)
-	}
-	return nil
+	return restore(dir, t.UnmarshalBinary)
 }
 
 // WriteCurves draws the learning curves of the records into

@@ -158,11 +158,8 @@ func newBMDCATrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, tgt *bmdca.
 		}
 		f.Logger().Info("update", "update", rec.Update, "pearson", cmdutil.Round(rec.Pearson, 4), "slope", cmdutil.Round(rec.Slope, 3),
 			"pearson_fi", cmdutil.Round(rec.PearsonFi, 4), "sweeps", rec.Sweeps, "seconds", cmdutil.Round(rec.Seconds, 1))
-		if tr.Done() || tr.Updates()%b.SaveEvery == 0 {
-			return r.SaveBMDCA(tr)
-		}
 		return nil
-	}))
+	}), r.Saver(b.SaveEvery))
 	tr, err := bmdca.New(m, tgt, s)
 	if err != nil {
 		return nil, cmdutil.Input(err)
@@ -186,7 +183,7 @@ func fitBMDCA(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, r *
 		return nil
 	case errors.Is(err, context.Canceled):
 		if len(h) > 0 {
-			if serr := r.SaveBMDCA(tr); serr != nil {
+			if serr := r.Save(tr); serr != nil {
 				return serr
 			}
 			return fmt.Errorf("interrupted; %d updates are saved: continue with 'boltzmann train --resume %s'", tr.Updates(), r.Dir)
@@ -215,7 +212,7 @@ func resumeBMDCA(o *Options, r *runs.Run) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ResumeBMDCA(tr); err != nil {
+	if err := r.Resume(tr); err != nil {
 		return cmdutil.Input(err)
 	}
 	if tr.Done() {

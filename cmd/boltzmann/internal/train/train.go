@@ -351,7 +351,7 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		}
 		bar.Finish()
 		bar = nil
-		if err := r.SaveEpoch(tr); err != nil {
+		if err := r.Save(tr); err != nil {
 			return err
 		}
 		logEpoch(f, rec)
