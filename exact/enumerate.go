@@ -8,9 +8,12 @@
 // A model is enumerable through its declared state space (model.Spaced):
 // the product of its blocks, a one-hot block contributing one
 // configuration per unit, at most 2^MaxUnits configurations, no real
-// units. A bipartite model (RBM) is also enumerable through its hidden
-// layer when that has fewer configurations and at most MaxUnits units. Models with an analytic log Z (model.AnalyticLogPartition)
-// use it. Sums run in parallel over a fixed split of the configurations, so
+// units. A model with a binary hidden layer (HiddenEnumerable: an RBM,
+// or a Gaussian-Bernoulli RBM whose real visible units are integrated out
+// in closed form) is also enumerable through its hidden layer when that
+// has fewer configurations, or its visible space cannot be enumerated, and
+// it has at most MaxUnits units. Models with an analytic log Z
+// (model.AnalyticLogPartition) use it. Sums run in parallel over a fixed split of the configurations, so
 // results do not depend on the number of cores.
 package exact
 
@@ -90,14 +93,35 @@ func (s Space) Index(x []float64) int {
 	return idx
 }
 
+// HiddenEnumerable is a model with H binary hidden units h ∈ {0,1}^H whose
+// visible units can be summed or integrated out for each h. Every
+// model.Bipartite implements it; so does a model with real visible units
+// whose visible integral has a closed form (gbrbm.Model), which makes
+// log Z, log-likelihoods, model averages and the exact gradient of such a
+// model computable by enumerating its hidden layer.
+type HiddenEnumerable interface {
+	model.Model
+	// HiddenDim is the number of hidden units H.
+	HiddenDim() int
+	// HiddenFreeEnergy writes F(h_r) = -log Σ_v exp(-E(v, h_r)) (an
+	// integral over real visible units) for each row of h (batch × H)
+	// into out, so that Z = Σ_h exp(-F(h)).
+	HiddenFreeEnergy(h *mat.Dense, out []float64)
+	// AddHiddenStats adds Σ_r w_r ∂F(h_r)/∂θ to sum (length
+	// len(Params())); <∂F(h)/∂θ>_p(h) = <∂F(v)/∂θ>_p(v).
+	AddHiddenStats(h *mat.Dense, w []float64, sum []float64)
+}
+
+var _ HiddenEnumerable = model.Bipartite(nil)
+
 // SpaceOf returns the layer of m that is enumerated, or an error wrapping
 // ErrNotEnumerable: the visible layer through the model's declared space
-// (model.Spaced), or, for a bipartite model, the hidden layer {0,1}^H when
-// it has fewer configurations (or the visible space cannot be enumerated)
-// and H <= MaxUnits.
+// (model.Spaced), or, for a HiddenEnumerable model, the hidden layer
+// {0,1}^H when it has fewer configurations (or the visible space cannot be
+// enumerated) and H <= MaxUnits.
 func SpaceOf(m model.Model) (Space, error) {
 	vis, err := visibleSpace(m)
-	if b, ok := m.(model.Bipartite); ok && (err != nil || 1<<min(b.HiddenDim(), 62) < vis.Count) {
+	if b, ok := m.(HiddenEnumerable); ok && (err != nil || 1<<min(b.HiddenDim(), 62) < vis.Count) {
 		if b.HiddenDim() <= MaxUnits {
 			return newSpace(Hidden, model.BinarySpace(b.HiddenDim()))
 		}
@@ -138,7 +162,7 @@ func visibleSpace(m model.Model) (Space, error) {
 // freeEnergy evaluates the free energy of the enumerated side.
 func freeEnergy(m model.Model, s Space, x *mat.Dense, out []float64) {
 	if s.Side == Hidden {
-		m.(model.Bipartite).HiddenFreeEnergy(x, out)
+		m.(HiddenEnumerable).HiddenFreeEnergy(x, out)
 		return
 	}
 	m.FreeEnergy(x, out)
@@ -146,7 +170,7 @@ func freeEnergy(m model.Model, s Space, x *mat.Dense, out []float64) {
 
 func addStats(m model.Model, s Space, x *mat.Dense, w, sum []float64) {
 	if s.Side == Hidden {
-		m.(model.Bipartite).AddHiddenStats(x, w, sum)
+		m.(HiddenEnumerable).AddHiddenStats(x, w, sum)
 		return
 	}
 	m.AddStats(x, w, sum)

@@ -22,7 +22,13 @@ type samplerCase struct {
 	name    string
 	model   model.Model
 	sampler func(m model.Model) sample.Sampler
-	steps   int // burn-in transitions before the single draw of each chain
+	// steps is the number of transitions before the single draw of each
+	// chain. For the single-site samplers it is about twice the number
+	// after which the exact distribution of the chains, propagated from
+	// the uniform start, is within a chi-square distance of 0.01/16000 of
+	// the model's (TestBurnInReachesStationarity checks the bound), so the
+	// draws are stationary to far below what 16000 chains can resolve.
+	steps int
 }
 
 func samplerCases(t *testing.T) []samplerCase {
@@ -64,21 +70,21 @@ func samplerCases(t *testing.T) []samplerCase {
 	}
 	return []samplerCase{
 		{"rbm/block-gibbs", r, func(model.Model) sample.Sampler { return sample.BlockGibbs{} }, 60},
-		{"rbm/site-gibbs-generic", r, gibbs, 60},
+		{"rbm/site-gibbs-generic", r, gibbs, 8},
 		{"rbm/exact", r, exactOf, 1},
-		{"ising-pm1/site-gibbs", pm, gibbs, 60},
+		{"ising-pm1/site-gibbs", pm, gibbs, 160},
 		{"ising-pm1/metropolis", pm, metro, 100},
 		{"ising-pm1/exact", pm, exactOf, 1},
-		{"ising-01/site-gibbs", zo, gibbs, 60},
-		{"ising-01/metropolis", zo, metro, 100},
-		{"maxent/site-gibbs", me, gibbs, 60},
-		{"maxent/metropolis", me, metro, 100},
-		{"potts/site-gibbs", pt, gibbs, 60},
+		{"ising-01/site-gibbs", zo, gibbs, 20},
+		{"ising-01/metropolis", zo, metro, 25},
+		{"maxent/site-gibbs", me, gibbs, 12},
+		{"maxent/metropolis", me, metro, 25},
+		{"potts/site-gibbs", pt, gibbs, 15},
 		{"potts/fast-gibbs", pt, func(model.Model) sample.Sampler { return &potts.Gibbs{} }, 60},
-		{"potts/metropolis", pt, metro, 400},
+		{"potts/metropolis", pt, metro, 30},
 		{"labeled/labeled-gibbs", lb, func(model.Model) sample.Sampler { return rbm.LabeledGibbs{} }, 60},
-		{"labeled/site-gibbs", lb, gibbs, 60},
-		{"labeled/metropolis", lb, metro, 100},
+		{"labeled/site-gibbs", lb, gibbs, 8},
+		{"labeled/metropolis", lb, metro, 25},
 		{"labeled/exact", lb, exactOf, 1},
 	}
 }
@@ -110,6 +116,86 @@ func TestSamplersMatchExactDistribution(t *testing.T) {
 			t.Logf("chi2=%.1f df=%d p=%.3g TV=%.4f", stat, df, p, tv)
 			if df == 0 || p < 1e-4 {
 				t.Errorf("sampler distribution differs from the exact one: chi2=%.1f df=%d p=%.3g", stat, df, p)
+			}
+		})
+	}
+}
+
+// TestBurnInReachesStationarity propagates the uniform start distribution
+// of the chains exactly through the single-site kernels of the table
+// (heat-bath SiteGibbs and Metropolis sweeps over the space's variables in
+// order) and checks that after the configured steps the chains'
+// distribution μ is stationary to far below the resolution of
+// TestSamplersMatchExactDistribution: the noncentrality of its chi-square
+// test, λ = N Σ_x (μ(x)-p(x))²/p(x) with N = 16000 chains, must be at most
+// 0.01. By Cauchy-Schwarz the bias of any Monte Carlo average is then at
+// most √λ = 0.1 standard errors, which also covers the gradient test.
+func TestBurnInReachesStationarity(t *testing.T) {
+	const chains, maxLambda = 16000, 0.01
+	for _, tc := range samplerCases(t) {
+		var metropolis bool
+		switch tc.sampler(tc.model).(type) {
+		case sample.SiteGibbs:
+		case *sample.Metropolis:
+			metropolis = true
+		default:
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := exact.NewDistribution(tc.model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vars, err := tc.model.(model.Spaced).Space().Vars()
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, p := d.Space.Count, d.Prob
+			mu := make([]float64, n)
+			for i := range mu {
+				mu[i] = 1 / float64(n)
+			}
+			x := make([]float64, tc.model.Dim())
+			alt := make([]int, 0, n)
+			for range tc.steps {
+				for _, v := range vars {
+					next := make([]float64, n)
+					for idx, m := range mu {
+						d.Space.Config(idx, x)
+						cur := v.Get(x)
+						alt = alt[:0]
+						tot := 0.0
+						for k := range v.Values() {
+							v.Set(x, k)
+							alt = append(alt, d.Space.Index(x))
+							tot += p[alt[k]]
+						}
+						if !metropolis {
+							for _, a := range alt {
+								next[a] += m * p[a] / tot
+							}
+							continue
+						}
+						stay := m
+						for k, a := range alt {
+							if k != cur {
+								move := m * min(1, p[a]/p[idx]) / float64(len(alt)-1)
+								next[a] += move
+								stay -= move
+							}
+						}
+						next[idx] += stay
+					}
+					mu = next
+				}
+			}
+			chi := 0.0
+			for i, m := range mu {
+				chi += (m - p[i]) * (m - p[i]) / p[i]
+			}
+			t.Logf("after %d steps λ = %.3g", tc.steps, chains*chi)
+			if chains*chi > maxLambda {
+				t.Errorf("after %d steps the chains are not stationary: λ = %.3g > %g", tc.steps, chains*chi, maxLambda)
 			}
 		})
 	}

@@ -1,0 +1,126 @@
+package gbrbm
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/exact"
+	"boltzmann/internal/mathx"
+)
+
+// HiddenProbabilities returns the exact marginal p(h) = exp(-F(h))/Z of
+// the hidden layer, indexed as exact numbers the configurations of
+// {0,1}^H: h_0 is the most significant bit of the index. It refuses
+// H > exact.MaxUnits.
+func (m *Model) HiddenProbabilities() ([]float64, error) {
+	if m.nh > exact.MaxUnits {
+		return nil, fmt.Errorf("gbrbm: %d hidden units are too many to enumerate (at most %d): %w", m.nh, exact.MaxUnits, exact.ErrNotEnumerable)
+	}
+	count := 1 << m.nh
+	h := mat.NewDense(count, m.nh, nil)
+	for k := range count {
+		row := h.RawRowView(k)
+		for j := range m.nh {
+			row[j] = float64(k >> (m.nh - 1 - j) & 1)
+		}
+	}
+	f := make([]float64, count)
+	m.HiddenFreeEnergy(h, f)
+	for k := range f {
+		f[k] = -f[k]
+	}
+	logZ := mathx.LogSumExp(f)
+	for k := range f {
+		f[k] = math.Exp(f[k] - logZ)
+	}
+	return f, nil
+}
+
+// Moments returns the exact mean (length D) and covariance (D×D) of the
+// visible distribution, the mixture Σ_h p(h) N(b + Wh, diag(σ²)):
+//
+//	mean = Σ_h p(h) μ_h,   cov = diag(σ²) + Σ_h p(h) μ_h μ_hᵀ - mean meanᵀ,
+//
+// μ_h = b + Wh, by enumerating the hidden layer (HiddenProbabilities).
+func (m *Model) Moments() (mean []float64, cov *mat.SymDense, err error) {
+	p, err := m.HiddenProbabilities()
+	if err != nil {
+		return nil, nil, err
+	}
+	d := m.nv
+	mean = make([]float64, d)
+	second := make([]float64, d*d)
+	hrow := mat.NewDense(1, m.nh, nil)
+	mu := mat.NewDense(1, d, nil)
+	for k, pk := range p {
+		for j := range m.nh {
+			hrow.Set(0, j, float64(k>>(m.nh-1-j)&1))
+		}
+		m.VisibleMean(hrow, mu)
+		row := mu.RawRowView(0)
+		for i, a := range row {
+			mean[i] += pk * a
+			for l, b := range row {
+				second[i*d+l] += pk * a * b
+			}
+		}
+	}
+	cov = mat.NewSymDense(d, nil)
+	s := m.VisibleVariance()
+	for i := range d {
+		for l := i; l < d; l++ {
+			v := second[i*d+l] - mean[i]*mean[l]
+			if i == l {
+				v += s[i]
+			}
+			cov.SetSym(i, l, v)
+		}
+	}
+	return mean, cov, nil
+}
+
+// NewBase returns the base model of annealed importance sampling for data
+// with column means mean and variances variance (length D each, variances
+// > 0): W = 0, b = mean, σ² = variance, c = 0, with hidden hidden units.
+// Its visible units are independent Gaussians fitted to the data and its
+// hidden units independent fair coins, and BaseLogPartition gives its
+// log Z in closed form.
+func NewBase(mean, variance []float64, hidden int) *Model {
+	if len(mean) != len(variance) {
+		panic(fmt.Sprintf("gbrbm: NewBase with %d means and %d variances", len(mean), len(variance)))
+	}
+	m := New(len(mean), hidden)
+	copy(m.VisibleBias(), mean)
+	z := m.LogVariance()
+	for i, v := range variance {
+		if !(v > 0) || math.IsInf(v, 0) {
+			panic(fmt.Sprintf("gbrbm: NewBase: variance %d is %v, want a finite positive value", i, v))
+		}
+		z[i] = math.Log(v)
+	}
+	return m
+}
+
+// BaseLogPartition returns log Z in nats for a model with W = 0 (a base
+// model of NewBase, with any c, b and σ²), in closed form:
+//
+//	log Z = Σ_j softplus(c_j) + ½ Σ_i log(2π σ_i²).
+//
+// It returns an error if some weight is not zero.
+func (m *Model) BaseLogPartition() (float64, error) {
+	for k, w := range m.params[:m.nv*m.nh] {
+		if w != 0 {
+			return 0, fmt.Errorf("gbrbm: BaseLogPartition needs W = 0, weight %d is %v", k, w)
+		}
+	}
+	lz := 0.0
+	for _, c := range m.HiddenBias() {
+		lz += mathx.Softplus(c)
+	}
+	for _, z := range m.LogVariance() {
+		lz += (math.Log(2*math.Pi) + z) / 2
+	}
+	return lz, nil
+}
