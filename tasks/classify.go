@@ -2,6 +2,7 @@ package tasks
 
 import (
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -52,8 +53,9 @@ func ErrorRate(pred, labels []int) float64 {
 
 // Features returns P(h_j = 1 | v_r) (n × H) for the rows of v (n × Dim):
 // the hidden representation of a bipartite model. For a labeled RBM, v may
-// also hold only the D data units; the label units are then set to zero
-// (no label evidence).
+// also hold only the D data units; the label is then unknown and the
+// features are the exact marginal E[h_j | x] = Σ_y p(y | x) P(h_j = 1 | x,
+// y) over the C classes (p(y | x) from ClassLogProb).
 func Features(m model.Model, v *mat.Dense) (*mat.Dense, error) {
 	b, ok := m.(model.Bipartite)
 	if !ok {
@@ -61,10 +63,7 @@ func Features(m model.Model, v *mat.Dense) (*mat.Dense, error) {
 	}
 	n, d := v.Dims()
 	if l, ok := m.(*rbm.Labeled); ok && d == l.DataDim() {
-		full := mat.NewDense(n, l.Dim(), nil)
-		full.Slice(0, n, 0, d).(*mat.Dense).Copy(v)
-		v = full
-		d = l.Dim()
+		return labeledFeatures(l, v), nil
 	}
 	if d != b.Dim() {
 		return nil, fmt.Errorf("tasks: Features: data have %d columns, the model %d visible units", d, b.Dim())
@@ -72,4 +71,33 @@ func Features(m model.Model, v *mat.Dense) (*mat.Dense, error) {
 	out := mat.NewDense(n, b.HiddenDim(), nil)
 	b.HiddenProb(v, out)
 	return out, nil
+}
+
+// labeledFeatures returns Σ_y p(y | x_r) P(h = 1 | x_r, e_y) for the data
+// rows x (n × D) of a labeled RBM.
+func labeledFeatures(l *rbm.Labeled, x *mat.Dense) *mat.Dense {
+	n, nd := x.Dims()
+	nc, nh := l.Classes(), l.HiddenDim()
+	lp := mat.NewDense(n, nc, nil)
+	l.ClassLogProb(x, lp)
+	full := mat.NewDense(n, l.Dim(), nil)
+	full.Slice(0, n, 0, nd).(*mat.Dense).Copy(x)
+	ph := mat.NewDense(n, nh, nil)
+	out := mat.NewDense(n, nh, nil)
+	for c := range nc {
+		for r := range n {
+			row := full.RawRowView(r)
+			clear(row[nd:])
+			row[nd+c] = 1
+		}
+		l.HiddenProb(full, ph)
+		for r := range n {
+			w := math.Exp(lp.At(r, c))
+			o := out.RawRowView(r)
+			for j, p := range ph.RawRowView(r) {
+				o[j] += w * p
+			}
+		}
+	}
+	return out
 }

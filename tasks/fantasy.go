@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/model"
+	"boltzmann/model/rbm"
 	"boltzmann/sample"
 )
 
@@ -39,6 +40,12 @@ type SampleSettings struct {
 	// Init, if not nil, holds starting states (cycled if it has fewer rows
 	// than Chains).
 	Init *mat.Dense
+	// Clamp, if not nil, holds rows × Dim clamped values (NaN: free; row
+	// c mod rows for chain c, as model.Transform.Clamp): the chains sample
+	// p(x_free | x_clamped), at every temperature of annealed burn-in. For
+	// a labeled RBM, clamping its label block to e_K draws data of class K.
+	// The recorded FreeEnergy is the model's own.
+	Clamp *mat.Dense
 	// OnStep is called after each transition with the number done and the
 	// total (for progress bars).
 	OnStep func(done, total int)
@@ -82,9 +89,17 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 	if set.Thin <= 0 {
 		set.Thin = 1
 	}
+	coldModel := m
+	if set.Clamp != nil {
+		tm, err := model.NewTransformed(m, &model.Transform{Beta: 1, Clamp: set.Clamp})
+		if err != nil {
+			return nil, fmt.Errorf("tasks: Sample: %w", err)
+		}
+		coldModel = tm
+	}
 	cold, hotSampler := set.Sampler, set.Sampler
 	if cold == nil {
-		cold = sample.DefaultSampler(m)
+		cold = defaultSampler(coldModel)
 	}
 	var hot model.Transformed
 	if set.AnnealFrom > 1 {
@@ -92,11 +107,11 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 			return nil, fmt.Errorf("tasks: annealing from T = %g needs a burn-in of at least 1 transition", set.AnnealFrom)
 		}
 		var err error
-		if hot, err = model.NewTransformed(m, model.Tempering(1/set.AnnealFrom)); err != nil {
+		if hot, err = model.NewTransformed(m, &model.Transform{Beta: 1 / set.AnnealFrom, Clamp: set.Clamp}); err != nil {
 			return nil, fmt.Errorf("tasks: annealed burn-in: %w", err)
 		}
 		if hotSampler == nil {
-			hotSampler = sample.DefaultSampler(hot)
+			hotSampler = defaultSampler(hot)
 		}
 	}
 
@@ -132,7 +147,7 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 			hot.SetBeta(beta)
 			step(hotSampler, hot)
 		} else {
-			step(cold, m)
+			step(cold, coldModel)
 		}
 	}
 
@@ -142,7 +157,7 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 	}
 	f := make([]float64, nc)
 	for t := range span {
-		step(cold, m)
+		step(cold, coldModel)
 		m.FreeEnergy(c.X, f)
 		for k, v := range f {
 			out.FreeEnergy[k] = append(out.FreeEnergy[k], v)
@@ -158,4 +173,16 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 		out.ESS = min(float64(nc*span)/out.Tau, float64(set.PerChain*nc))
 	}
 	return out, nil
+}
+
+// defaultSampler is sample.DefaultSampler, except that a labeled RBM seen
+// through a transform is sampled with rbm.LabeledGibbs, which runs
+// transforms itself (the label block one categorical variable).
+func defaultSampler(m model.Model) sample.Sampler {
+	if tm, ok := m.(model.Transformed); ok {
+		if _, ok := tm.Base().(*rbm.Labeled); ok {
+			return rbm.LabeledGibbs{}
+		}
+	}
+	return sample.DefaultSampler(m)
 }

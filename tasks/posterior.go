@@ -1,7 +1,6 @@
 package tasks
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -63,7 +62,11 @@ type Posterior struct {
 // with the observed entries clamped. Values of x at missing entries are
 // ignored (they may be NaN). m must be a model.Bipartite with {0,1} visible
 // units (an RBM) or a model.Discrete (single-site Gibbs over the missing
-// units). Observed entries must be states of the model.
+// units). Observed entries must be states of the model. For a labeled RBM
+// (rbm.Labeled) x may hold the D data units only (n × D: the label block
+// is sampled with the missing units and so summed over; the posterior has
+// D columns) or all D + C units with the label block given (clamped) or
+// missing whole.
 func Inpaint(m model.Model, x *mat.Dense, missing []bool, s *InferSettings) (*Posterior, error) {
 	n, d := x.Dims()
 	if len(missing) != n*d {
@@ -79,7 +82,9 @@ func Inpaint(m model.Model, x *mat.Dense, missing []bool, s *InferSettings) (*Po
 // otherwise (q states). Each unit feels its noisy observation as an extra
 // field; for binary units a log-odds of ±log((1-ε)/ε) toward the observed
 // value. Entries with missing[r·Dim + i] true carry no evidence (missing
-// may be nil). flipRate must lie in (0, (q-1)/q).
+// may be nil). flipRate must lie in (0, (q-1)/q). A labeled RBM takes x
+// of D or D + C columns as in Inpaint; a given label block is clamped, not
+// taken as noisy.
 func Denoise(m model.Model, x *mat.Dense, flipRate float64, missing []bool, s *InferSettings) (*Posterior, error) {
 	n, d := x.Dims()
 	if missing != nil && len(missing) != n*d {
@@ -103,18 +108,67 @@ type evidence struct {
 	x       *mat.Dense
 	missing []bool
 	noise   float64 // 0: observed entries are clamped
-	states  []float64
-	match   float64 // log p(x̃ | x) when x = x̃
-	differ  float64 // log p(x̃ | x) when x ≠ x̃
+	// clampFrom is the first column whose observed entries are clamped
+	// even when noise > 0 (a labeled RBM's label block).
+	clampFrom int
+	states    []float64
+	match     float64 // log p(x̃ | x) when x = x̃
+	differ    float64 // log p(x̃ | x) when x ≠ x̃
 }
 
 func (e *evidence) clamped(r, i, d int) bool {
-	return e.noise == 0 && (e.missing == nil || !e.missing[r*d+i])
+	return (e.noise == 0 || i >= e.clampFrom) && (e.missing == nil || !e.missing[r*d+i])
 }
 
 func (e *evidence) absent(r, i, d int) bool { return e.missing != nil && e.missing[r*d+i] }
 
 func infer(m model.Model, x *mat.Dense, missing []bool, noise float64, s *InferSettings) (*Posterior, error) {
+	if l, ok := m.(*rbm.Labeled); ok {
+		return inferLabeled(l, x, missing, noise, s)
+	}
+	return inferModel(m, x, missing, noise, m.Dim(), s)
+}
+
+// inferLabeled runs the inference of a labeled RBM on rows of D data units
+// (the label block is then unknown: it is sampled with the free units, as
+// one categorical variable, so the posterior mean sums over the classes)
+// or of D + C units whose label block is given whole (clamped, also when
+// denoising) or missing whole. The posterior has as many columns as x.
+func inferLabeled(l *rbm.Labeled, x *mat.Dense, missing []bool, noise float64, s *InferSettings) (*Posterior, error) {
+	n, d := x.Dims()
+	nd, nv := l.DataDim(), l.Dim()
+	if d != nd {
+		return inferModel(l, x, missing, noise, nd, s)
+	}
+	full := mat.NewDense(n, nv, nil)
+	fm := make([]bool, n*nv)
+	for r := range n {
+		row := full.RawRowView(r)
+		copy(row, x.RawRowView(r))
+		for i := nd; i < nv; i++ {
+			row[i] = math.NaN()
+			fm[r*nv+i] = true
+		}
+		if missing != nil {
+			copy(fm[r*nv:r*nv+nd], missing[r*nd:(r+1)*nd])
+		}
+	}
+	p, err := inferModel(l, full, fm, noise, nd, s)
+	if err != nil {
+		return nil, err
+	}
+	return &Posterior{
+		Mean:   mat.DenseCopyOf(p.Mean.Slice(0, n, 0, nd)),
+		Sample: mat.DenseCopyOf(p.Sample.Slice(0, n, 0, nd)),
+	}, nil
+}
+
+// inferModel is the inference of m on data x (n × Dim); the entries of
+// columns from clampFrom on are clamped where observed even when denoising
+// (a labeled RBM's label block; Dim for other models). A labeled RBM's
+// label block must be observed or missing whole, and one-hot where
+// observed.
+func inferModel(m model.Model, x *mat.Dense, missing []bool, noise float64, clampFrom int, s *InferSettings) (*Posterior, error) {
 	set := s.withDefaults()
 	n, d := x.Dims()
 	if d != m.Dim() {
@@ -124,7 +178,7 @@ func infer(m model.Model, x *mat.Dense, missing []bool, noise float64, s *InferS
 	if !ok {
 		return nil, fmt.Errorf("tasks: inference needs a discrete model, got %T", m)
 	}
-	ev := &evidence{x: x, missing: missing, noise: noise, states: dm.States()}
+	ev := &evidence{x: x, missing: missing, noise: noise, states: dm.States(), clampFrom: clampFrom}
 	if noise > 0 {
 		q := float64(len(ev.states))
 		ev.match, ev.differ = math.Log1p(-noise), math.Log(noise/(q-1))
@@ -137,11 +191,16 @@ func infer(m model.Model, x *mat.Dense, missing []bool, noise float64, s *InferS
 		}
 	}
 	if l, ok := m.(*rbm.Labeled); ok {
+		label := model.Var{Start: l.DataDim(), Len: l.Classes(), OneHot: true}
 		for r := range n {
-			for i := l.DataDim(); i < d; i++ {
-				if !ev.clamped(r, i, d) {
-					return nil, errors.New("tasks: the label units of a labeled RBM must be observed (use Classify to infer labels)")
+			given := 0
+			for i := label.Start; i < d; i++ {
+				if !ev.absent(r, i, d) {
+					given++
 				}
+			}
+			if given != 0 && (given != l.Classes() || label.Get(x.RawRowView(r)) < 0) {
+				return nil, fmt.Errorf("tasks: row %d: the label block of a labeled RBM must be a one-hot vector or missing whole", r+1)
 			}
 		}
 	}
@@ -216,6 +275,18 @@ func (e *evidence) transform() (*model.Transform, error) {
 		}
 		return t, nil
 	}
+	if e.clampFrom < d {
+		t.Clamp = mat.NewDense(n, d, nil)
+		for r := range n {
+			row := t.Clamp.RawRowView(r)
+			for i := range row {
+				row[i] = math.NaN()
+				if e.clamped(r, i, d) {
+					row[i] = e.x.At(r, i)
+				}
+			}
+		}
+	}
 	if len(e.states) != 2 {
 		return nil, fmt.Errorf("tasks: Denoise needs units with two states, the model's have %d", len(e.states))
 	}
@@ -226,7 +297,7 @@ func (e *evidence) transform() (*model.Transform, error) {
 		row := t.Field.RawRowView(r)
 		for i, v := range e.x.RawRowView(r) {
 			switch {
-			case e.absent(r, i, d):
+			case e.absent(r, i, d) || e.clamped(r, i, d):
 			case v == hi:
 				row[i] = g
 			default:
@@ -256,8 +327,8 @@ func inferBipartite(b model.Bipartite, tm model.Transformed, c *sample.Chains, s
 	}
 	for s := range set.BurnIn + set.Sweeps {
 		if fast {
-			// The model's kernel directly: the label block of a labeled
-			// RBM is clamped whole, so plain block Gibbs is exact for it.
+			// The model's kernel directly (for a labeled RBM its own
+			// sampler, the label block one categorical variable).
 			k.GibbsStepsTransformed(t, c.X, c.H, 1, sample.BlockSize, rngs)
 		} else {
 			sample.BlockGibbs{}.Step(tm, c, 1)

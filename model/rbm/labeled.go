@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/internal/mathx"
+	"boltzmann/internal/parallel"
 	"boltzmann/model"
 	"boltzmann/sample"
 )
@@ -65,7 +66,10 @@ func init() {
 // float32 mode would treat the label units as independent bits, and are
 // not methods of Labeled (PseudoLogLikelihood takes FlipDeltas' place,
 // with the label block as one variable); PhaseDifference (a difference of
-// AddStats sums, correct on one-hot rows) is forwarded. Code that needs the plain weight
+// AddStats sums, correct on one-hot rows) is forwarded, and so are the
+// transformed conditionals of model.BipartiteTransformer, with the label
+// block as one categorical variable (VisibleProbTransformed,
+// GibbsStepsTransformed). Code that needs the plain weight
 // layout uses RBM(), knowing that the label block is then just C more bits.
 //
 // The class posterior needs no partition function:
@@ -84,6 +88,8 @@ var (
 	_ model.PhaseDifference = (*Labeled)(nil)
 	_ sample.Provider       = (*Labeled)(nil)
 	_ sample.Sampler        = LabeledGibbs{}
+
+	_ model.BipartiteTransformer = (*Labeled)(nil)
 )
 
 // NewLabeled returns a labeled RBM with dataDim data units, classes label
@@ -335,11 +341,19 @@ func (l *Labeled) Predict(x *mat.Dense, out []int) {
 // then the data units as independent Bernoullis and the label block as one
 // categorical draw from P(y | h), so every chain's label block stays one-hot.
 // The chains' label blocks must start one-hot (or are made so by the first
-// transition, which ignores them only through h).
+// transition, which ignores them only through h). A model.Transformed
+// labeled RBM is sampled through its transform (GibbsStepsTransformed):
+// tempered, with the field on every unit, clamped data units held, and a
+// clamped label block held at its class.
 type LabeledGibbs struct{}
 
-// Step advances every chain by n transitions. m must be a *Labeled.
+// Step advances every chain by n transitions. m must be a *Labeled or a
+// model.Transformed whose base is one.
 func (LabeledGibbs) Step(m model.Model, c *sample.Chains, n int) {
+	var t *model.Transform
+	if tm, ok := m.(model.Transformed); ok {
+		m, t = tm.Base(), tm.Transform()
+	}
 	l, ok := m.(*Labeled)
 	if !ok {
 		panic(fmt.Sprintf("rbm: LabeledGibbs needs a *rbm.Labeled model, got %T", m))
@@ -347,30 +361,147 @@ func (LabeledGibbs) Step(m model.Model, c *sample.Chains, n int) {
 	if n <= 0 {
 		return
 	}
-	nc := c.Len()
 	if c.H == nil {
-		c.H = mat.NewDense(nc, l.rbm.nh, nil)
+		c.H = mat.NewDense(c.Len(), l.rbm.nh, nil)
 	}
+	l.gibbs(t, c.X, c.H, n, c.ForBlocks)
+}
+
+// gibbs runs steps transitions of the chains x (n × (D+C)) and h (n × H)
+// of the model transformed by t (nil: the model itself); forBlocks runs
+// its function on every block of rows with the block's random stream.
+func (l *Labeled) gibbs(t *model.Transform, x, h *mat.Dense, steps int, forBlocks func(func(lo, hi int, rng *rand.Rand))) {
+	if !t.IsIdentity() {
+		l.checkLabelClamp(t)
+		t.ApplyClamp(x)
+	}
+	nc, _ := x.Dims()
 	ph := mat.NewDense(nc, l.rbm.nh, nil)
 	pv := mat.NewDense(nc, l.rbm.nv, nil)
-	for range n {
-		l.HiddenProb(c.X, ph)
-		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
+	for range steps {
+		if t.IsIdentity() {
+			l.HiddenProb(x, ph)
+		} else {
+			l.HiddenProbTransformed(t, x, ph)
+		}
+		forBlocks(func(lo, hi int, rng *rand.Rand) {
 			for r := lo; r < hi; r++ {
-				bernoulli(rng, ph.RawRowView(r), c.H.RawRowView(r))
+				bernoulli(rng, ph.RawRowView(r), h.RawRowView(r))
 			}
 		})
-		l.VisibleProb(c.H, pv)
-		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
+		if t.IsIdentity() {
+			l.VisibleProb(h, pv)
+		} else {
+			l.visibleProbTransformed(t, h, pv)
+		}
+		forBlocks(func(lo, hi int, rng *rand.Rand) {
 			for r := lo; r < hi; r++ {
-				p, x := pv.RawRowView(r), c.X.RawRowView(r)
-				bernoulli(rng, p[:l.nd], x[:l.nd])
-				y := x[l.nd:]
+				p, xr := pv.RawRowView(r), x.RawRowView(r)
+				bernoulli(rng, p[:l.nd], xr[:l.nd])
+				y := xr[l.nd:]
 				clear(y)
 				y[categorical(rng, p[l.nd:])] = 1
 			}
 		})
+		// A clamped unit has probability equal to its value (0 or 1) and a
+		// clamped label block is one-hot, so the draws above hold them.
 	}
+}
+
+// checkLabelClamp panics unless every clamp row of t leaves the label block
+// free (all NaN) or clamps it whole to a one-hot vector.
+func (l *Labeled) checkLabelClamp(t *model.Transform) {
+	if t.Clamp == nil {
+		return
+	}
+	rows, _ := t.Clamp.Dims()
+	label := model.Var{Start: l.nd, Len: l.nc, OneHot: true}
+	for k := range rows {
+		y := t.Clamp.RawRowView(k)[l.nd:]
+		free := 0
+		for _, v := range y {
+			if math.IsNaN(v) {
+				free++
+			}
+		}
+		if free == l.nc {
+			continue
+		}
+		if free > 0 || label.Get(t.Clamp.RawRowView(k)) < 0 {
+			panic(fmt.Sprintf("rbm: clamp row %d of a labeled RBM must leave the label block free or clamp it to a one-hot vector, got %v", k, y))
+		}
+	}
+}
+
+// HiddenProbTransformed writes P_t(h_j=1 | v_r) = σ(β(b_j + (v_rᵀW)_j))
+// into prob (batch × H), v_r = [x, y] with y one-hot.
+func (l *Labeled) HiddenProbTransformed(t *model.Transform, v, prob *mat.Dense) {
+	l.rbm.HiddenProbTransformed(t, v, prob)
+}
+
+// FreeEnergyTransformed writes F_t(v_r) = β F(v_r) - f_rᵀv_r into out for
+// rows v_r = [x, y] with y one-hot (clamping does not change it).
+func (l *Labeled) FreeEnergyTransformed(t *model.Transform, v *mat.Dense, out []float64) {
+	l.rbm.FreeEnergyTransformed(t, v, out)
+}
+
+// VisibleProbTransformed writes, for every row h_r of h (batch × H), the
+// conditionals of the transformed model into prob (batch × (D+C)): with
+// z = β(a + Wh_r) + f_r, σ(z_i) in the data columns and the softmax of the
+// label block's z in the label columns; clamped data units get their value
+// and a clamped label block its one-hot vector.
+func (l *Labeled) VisibleProbTransformed(t *model.Transform, h, prob *mat.Dense) {
+	if !t.IsIdentity() {
+		l.checkLabelClamp(t)
+	}
+	l.visibleProbTransformed(t, h, prob)
+}
+
+func (l *Labeled) visibleProbTransformed(t *model.Transform, h, prob *mat.Dense) {
+	if err := t.Check(l.rbm.nv); err != nil {
+		panic("rbm: VisibleProbTransformed: " + err.Error())
+	}
+	checkRows("VisibleProbTransformed", h, l.rbm.nh, nil)
+	checkRows("VisibleProbTransformed", prob, l.rbm.nv, nil)
+	l.rbm.visibleInput(h, prob)
+	beta := t.InvTemp()
+	n, _ := prob.Dims()
+	for k := range n {
+		row := prob.RawRowView(k)
+		for i := range row {
+			row[i] *= beta
+		}
+		for i, f := range t.FieldRow(k) {
+			row[i] += f
+		}
+		for i, x := range row[:l.nd] {
+			row[i] = mathx.Sigmoid(x)
+		}
+		softmaxInPlace(row[l.nd:])
+	}
+	t.ApplyClamp(prob) // a clamped label block is a one-hot vector (checkLabelClamp)
+}
+
+// GibbsStepsTransformed advances the chains x (n × (D+C)) and h (n × H)
+// by steps transitions of LabeledGibbs of the model transformed by t
+// (model.BipartiteTransformer). Rows [k·blockSize, (k+1)·blockSize) draw
+// from rngs[k] only, in the order LabeledGibbs draws them.
+func (l *Labeled) GibbsStepsTransformed(t *model.Transform, x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
+	n, d := x.Dims()
+	hn, hd := h.Dims()
+	if d != l.rbm.nv || hn != n || hd != l.rbm.nh || blockSize <= 0 || parallel.Blocks(n, blockSize) != len(rngs) {
+		panic(fmt.Sprintf("rbm: GibbsStepsTransformed with %d×%d visible, %d×%d hidden, %d streams of %d rows", n, d, hn, hd, len(rngs), blockSize))
+	}
+	if !t.IsIdentity() {
+		l.checkLabelClamp(t)
+		t.ApplyClamp(x)
+	}
+	l.gibbs(t, x, h, steps, func(fn func(lo, hi int, rng *rand.Rand)) {
+		parallel.For(len(rngs), func(b int) {
+			lo, hi := parallel.Range(b, blockSize, n)
+			fn(lo, hi, rngs[b])
+		})
+	})
 }
 
 func bernoulli(rng *rand.Rand, p, dst []float64) {

@@ -15,6 +15,7 @@ import (
 	"boltzmann/model"
 	"boltzmann/model/catrbm"
 	"boltzmann/model/potts"
+	"boltzmann/model/rbm"
 	"boltzmann/msa"
 	"boltzmann/runs"
 	"boltzmann/tasks"
@@ -165,7 +166,8 @@ func WithRunBinarization(df DataFlags, cfg *runs.Config, binarizeSet bool) DataF
 
 // LoadRunAndEvidence loads the model of a run and the data to infer from
 // (NaN entries as a missing-value mask, the run's binarization unless given
-// here), checking that the data have the model's number of columns.
+// here), checking that the data have the model's number of columns (for a
+// labeled rbm also its number of data units: the labels are then unknown).
 func LoadRunAndEvidence(run, path string, flags DataFlags, binarizeSet bool) (model.Model, *runs.Config, *mat.Dense, []bool, error) {
 	m, cfg, err := LoadRun(run)
 	if err != nil {
@@ -177,6 +179,9 @@ func LoadRunAndEvidence(run, path string, flags DataFlags, binarizeSet bool) (mo
 		return nil, nil, nil, nil, err
 	}
 	if _, d := x.Dims(); d != m.Dim() {
+		if l, ok := m.(*rbm.Labeled); ok && d == l.DataDim() {
+			return m, cfg, x, nanMask, nil
+		}
 		return nil, nil, nil, nil, BadInput("%s has %d columns but the model has %d visible units: use data of the shape the model was trained on", path, d, m.Dim())
 	}
 	return m, cfg, x, nanMask, nil

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
+	"boltzmann/model/rbm"
 	"boltzmann/tasks"
 )
 
@@ -39,7 +40,10 @@ extra field, a log-odds of ±log((1-E)/E) toward the observed value, samples
 p(clean | noisy). The output is the posterior mean (the probability of 1,
 Rao-Blackwellized over --sweeps sweeps after --burn-in) or, with --output
 samples, one posterior draw per row. NaN entries of a .npy DATA carry no
-evidence and are inferred as well.
+evidence and are inferred as well. For a labeled rbm, DATA may hold the data
+units only (the label is unknown and summed over) or the label units too (a
+given label is clamped, not taken as noisy; the noise touches the data units
+only).
 
 With --add-noise, DATA are clean: they are first flipped with rate E (seeded
 by --seed), and --json reports the error rates of the noisy input, of the
@@ -116,7 +120,15 @@ func run(o *Options) error {
 		if nanMask != nil {
 			return cmdutil.BadInput("--add-noise needs complete data, but %s has NaN entries", o.Data)
 		}
-		noisy = tasks.Flip(x, o.FlipRate, rand.New(rand.NewPCG(o.Infer.Seed, 0x6e6f697365)))
+		rng := rand.New(rand.NewPCG(o.Infer.Seed, 0x6e6f697365))
+		if l, ok := m.(*rbm.Labeled); ok && d == l.Dim() {
+			// The label block is given, not noisy: flip the data units.
+			noisy = mat.DenseCopyOf(x)
+			nd := l.DataDim()
+			noisy.Slice(0, n, 0, nd).(*mat.Dense).Copy(tasks.Flip(mat.DenseCopyOf(x.Slice(0, n, 0, nd)), o.FlipRate, rng))
+		} else {
+			noisy = tasks.Flip(x, o.FlipRate, rng)
+		}
 	}
 	post, err := tasks.Denoise(m, noisy, o.FlipRate, nanMask, o.Infer.Settings())
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"boltzmann/estimate"
 	"boltzmann/exact"
 	"boltzmann/model"
+	"boltzmann/model/rbm"
 )
 
 // Options are the settings of one evaluate invocation.
@@ -37,6 +38,10 @@ type AISFlags struct {
 	Schedule   string
 	Seed       uint64
 	WarnMargin float64
+	// Float64 runs the Gibbs transitions of an rbm's AIS in float64; by
+	// default they use its float32 kernels (rbm.RBM.SetFloat32), and the
+	// importance weights are summed in float64 either way.
+	Float64 bool
 }
 
 func (f *AISFlags) register(cmd *cobra.Command) {
@@ -45,6 +50,7 @@ func (f *AISFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.Steps, "ais-steps", 0, fmt.Sprintf("number of annealing steps (0: %d; with the default schedule this is Salakhutdinov & Murray's, expensive for large models)", ais.DefaultSteps))
 	fl.StringVar(&f.Schedule, "ais-schedule", "sm", "inverse-temperature schedule: "+ais.ScheduleNames+" (sm: Salakhutdinov & Murray 2008, scaled to --ais-steps)")
 	fl.Uint64Var(&f.Seed, "ais-seed", 1, "seed of the AIS runs")
+	fl.BoolVar(&f.Float64, "ais-float64", false, "rbm: run the AIS transitions in float64 (default: the float32 kernels; the weights are summed in float64 either way)")
 	fl.Float64Var(&f.WarnMargin, "ais-warn-margin", 1, "warn when AIS and reverse AIS log-likelihoods differ by more than this many nats")
 }
 
@@ -223,6 +229,15 @@ func (o *Options) logPartition(m model.Model, x *mat.Dense, ev *evaluation) erro
 		return err
 	}
 	a := o.AIS
+	if r, ok := m.(*rbm.RBM); ok {
+		// The annealing kernel computes vᵀW in float32 and the weight
+		// increment Σ_j [softplus(β_to u_j) - softplus(β_from u_j)] in
+		// float64 from it, so its error is Δβ times the float32 rounding
+		// of u: the sum over the schedule stays at the float32 level.
+		was := r.Float32()
+		r.SetFloat32(!a.Float64)
+		defer r.SetFloat32(was)
+	}
 	var fbar, rbar *cmdutil.Progress
 	rep, err := ais.Evaluate(m, x, &ais.EvaluateSettings{
 		Runs: a.Runs, Schedule: sched, Seed: a.Seed, Margin: a.WarnMargin, Direction: dir,

@@ -48,6 +48,12 @@ units for fully visible models. The output has DATA's shape: observed entries
 copied, missing ones the posterior mean (Rao-Blackwellized over --sweeps
 sweeps after --burn-in) or, with --output samples, one posterior draw.
 
+For a labeled rbm (trained with --labels), DATA may hold the data units only:
+the label is then unknown and sampled with the missing units, as one
+categorical variable, so the posterior mean sums over the classes. DATA with
+the label units too clamps the label block where it is given (a one-hot row)
+and infers it where it is NaN.
+
 When the true values of the masked entries are known (DATA is complete and
 the mask comes from --mask), --json reports the mean log-probability of the
 true values (nats per missing entry, probabilities clipped to [1e-6, 1-1e-6])

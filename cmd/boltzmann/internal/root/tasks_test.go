@@ -204,6 +204,100 @@ func TestTrainLabelsClassify(t *testing.T) {
 	}
 }
 
+// TestLabeledRunWorkflow: a labeled rbm trained on 3×3 images of two
+// classes inpaints and denoises rows of data units only (the label summed
+// over), writes features of them, and draws samples of one class.
+func TestLabeledRunWorkflow(t *testing.T) {
+	tmp := t.TempDir()
+	rng := rand.New(rand.NewPCG(2, 2))
+	n, d := 300, 9
+	x := mat.NewDense(n, d, nil)
+	y := make([]int64, n)
+	for r := range n {
+		y[r] = int64(rng.IntN(2))
+		for i := range d {
+			p := 0.1
+			if (i%3 == 1) == (y[r] == 1) { // class 1: the middle column
+				p = 0.9
+			}
+			if rng.Float64() < p {
+				x.Set(r, i, 1)
+			}
+		}
+	}
+	data, labels := filepath.Join(tmp, "x.npy"), filepath.Join(tmp, "y.npy")
+	if err := dataset.WriteNPY(data, x); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Create(labels)
+	if err := npyio.Write(f, y); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	dir := filepath.Join(tmp, "run")
+	if _, stderr, code := runCLI(t, "train", data, "--labels", labels, "--model", "rbm", "--hidden", "6",
+		"--epochs", "20", "--batch-size", "20", "--out", dir, "-q"); code != 0 {
+		t.Fatalf("train --labels exited %d: %s", code, stderr)
+	}
+	out, png := filepath.Join(tmp, "o.npy"), filepath.Join(tmp, "o.png")
+	shape := func(what string, rows, cols int) {
+		t.Helper()
+		z, err := dataset.Read(out, dataset.ReadOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if r, c := z.Dims(); r != rows || c != cols {
+			t.Errorf("%s wrote %d×%d, want %d×%d", what, r, c, rows, cols)
+		}
+	}
+	stdout, stderr, code := runCLI(t, "inpaint", dir, data, "--mask", "bottom-half", "--shape", "3x3",
+		"--out", out, "--json", "--sweeps", "20", "--burn-in", "5")
+	if code != 0 {
+		t.Fatalf("inpaint of data without labels exited %d: %s", code, stderr)
+	}
+	if rep := decode(t, stdout); rep["accuracy"] == nil {
+		t.Errorf("inpaint report %s", stdout)
+	}
+	shape("inpaint", n, d)
+	stdout, stderr, code = runCLI(t, "denoise", dir, data, "--flip-rate", "0.1", "--add-noise", "--out", out,
+		"--json", "--sweeps", "20")
+	if code != 0 {
+		t.Fatalf("denoise of data without labels exited %d: %s", code, stderr)
+	}
+	if rep := decode(t, stdout); rep["denoised_error_rate"] == nil {
+		t.Errorf("denoise report %s", stdout)
+	}
+	shape("denoise", n, d)
+	if _, stderr, code := runCLI(t, "transform", dir, data, "--out", out, "-q"); code != 0 {
+		t.Fatalf("transform of data without labels exited %d: %s", code, stderr)
+	}
+	shape("transform", n, 6)
+	if _, stderr, code := runCLI(t, "sample", dir, "--label", "1", "-n", "40", "--burn-in", "50",
+		"--out", out, "--png", png, "-q"); code != 0 {
+		t.Fatalf("sample --label 1 exited %d: %s", code, stderr)
+	}
+	shape("sample --label 1", 40, d)
+	exists(t, png)
+	// Samples of class 1 have the middle column on more often than not.
+	z, _ := dataset.Read(out, dataset.ReadOptions{})
+	mid, side := 0.0, 0.0
+	for r := range 40 {
+		for i := range d {
+			if i%3 == 1 {
+				mid += z.At(r, i)
+			} else {
+				side += z.At(r, i)
+			}
+		}
+	}
+	if mid/3 <= side/6 {
+		t.Errorf("samples of class 1: middle column mean %.2f, sides %.2f", mid/120, side/240)
+	}
+	if _, stderr, code := runCLI(t, "sample", dir, "--label", "2", "--out", out, "-q"); code != 2 {
+		t.Errorf("sample --label 2 of a two-class run: exit %d, want 2 (%s)", code, stderr)
+	}
+}
+
 func TestTaskBadInput(t *testing.T) {
 	dir := trainBAS(t)
 	tmp := t.TempDir()
@@ -217,6 +311,7 @@ func TestTaskBadInput(t *testing.T) {
 		{"bad mask", []string{"inpaint", dir, "builtin:bars-and-stripes:3", "--mask", "random:2", "--out", out}},
 		{"bad flip rate", []string{"denoise", dir, "builtin:bars-and-stripes:3", "--flip-rate", "0.6", "--out", out}},
 		{"bad shape", []string{"sample", dir, "--png", filepath.Join(tmp, "x.png"), "--shape", "2x2", "--out", out}},
+		{"label without labels", []string{"sample", dir, "--label", "1", "--out", out}},
 		{"labels with ising", []string{"train", "builtin:bars-and-stripes:3", "--model", "ising", "--labels", out, "--out", filepath.Join(tmp, "r")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

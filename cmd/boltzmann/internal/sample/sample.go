@@ -4,12 +4,15 @@ package sample
 
 import (
 	"encoding/json"
+	"math"
 
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
 	"boltzmann/figure"
+	"boltzmann/model"
+	"boltzmann/model/rbm"
 	"boltzmann/tasks"
 )
 
@@ -26,6 +29,9 @@ type Options struct {
 	Out        string
 	JSON       bool
 	PNG, Shape string
+	// Label is the class K whose data a labeled rbm draws (its label
+	// block clamped to e_K); -1 (the default): no clamp.
+	Label int
 }
 
 // NewCmdSample returns the sample command; runF, if not nil, replaces the
@@ -52,8 +58,14 @@ samples. They need several samples per chain (--chains below N).
 
 Samples are written in the encoding of the training data, as .npy, .npz or
 .csv according to the extension of --out; --png draws them as a grid of
-images of --shape HxW (default square).`,
+images of --shape HxW (default square).
+
+For a labeled rbm (trained with --labels) the samples hold the data units and
+the one-hot label block; --label K clamps the label block to class K, so the
+chains draw data of class K from p(x | y = K), and only the data units are
+written. --png draws the data units.`,
 		Example: `  boltzmann sample runs/bas -n 100 --burn-in 1000 --out fantasy.npy
+  boltzmann sample runs/mnist-labeled -n 64 --label 3 --out threes.npy --png threes.png
   boltzmann sample runs/mnist -n 100 --chains 10 --burn-in 1000 --thin 100 --anneal-from 3 \
       --out fantasy.npy --png fantasy.png --json`,
 		Args: cobra.ExactArgs(1),
@@ -79,6 +91,7 @@ images of --shape HxW (default square).`,
 	fl.StringVar(&o.Out, "out", "", "output file (.npy, .npz or .csv)")
 	fl.BoolVar(&o.JSON, "json", false, "print the mixing diagnostics as one JSON object")
 	fl.StringVar(&o.PNG, "png", "", "also draw the samples as a grid of images into this PNG")
+	fl.IntVar(&o.Label, "label", -1, "labeled rbm: draw data of class K (the label block clamped to it)")
 	fl.StringVar(&o.Shape, "shape", "", "image shape HxW for --png, e.g. 28x28 (default: square)")
 	_ = fl.MarkHidden("steps")
 	return cmd
@@ -93,6 +106,9 @@ func (o *Options) validate() error {
 	}
 	if o.AnnealFrom != 0 && (o.AnnealFrom < 1 || o.BurnIn < 1) {
 		return cmdutil.BadInput("--anneal-from T needs T >= 1 and a --burn-in of at least 1, got T = %g", o.AnnealFrom)
+	}
+	if o.Label < -1 {
+		return cmdutil.BadInput("--label must be a class number >= 0, got %d", o.Label)
 	}
 	return nil
 }
@@ -115,13 +131,17 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
-	m, _, err := cmdutil.LoadRun(o.Run)
+	m, cfg, err := cmdutil.LoadRun(o.Run)
+	if err != nil {
+		return err
+	}
+	clamp, cols, err := o.labelClamp(m, cfg.Model.Kind)
 	if err != nil {
 		return err
 	}
 	var h, w int
 	if o.PNG != "" {
-		if h, w, err = cmdutil.ImageShape(o.Shape, m.Dim(), true); err != nil {
+		if h, w, err = cmdutil.ImageShape(o.Shape, imageCols(m), true); err != nil {
 			return err
 		}
 	}
@@ -133,7 +153,7 @@ func run(o *Options) error {
 	per := (o.N + chains - 1) / chains
 	var bar *cmdutil.Progress
 	s, err := tasks.Sample(m, &tasks.SampleSettings{
-		Chains: chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin, AnnealFrom: o.AnnealFrom, Seed: o.Seed,
+		Chains: chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin, AnnealFrom: o.AnnealFrom, Seed: o.Seed, Clamp: clamp,
 		OnStep: func(done, total int) {
 			if bar == nil {
 				bar = cmdutil.NewProgress(o.IO, "sampling", total)
@@ -145,12 +165,13 @@ func run(o *Options) error {
 		return cmdutil.Input(err)
 	}
 	bar.Finish()
-	x := s.X.Slice(0, o.N, 0, m.Dim()).(*mat.Dense)
+	x := s.X.Slice(0, o.N, 0, cols).(*mat.Dense)
 	if err := write(x); err != nil {
 		return err
 	}
 	if o.PNG != "" {
-		if err := figure.ImageGrid(o.PNG, x, h, w, 0, max(1, 56/max(h, w))); err != nil {
+		img := x.Slice(0, o.N, 0, imageCols(m)).(*mat.Dense)
+		if err := figure.ImageGrid(o.PNG, img, h, w, 0, max(1, 56/max(h, w))); err != nil {
 			return err
 		}
 	}
@@ -170,4 +191,36 @@ func run(o *Options) error {
 	o.IO.Logger().Info("samples written", "n", o.N, "chains", chains, "burn_in", o.BurnIn, "thin", o.Thin,
 		"tau_free_energy", cmdutil.Round(s.Tau, 2), "effective_sample_size", cmdutil.Round(s.ESS, 1), "out", o.Out)
 	return nil
+}
+
+// labelClamp returns the clamp of --label (nil without it) and the number
+// of columns to write: the data units of a labeled rbm with --label, else
+// every unit. A run without labels or a class out of range is bad input.
+func (o *Options) labelClamp(m model.Model, kind string) (*mat.Dense, int, error) {
+	if o.Label < 0 {
+		return nil, m.Dim(), nil
+	}
+	l, ok := m.(*rbm.Labeled)
+	if !ok {
+		return nil, 0, cmdutil.BadInput("--label needs a run trained with --labels (kind %s), but %s holds a %s model", rbm.LabeledKind, o.Run, kind)
+	}
+	if o.Label >= l.Classes() {
+		return nil, 0, cmdutil.BadInput("--label %d is out of range: the model has %d classes (0 to %d)", o.Label, l.Classes(), l.Classes()-1)
+	}
+	c := mat.NewDense(1, l.Dim(), nil)
+	row := c.RawRowView(0)
+	for i := range l.DataDim() {
+		row[i] = math.NaN()
+	}
+	row[l.DataDim()+o.Label] = 1
+	return c, l.DataDim(), nil
+}
+
+// imageCols is the number of units drawn by --png: a labeled rbm's data
+// units, else all.
+func imageCols(m model.Model) int {
+	if l, ok := m.(*rbm.Labeled); ok {
+		return l.DataDim()
+	}
+	return m.Dim()
 }

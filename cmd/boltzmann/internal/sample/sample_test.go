@@ -19,13 +19,13 @@ func parse(t *testing.T, args ...string) (*Options, int, string) {
 }
 
 func TestFlags(t *testing.T) {
-	want := Options{Run: "run", N: 100, BurnIn: 1000, Thin: 1, Seed: 1, Out: "s.npy"}
+	want := Options{Run: "run", N: 100, BurnIn: 1000, Thin: 1, Seed: 1, Out: "s.npy", Label: -1}
 	if o, code, msg := parse(t, "run", "--out", "s.npy"); code != 0 || !reflect.DeepEqual(*o, want) {
 		t.Errorf("defaults: exit %d %s, %+v", code, msg, o)
 	}
-	want = Options{Run: "run", N: 30, Chains: 4, BurnIn: 20, Thin: 3, AnnealFrom: 5, Seed: 9, Out: "s.fasta", JSON: true, PNG: "s.png", Shape: "3x3"}
+	want = Options{Run: "run", N: 30, Chains: 4, BurnIn: 20, Thin: 3, AnnealFrom: 5, Seed: 9, Out: "s.fasta", JSON: true, PNG: "s.png", Shape: "3x3", Label: 2}
 	o, _, _ := parse(t, "run", "-n", "30", "--chains", "4", "--burn-in", "20", "--thin", "3", "--anneal-from", "5", "--seed", "9",
-		"--out", "s.fasta", "--json", "--png", "s.png", "--shape", "3x3")
+		"--out", "s.fasta", "--json", "--png", "s.png", "--shape", "3x3", "--label", "2")
 	if !reflect.DeepEqual(*o, want) {
 		t.Errorf("flags: %+v, want %+v", *o, want)
 	}
@@ -43,6 +43,8 @@ func TestFlags(t *testing.T) {
 		{[]string{"run", "--out", "s.npy", "--anneal-from", "0.5"}, "--anneal-from T needs T >= 1"},
 		{[]string{"run", "--out", "s.npy", "--anneal-from", "2", "--burn-in", "0"}, "--anneal-from T needs"},
 		{[]string{"run", "--out", "s.npy", "--seed", "-1"}, "invalid argument"},
+		{[]string{"run", "--out", "s.npy", "--label", "-2"}, "--label must be a class number"},
+		{[]string{"run", "--out", "s.npy", "--label", "one"}, "invalid argument"},
 	} {
 		if o, code, msg := parse(t, c.args...); o != nil || code != 2 || !strings.Contains(msg, c.want) {
 			t.Errorf("%v: called %v, exit %d, %q; want exit 2 and %q", c.args, o != nil, code, msg, c.want)

@@ -1,5 +1,6 @@
 // Package transform implements 'boltzmann transform': the hidden-unit
-// features of data under a trained rbm (tasks.Features).
+// features of data under a trained rbm (tasks.Features), for a labeled rbm
+// with the label given or summed over.
 package transform
 
 import (
@@ -26,8 +27,10 @@ func NewCmdTransform(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comma
 		Short: "Write the hidden-unit features P(h=1|v) of data",
 		Long: `Write the hidden representation of each row of DATA under the rbm in RUN_DIR:
 the probabilities P(h_j = 1 | v) (n × hidden), for use as features by another
-classifier. For a labeled rbm, DATA holds the data units only and the label
-units are set to zero.`,
+classifier. For a labeled rbm, DATA may hold the data units only: the label is
+then unknown and the features are E[h_j | x] = sum over y of p(y | x)
+P(h_j = 1 | x, y), exact; DATA with the one-hot label units too gives
+P(h_j = 1 | x, y).`,
 		Example: `  boltzmann transform runs/mnist t10k-images-idx3-ubyte.gz --out features.npy`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
