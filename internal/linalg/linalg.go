@@ -9,6 +9,30 @@
 // with the goroutines; see benchmarks/perf.md). Without the tag the products
 // use gonum's pure-Go implementation. Importing this package (any model does)
 // is enough to select the backend.
+//
+// The float32 kernels of the binary models go through one kernel set,
+// Kernels (Default returns the build's CPU set). A kernel set owns
+// resident matrices (Matrix32): the RBM's float32 mode keeps W, Wᵀ and
+// the biases in them, refreshes them with Upload64 when the float64
+// parameters change (the fused optimizer step uploads each updated range
+// right after its step), and passes them to the products (MulW32,
+// SparseMulW32) and the sigmoid and sampling kernels. A GPU backend
+// plugs in by implementing Kernels: NewMatrix32 allocates device memory,
+// Upload/Download are the host↔device copies, Transpose32, MulW32 and
+// SparseMulW32 (the CSR Sparse32 uploaded per call) run on the device
+// against the resident weights, and the elementwise kernels read a
+// resident bias. What stays on the device between updates is W, Wᵀ and
+// the biases; what crosses per call today is the per-chunk activations,
+// the uniforms (drawn on the host from the chains' own streams, 4 bytes
+// per unit and half-step, so that results do not depend on the backend)
+// and the chains' states, which the RBM converts from and to the float64
+// mat.Dense of sample.Chains at each call. The next step for a device is
+// to keep a chain set's float32 states and the per-chunk activations in
+// Matrix32 as well (the β scaling, field and clamp loops of transforms
+// and the per-row coefficients of the gradient are host loops today and
+// would become kernels), converting only when the float64 state is read;
+// the gradient sums (Gemm32, SparseMul32) take host operands.
+// Default would then return the device set where one is built in.
 package linalg
 
 import (

@@ -40,21 +40,24 @@ const (
 	maxRows = 256 // bounds the scratch per goroutine
 )
 
-// mirror is the float32 copy of the parameters used in float32 mode.
+// mirror is the float32 copy of the parameters used in float32 mode, kept
+// resident in the memory of its kernel set k: W (V×H), a (1×V), b (1×H).
 type mirror struct {
+	k       linalg.Kernels
 	mu      sync.Mutex
 	stale   atomic.Bool
-	w, a, b []float32
+	w, a, b linalg.Matrix32
 	// wt is Wᵀ (H×V), made on demand from w for gathered products with
 	// sparse hidden states; staleT is set whenever w is refreshed.
 	staleT atomic.Bool
-	wt     []float32
+	wt     linalg.Matrix32
 }
 
 // SetFloat32 turns float32 mode on or off. In float32 mode HiddenProb,
 // VisibleProb, AddStats, AddHiddenStats and GibbsSteps compute with a float32
 // copy of the parameters (the sums of AddStats are still accumulated in
-// float64); FreeEnergy, HiddenFreeEnergy and Energy always use float64. The
+// float64), kept in the memory of the build's kernel set (linalg.Default);
+// FreeEnergy, HiddenFreeEnergy and Energy always use float64. The
 // copy is refreshed before the next computation after any call of Params,
 // Weights, VisibleBias, HiddenBias, an Init method or ParamsChanged, so code
 // that writes parameters through a slice obtained after its last computation
@@ -72,10 +75,12 @@ func (r *RBM) SetFloat32(on bool) {
 		return
 	}
 	if r.f32 == nil {
+		k := linalg.Default()
 		m := &mirror{
-			w: make([]float32, r.nv*r.nh),
-			a: make([]float32, r.nv),
-			b: make([]float32, r.nh),
+			k: k,
+			w: k.NewMatrix32(r.nv, r.nh),
+			a: k.NewMatrix32(1, r.nv),
+			b: k.NewMatrix32(1, r.nh),
 		}
 		m.stale.Store(true)
 		r.f32 = m
@@ -93,8 +98,8 @@ func (r *RBM) ParamsChanged() {
 	}
 }
 
-// params32 returns the float32 parameters, refreshing them if stale.
-func (r *RBM) params32() (w, a, b []float32) {
+// params32 returns the float32 mirror with W, a and b refreshed if stale.
+func (r *RBM) params32() *mirror {
 	m := r.f32
 	if m.stale.Load() {
 		m.mu.Lock()
@@ -102,44 +107,31 @@ func (r *RBM) params32() (w, a, b []float32) {
 			nw := r.nv * r.nh
 			parallel.For(parallel.Blocks(nw, 1<<16), func(k int) {
 				lo, hi := parallel.Range(k, 1<<16, nw)
-				to32(m.w[lo:hi], r.params[lo:hi])
+				m.k.Upload64(m.w, lo, r.params[lo:hi])
 			})
-			to32(m.a, r.params[nw:nw+r.nv])
-			to32(m.b, r.params[nw+r.nv:])
+			m.k.Upload64(m.a, 0, r.params[nw:nw+r.nv])
+			m.k.Upload64(m.b, 0, r.params[nw+r.nv:])
 			m.staleT.Store(true)
 			m.stale.Store(false)
 		}
 		m.mu.Unlock()
 	}
-	return m.w, m.a, m.b
+	return m
 }
 
 // weightsT32 returns the float32 weights transposed (H×V row-major),
-// refreshing them if the weights changed since the last call.
-func (r *RBM) weightsT32() []float32 {
-	w, _, _ := r.params32()
-	m := r.f32
+// refreshing them if the weights changed since the last call. (The copy
+// costs 0.27–0.4 ms for 784×500 on the development machine,
+// BenchmarkTransposeWeights; see transposePays.)
+func (r *RBM) weightsT32() linalg.Matrix32 {
+	m := r.params32()
 	if m.staleT.Load() {
 		m.mu.Lock()
 		if m.staleT.Load() {
-			nv, nh := r.nv, r.nh
 			if m.wt == nil {
-				m.wt = make([]float32, nv*nh)
+				m.wt = m.k.NewMatrix32(r.nh, r.nv)
 			}
-			// Blocks of 16 hidden units: 16 consecutive reads of a row of
-			// W, 16 sequential write streams into Wᵀ. (The copy is bound by
-			// the memory bandwidth: 0.27–0.4 ms for 784×500 on the
-			// development machine whatever the number of cores,
-			// BenchmarkTransposeWeights; see transposePays.)
-			const bs = 16
-			parallel.For(parallel.Blocks(nh, bs), func(k int) {
-				lo, hi := parallel.Range(k, bs, nh)
-				for i := range nv {
-					for j, x := range w[i*nh+lo : i*nh+hi] {
-						m.wt[(lo+j)*nv+i] = x
-					}
-				}
-			})
+			m.k.Transpose32(m.wt, m.w)
 			m.staleT.Store(false)
 		}
 		m.mu.Unlock()
@@ -216,11 +208,11 @@ func gen64(rows, cols int, data []float64) blas64.General {
 // the rows of x, in float32, in parallel over chunks of rows.
 func (r *RBM) prob32(x, prob *mat.Dense, toHidden bool) {
 	n, _ := x.Dims()
-	w, a, b := r.params32()
-	in, out, bias := r.nv, r.nh, b
-	var wt []float32
+	p := r.params32()
+	in, out, bias := r.nv, r.nh, p.b
+	var wt linalg.Matrix32
 	if !toHidden {
-		in, out, bias = r.nh, r.nv, a
+		in, out, bias = r.nh, r.nv, p.a
 		if transposePays(n, 1) && fewOnes(x) {
 			wt = r.weightsT32()
 		}
@@ -238,8 +230,8 @@ func (r *RBM) prob32(x, prob *mat.Dense, toHidden bool) {
 			s = sparseRows(*xb, m, in)
 			defer sparsePool.Put(s)
 		}
-		product32(s, *xb, 0, m, r.nv, r.nh, w, wt, toHidden, *pb)
-		linalg.SigmoidBias32(*pb, bias, *pb, m, out)
+		product32(p, s, *xb, 0, m, r.nv, r.nh, wt, toHidden, *pb)
+		p.k.SigmoidBias32(*pb, bias, *pb, m, out)
 		for i := range m {
 			to64(prob.RawRowView(lo+i), (*pb)[i*out:(i+1)*out])
 		}
@@ -257,7 +249,7 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 	}
 	n, _ := x.Dims()
 	nv, nh := r.nv, r.nh
-	w, a, b := r.params32()
+	p := r.params32()
 	vb, hb := get32(n*nv), get32(n*nh)
 	v, h := *vb, *hb
 	// Fill v and h (n×V, n×H): the given layer and the other layer's
@@ -271,13 +263,13 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 			for i := range m {
 				to32(vs[i*nv:(i+1)*nv], x.RawRowView(lo+i))
 			}
-			hiddenProb32(vs, m, nv, nh, w, b, hs)
+			hiddenProb32(p, vs, m, nv, nh, hs)
 		} else {
 			for i := range m {
 				to32(hs[i*nh:(i+1)*nh], x.RawRowView(lo+i))
 			}
-			linalg.Gemm32(false, true, 1, gen32(m, nh, hs), gen32(nv, nh, w), 0, gen32(m, nv, vs))
-			linalg.SigmoidBias32(vs, a, vs, m, nv)
+			p.k.MulW32(hs, m, p.w, true, vs)
+			p.k.SigmoidBias32(vs, p.a, vs, m, nv)
 		}
 		if wts != nil { // h ← w·h, row by row
 			for i := range m {
@@ -313,7 +305,7 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 		}
 		lo, hi := parallel.Range(k, vChunk, nv)
 		gbuf, vab := get32((hi-lo)*nh), get64(hi-lo)
-		weightSums32(vs, v, n, nv, nh, h, wts, lo, hi, *gbuf, *vab)
+		weightSums32(p.k, vs, v, n, nv, nh, h, wts, lo, hi, *gbuf, *vab)
 		for i, x := range *vab {
 			ga[lo+i] -= x
 		}
@@ -361,13 +353,14 @@ func (r *RBM) GibbsSteps(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Ran
 func (r *RBM) gibbs32(t *model.Transform, x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
 	n, _ := x.Dims()
 	nv, nh := r.nv, r.nh
-	w, a, b := r.params32()
+	p := r.params32()
+	a, b := p.a, p.b
 	var tf *transform32
 	if t != nil {
-		tf = newTransform32(t, a, b)
+		tf = newTransform32(p, t)
 		a, b = tf.a, tf.b
 	}
-	var wt []float32 // Wᵀ, to gather products with sparse hidden states
+	var wt linalg.Matrix32 // Wᵀ, to gather products with sparse hidden states
 	if transposePays(n, steps) && fewOnes(h) {
 		wt = r.weightsT32()
 	}
@@ -389,23 +382,23 @@ func (r *RBM) gibbs32(t *model.Transform, x, h, ph *mat.Dense, steps, blockSize 
 		sp := sparsePool.Get().(*linalg.Sparse32)
 		toHidden := func() {
 			sp.FromDense(*vb, m, nv)
-			product32(sp, *vb, 0, m, nv, nh, w, nil, true, *inh)
+			product32(p, sp, *vb, 0, m, nv, nh, nil, true, *inh)
 			if tf != nil {
 				tf.scale(*inh)
 			}
 			uniforms(nh)
-			linalg.SampleSigmoid32(*inh, b, u, *hb, m, nh)
+			p.k.SampleSigmoid32(*inh, b, u, *hb, m, nh)
 		}
 		toVisible := func() {
 			if wt != nil {
 				sp.FromDense(*hb, m, nh)
 			}
-			product32(sp, *hb, 0, m, nv, nh, w, wt, false, *inv)
+			product32(p, sp, *hb, 0, m, nv, nh, wt, false, *inv)
 			if tf != nil {
 				tf.visible(*inv, lo, m, nv)
 			}
 			uniforms(nv)
-			linalg.SampleSigmoid32(*inv, a, u, *vb, m, nv)
+			p.k.SampleSigmoid32(*inv, a, u, *vb, m, nv)
 			if tf != nil {
 				tf.clamp(*vb, lo, m, nv)
 			}
@@ -421,7 +414,7 @@ func (r *RBM) gibbs32(t *model.Transform, x, h, ph *mat.Dense, steps, blockSize 
 		workPool.Put(ws)
 		sparsePool.Put(sp)
 		if ph != nil { // the probabilities of the last half-step
-			linalg.SigmoidBias32(*inh, b, *inh, m, nh)
+			p.k.SigmoidBias32(*inh, b, *inh, m, nh)
 		}
 		for i := range m {
 			to64(x.RawRowView(lo+i), (*vb)[i*nv:(i+1)*nv])

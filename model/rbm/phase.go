@@ -112,7 +112,7 @@ func (r *RBM) phaseDifference(pos *mat.Dense, w []float64, neg, negHidden *mat.D
 
 func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []float64, apply func(lo, hi int)) {
 	n, nv, nh := len(coef), r.nv, r.nh
-	w, _, b := r.params32()
+	p := r.params32()
 	vb, hb := get32(n*nv), get32(n*nh)
 	defer pool32.Put(vb)
 	defer pool32.Put(hb)
@@ -140,7 +140,7 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 			to32(vs[i*nv:(i+1)*nv], row(lo+i))
 		}
 		if k < nb1 {
-			hiddenProb32(vs, m, nv, nh, w, b, hs)
+			hiddenProb32(p, vs, m, nv, nh, hs)
 		} else {
 			for i := range m {
 				to32(hs[i*nh:(i+1)*nh], given(lo+i))
@@ -164,7 +164,6 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 	}
 	vChunk := weightChunk(nv, vs != nil)
 	nc := parallel.Blocks(nv, vChunk)
-	m := r.f32
 	parallel.For(nc+1, func(k int) {
 		if k == nc {
 			clear(gb)
@@ -175,13 +174,13 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 			}
 			if apply != nil {
 				apply(nw+nv, len(grad))
-				to32(m.b, r.params[nw+nv:])
+				p.k.Upload64(p.b, 0, r.params[nw+nv:])
 			}
 			return
 		}
 		lo, hi := parallel.Range(k, vChunk, nv)
 		gbuf, vab := get32((hi-lo)*nh), get64(hi-lo)
-		weightSums32(vs, v, n, nv, nh, h, coef, lo, hi, *gbuf, *vab)
+		weightSums32(p.k, vs, v, n, nv, nh, h, coef, lo, hi, *gbuf, *vab)
 		for i, x := range *vab {
 			ga[lo+i] = -x
 		}
@@ -194,15 +193,15 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 		if apply != nil {
 			apply(lo*nh, hi*nh)
 			apply(nw+lo, nw+hi)
-			to32(m.w[lo*nh:hi*nh], r.params[lo*nh:hi*nh])
-			to32(m.a[lo:hi], r.params[nw+lo:nw+hi])
+			p.k.Upload64(p.w, lo*nh, r.params[lo*nh:hi*nh])
+			p.k.Upload64(p.a, lo, r.params[nw+lo:nw+hi])
 		}
 	})
 	if apply != nil {
 		// Every range of the float32 copy was refreshed after its update;
 		// only the transposed weights are out of date.
-		m.staleT.Store(true)
-		m.stale.Store(false)
+		p.staleT.Store(true)
+		p.stale.Store(false)
 	}
 }
 

@@ -45,20 +45,20 @@ func sparseIfFew(v []float32, rows, cols int) *linalg.Sparse32 {
 
 // product32 sets the rows [lo, hi) of out (row lo at out[0]) to those of
 // x·W (toHidden: x is m×V, out has H columns) or x·Wᵀ (x is m×H, out has
-// V columns), where s holds the nonzeros of x. Each row with at most
-// sparseFraction of its entries nonzero is gathered from the rows of W
-// (toHidden) or of wt, the transposed float32 weights (H×V; nil: no row is
-// gathered, and s is not read); runs of denser rows go through one GEMM
-// each. Whether a row is gathered depends on the row alone, so the result
+// V columns) with the kernels of p, where s holds the nonzeros of x. Each
+// row with at most sparseFraction of its entries nonzero is gathered from
+// the rows of p.w (toHidden) or of wt, the transposed float32 weights
+// (H×V; nil: no row is gathered, and s is not read); runs of denser rows
+// go through one GEMM each. Whether a row is gathered depends on the row alone, so the result
 // does not depend on how the caller split the rows among goroutines.
-func product32(s *linalg.Sparse32, x []float32, lo, hi, nv, nh int, w, wt []float32, toHidden bool, out []float32) {
-	in, nout, src := nv, nh, w
+func product32(p *mirror, s *linalg.Sparse32, x []float32, lo, hi, nv, nh int, wt linalg.Matrix32, toHidden bool, out []float32) {
+	in, nout, src := nv, nh, p.w
 	if !toHidden {
 		in, nout, src = nh, nv, wt
 	}
 	// dense multiplies the rows [a, b) by W or Wᵀ with one GEMM.
 	dense := func(a, b int) {
-		linalg.Gemm32(false, !toHidden, 1, gen32(b-a, in, x[a*in:]), gen32(nv, nh, w), 0, gen32(b-a, nout, out[(a-lo)*nout:]))
+		p.k.MulW32(x[a*in:], b-a, p.w, !toHidden, out[(a-lo)*nout:])
 	}
 	if src == nil {
 		dense(lo, hi)
@@ -72,7 +72,7 @@ func product32(s *linalg.Sparse32, x []float32, lo, hi, nv, nh int, w, wt []floa
 			b++
 		}
 		if sparse {
-			s.Mul(a, b, src, nout, nout, out[(a-lo)*nout:], nout)
+			p.k.SparseMulW32(s, a, b, src, out[(a-lo)*nout:])
 		} else {
 			dense(a, b)
 		}
@@ -95,11 +95,11 @@ var transposeMinWork = 1000
 
 // hiddenProb32 sets the m×H rows of out to σ(b + v·W) for the m×V float32
 // rows v, gathering the products of sparse rows (product32).
-func hiddenProb32(v []float32, m, nv, nh int, w, b, out []float32) {
+func hiddenProb32(p *mirror, v []float32, m, nv, nh int, out []float32) {
 	s := sparseRows(v, m, nv)
-	product32(s, v, 0, m, nv, nh, w, nil, true, out)
+	product32(p, s, v, 0, m, nv, nh, nil, true, out)
 	sparsePool.Put(s)
-	linalg.SigmoidBias32(out, b, out, m, nh)
+	p.k.SigmoidBias32(out, p.b, out, m, nh)
 }
 
 // fewOnes reports whether at most sparseFraction of the entries of the
@@ -125,7 +125,7 @@ func fewOnes(x *mat.Dense) bool {
 // on; with vs nil one GEMM computes g. Either way each entry is summed in
 // an order fixed by the inputs, whatever the split of [0, V) among
 // goroutines.
-func weightSums32(vs *linalg.Sparse32, v []float32, n, nv, nh int, h []float32, c []float64, lo, hi int, g []float32, va []float64) {
+func weightSums32(kern linalg.Kernels, vs *linalg.Sparse32, v []float32, n, nv, nh int, h []float32, c []float64, lo, hi int, g []float32, va []float64) {
 	coef := func(r int) float64 {
 		if c == nil {
 			return 1
@@ -141,7 +141,7 @@ func weightSums32(vs *linalg.Sparse32, v []float32, n, nv, nh int, h []float32, 
 			}
 		}
 		m := blas32.General{Rows: n, Cols: hi - lo, Stride: nv, Data: v[lo:]}
-		linalg.Gemm32(true, false, 1, m, gen32(n, nh, h), 0, gen32(hi-lo, nh, g))
+		kern.Gemm32(true, false, 1, m, gen32(n, nh, h), 0, gen32(hi-lo, nh, g))
 		return
 	}
 	vt := sparsePool.Get().(*linalg.Sparse32)
@@ -155,7 +155,7 @@ func weightSums32(vs *linalg.Sparse32, v []float32, n, nv, nh int, h []float32, 
 		}
 		va[i] = sum
 	}
-	vt.Mul(0, hi-lo, h, nh, nh, g, nh)
+	kern.SparseMul32(vt, 0, hi-lo, h, nh, nh, g, nh)
 }
 
 // weightChunk is the number of visible units per piece of the parallel

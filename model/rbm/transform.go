@@ -183,15 +183,15 @@ func softplusDiff(y, z float64) (d, sig float64) {
 func (r *RBM) anneal32(from, to *model.Transform, x, h *mat.Dense, logw []float64, move bool, blockSize int, rngs []*rand.Rand) {
 	n, _ := x.Dims()
 	nv, nh := r.nv, r.nh
-	w, a32, b32 := r.params32()
-	tf := newTransform32(to, a32, b32)
+	p := r.params32()
+	tf := newTransform32(p, to)
 	a64, b64 := r.visibleBias(), r.hiddenBias()
 	// The hidden states are binary: their product with Wᵀ is always
 	// gathered (its cost is proportional to the ones), and
 	// the transposed copy is made once per run (the weights do not change
 	// during AIS). One task per block of chains balances the cores for
 	// the usual 100 runs (7 blocks), where a share per core would not.
-	var wt []float32
+	var wt linalg.Matrix32
 	if move {
 		wt = r.weightsT32()
 	}
@@ -207,7 +207,7 @@ func (r *RBM) anneal32(from, to *model.Transform, x, h *mat.Dense, logw []float6
 			to32((*vb)[i*nv:(i+1)*nv], x.RawRowView(lo+i))
 		}
 		sp.FromDense(*vb, m, nv)
-		product32(sp, *vb, 0, m, nv, nh, w, nil, true, *inh)
+		product32(p, sp, *vb, 0, m, nv, nh, nil, true, *inh)
 		for i := range m {
 			k := lo + i
 			ui := (*inh)[i*nh : (i+1)*nh]
@@ -226,13 +226,13 @@ func (r *RBM) anneal32(from, to *model.Transform, x, h *mat.Dense, logw []float6
 		}
 		if move {
 			sp.FromDense(*hb, m, nh)
-			sp.Mul(0, m, wt, nv, nv, *inv, nv)
+			p.k.SparseMulW32(sp, 0, m, wt, *inv)
 			tf.visible(*inv, lo, m, nv)
 			for r0 := lo; r0 < hi; r0 += blockSize {
 				r1 := min(r0+blockSize, hi)
 				u := ws.u[:(r1-r0)*nv]
 				linalg.Uniforms(rngs[r0/blockSize], u)
-				linalg.SampleSigmoid32((*inv)[(r0-lo)*nv:(r1-lo)*nv], tf.a, u, (*vb)[(r0-lo)*nv:(r1-lo)*nv], r1-r0, nv)
+				p.k.SampleSigmoid32((*inv)[(r0-lo)*nv:(r1-lo)*nv], tf.a, u, (*vb)[(r0-lo)*nv:(r1-lo)*nv], r1-r0, nv)
 			}
 			for i := range m {
 				to64(x.RawRowView(lo+i), (*vb)[i*nv:(i+1)*nv])
@@ -291,23 +291,20 @@ func (r *RBM) anneal64(from, to *model.Transform, x, h *mat.Dense, logw []float6
 }
 
 // transform32 is a transform prepared for the float32 kernels: βa and βb
-// in float32, and the field rows in float32.
+// in float32 in the kernels' memory, and the field rows in float32.
 type transform32 struct {
 	t     *model.Transform
 	beta  float32
-	a, b  []float32
+	a, b  linalg.Matrix32
 	field []float32 // rows × V, or nil
 	rows  int
 }
 
-func newTransform32(t *model.Transform, a, b []float32) *transform32 {
-	tf := &transform32{t: t, beta: float32(t.InvTemp()), a: make([]float32, len(a)), b: make([]float32, len(b))}
-	for i, x := range a {
-		tf.a[i] = tf.beta * x
-	}
-	for j, x := range b {
-		tf.b[j] = tf.beta * x
-	}
+// newTransform32 prepares t for the float32 parameters p: βa and βb are
+// the float32 biases times β in float32 (1×V and 1×H).
+func newTransform32(p *mirror, t *model.Transform) *transform32 {
+	tf := &transform32{t: t, beta: float32(t.InvTemp())}
+	tf.a, tf.b = scaledBias32(p, p.a, tf.beta), scaledBias32(p, p.b, tf.beta)
 	if t != nil && t.Field != nil {
 		r, c := t.Field.Dims()
 		tf.rows = r
@@ -317,6 +314,19 @@ func newTransform32(t *model.Transform, a, b []float32) *transform32 {
 		}
 	}
 	return tf
+}
+
+// scaledBias32 returns β·bias (1×n) as a new matrix of p's kernels.
+func scaledBias32(p *mirror, bias linalg.Matrix32, beta float32) linalg.Matrix32 {
+	_, n := bias.Dims()
+	x := make([]float32, n)
+	p.k.Download32(x, bias, 0)
+	for i := range x {
+		x[i] *= beta
+	}
+	out := p.k.NewMatrix32(1, n)
+	p.k.Upload32(out, 0, x)
+	return out
 }
 
 // scale multiplies the hidden pre-activations by β.
