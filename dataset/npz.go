@@ -30,20 +30,11 @@ type npzArchive struct {
 // openNPZ opens the archive at path; errors name path and start with
 // "dataset: ".
 func openNPZ(path string) (*npzArchive, error) {
-	f, err := os.Open(path)
+	f, st, err := openFile(path, "an .npz file")
 	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
+		return nil, err
 	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("dataset: %w", err)
-	}
-	switch {
-	case st.IsDir():
-		f.Close()
-		return nil, fmt.Errorf("dataset: %s: is a directory, not an .npz file", path)
-	case st.Size() == 0:
+	if st.Size() == 0 {
 		f.Close()
 		return nil, fmt.Errorf("dataset: %s: file is empty", path)
 	}

@@ -28,21 +28,32 @@ type source struct {
 	gzip *gzipReader // nil for an uncompressed file
 }
 
-// open opens path for reading, decompressing it if it starts with the
-// gzip magic. A directory or an unreadable file is an error naming path.
-func open(path string) (*source, error) {
+// openFile opens path for reading and returns it with its FileInfo; a
+// directory is an error saying that path is not what (e.g. "a data
+// file"). Errors name path and start with "dataset: ".
+func openFile(path, what string) (*os.File, os.FileInfo, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
+		return nil, nil, fmt.Errorf("dataset: %w", err)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("dataset: %w", err)
+		return nil, nil, fmt.Errorf("dataset: %w", err)
 	}
 	if st.IsDir() {
 		f.Close()
-		return nil, fmt.Errorf("dataset: %s: is a directory, not a data file", path)
+		return nil, nil, fmt.Errorf("dataset: %s: is a directory, not %s", path, what)
+	}
+	return f, st, nil
+}
+
+// open opens path for reading, decompressing it if it starts with the
+// gzip magic. A directory or an unreadable file is an error naming path.
+func open(path string) (*source, error) {
+	f, _, err := openFile(path, "a data file")
+	if err != nil {
+		return nil, err
 	}
 	br := bufio.NewReaderSize(f, 1<<16)
 	magic, err := br.Peek(2)

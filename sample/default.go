@@ -21,7 +21,7 @@ func DefaultSampler(m model.Model) Sampler {
 			s := p.Sampler()
 			_, site := s.(SiteGibbs)
 			switch t := tm.Transform(); {
-			case isBlockGibbs(s) || site:
+			case IsBlockGibbs(s) || site:
 				return s
 			case t.Field == nil && t.Clamp == nil && tm.Scaled() != nil:
 				return onScaled{s}

@@ -125,14 +125,20 @@ func mustBePlain(m model.Model) {
 // other than BlockGibbs (sample.Provider), which BlockGibbs would bypass.
 func CheckBlockGibbs(m model.Model) error {
 	if p, ok := m.(Provider); ok {
-		if s := p.Sampler(); !isBlockGibbs(s) {
+		if s := p.Sampler(); !IsBlockGibbs(s) {
 			return fmt.Errorf("sample: block Gibbs would ignore the structure of %T; use its own sampler, %T (its Sampler method)", m, s)
 		}
 	}
 	return nil
 }
 
-func isBlockGibbs(s Sampler) bool {
-	_, ok := s.(BlockGibbs)
-	return ok
+// IsBlockGibbs reports whether s is the block Gibbs sampler, by value or
+// pointer: the check of code that takes BlockGibbs's fast paths (the
+// trainer's hidden-first and fused updates).
+func IsBlockGibbs(s Sampler) bool {
+	switch s.(type) {
+	case BlockGibbs, *BlockGibbs:
+		return true
+	}
+	return false
 }

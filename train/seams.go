@@ -6,7 +6,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/model"
-	"boltzmann/sample"
 )
 
 // The training loop has the shape of gonum's optimize.Minimize: the
@@ -155,13 +154,3 @@ type Stats interface {
 }
 
 var _ Stats = model.Model(nil)
-
-// isBlockGibbs reports whether s is the block Gibbs sampler, by value or
-// pointer: the capability check of the hidden-first and fused paths.
-func isBlockGibbs(s sample.Sampler) bool {
-	switch s.(type) {
-	case sample.BlockGibbs, *sample.BlockGibbs:
-		return true
-	}
-	return false
-}

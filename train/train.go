@@ -281,7 +281,7 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 		}
 	}
 	c := s.withDefaults(m, n)
-	if isBlockGibbs(c.Sampler) {
+	if sample.IsBlockGibbs(c.Sampler) {
 		if err := sample.CheckBlockGibbs(m); err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
@@ -331,7 +331,7 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 		}
 		t.chains.SetVisible(init)
 	}
-	if b, ok := m.(model.HiddenPhaseDifference); ok && c.Method == PCD && isBlockGibbs(c.Sampler) {
+	if b, ok := m.(model.HiddenPhaseDifference); ok && c.Method == PCD && sample.IsBlockGibbs(c.Sampler) {
 		t.negHidden = mat.NewDense(nChains, b.HiddenDim(), nil)
 		if f, ok := m.(model.FusedPhaseDifference); ok && !t.cached && c.Reducer == nil {
 			if _, ok := c.Optimizer.(optim.RangeStepper); ok {

@@ -327,11 +327,7 @@ func (r *RBM) addPairStats32(x *mat.Dense, wts []float64, sum []float64, fromVis
 // depends on the streams alone, never on the number of cores. In float32
 // mode the whole transition runs in float32 with 24-bit uniforms.
 func (r *RBM) GibbsSteps(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
-	n, d := x.Dims()
-	hn, hd := h.Dims()
-	if d != r.nv || hn != n || hd != r.nh || blockSize <= 0 || parallel.Blocks(n, blockSize) != len(rngs) {
-		panic(fmt.Sprintf("rbm: GibbsSteps with %d×%d visible, %d×%d hidden, %d streams of %d rows", n, d, hn, hd, len(rngs), blockSize))
-	}
+	r.checkChains("GibbsSteps", x, h, blockSize, rngs)
 	if steps <= 0 {
 		return
 	}
@@ -340,6 +336,16 @@ func (r *RBM) GibbsSteps(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Ran
 		return
 	}
 	r.gibbs64(nil, x, h, nil, steps, blockSize, rngs)
+}
+
+// checkChains panics unless x (n×V) and h (n×H) are chains of r whose
+// rows split into len(rngs) random-stream blocks of blockSize rows.
+func (r *RBM) checkChains(name string, x, h *mat.Dense, blockSize int, rngs []*rand.Rand) {
+	n, d := x.Dims()
+	hn, hd := h.Dims()
+	if d != r.nv || hn != n || hd != r.nh || blockSize <= 0 || parallel.Blocks(n, blockSize) != len(rngs) {
+		panic(fmt.Sprintf("rbm: %s with %d×%d visible, %d×%d hidden, %d streams of %d rows", name, n, d, hn, hd, len(rngs), blockSize))
+	}
 }
 
 // gibbs32 and gibbs64 split the chains into groups of whole blocks, one

@@ -54,11 +54,7 @@ func (r *RBM) GibbsStepsTransformed(t *model.Transform, x, h *mat.Dense, steps, 
 		return
 	}
 	r.checkTransform("GibbsStepsTransformed", t, true)
-	n, d := x.Dims()
-	hn, hd := h.Dims()
-	if d != r.nv || hn != n || hd != r.nh || blockSize <= 0 || parallel.Blocks(n, blockSize) != len(rngs) {
-		panic(fmt.Sprintf("rbm: GibbsStepsTransformed with %d×%d visible, %d×%d hidden, %d streams of %d rows", n, d, hn, hd, len(rngs), blockSize))
-	}
+	r.checkChains("GibbsStepsTransformed", x, h, blockSize, rngs)
 	t.ApplyClamp(x)
 	if steps <= 0 {
 		return
