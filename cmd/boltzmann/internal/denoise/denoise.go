@@ -102,6 +102,7 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
+	cmdutil.UsePrecision(m, o.Infer.Float64)
 	n, d := x.Dims()
 	if err := cmdutil.CheckStates(m, x, nanMask, o.Data); err != nil {
 		return err

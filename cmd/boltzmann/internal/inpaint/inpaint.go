@@ -103,6 +103,7 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
+	cmdutil.UsePrecision(m, o.Infer.Float64)
 	n, d := x.Dims()
 	h, w, err := cmdutil.ImageShape(o.Infer.Shape, d, o.Infer.PNG != "" || o.Mask == "bottom-half")
 	if err != nil {

@@ -32,6 +32,9 @@ type Options struct {
 	// Label is the class K whose data a labeled rbm draws (its label
 	// block clamped to e_K); -1 (the default): no clamp.
 	Label int
+	// Float64 runs an rbm's transitions in float64 instead of its
+	// float32 kernels.
+	Float64 bool
 }
 
 // NewCmdSample returns the sample command; runF, if not nil, replaces the
@@ -93,6 +96,7 @@ written. --png draws the data units.`,
 	fl.StringVar(&o.PNG, "png", "", "also draw the samples as a grid of images into this PNG")
 	fl.IntVar(&o.Label, "label", -1, "labeled rbm: draw data of class K (the label block clamped to it)")
 	fl.StringVar(&o.Shape, "shape", "", "image shape HxW for --png, e.g. 28x28 (default: square)")
+	cmdutil.RegisterFloat64(cmd, &o.Float64)
 	_ = fl.MarkHidden("steps")
 	return cmd
 }
@@ -135,6 +139,7 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
+	cmdutil.UsePrecision(m, o.Float64)
 	clamp, cols, err := o.labelClamp(m, cfg.Model.Kind)
 	if err != nil {
 		return err

@@ -49,13 +49,14 @@ type Options struct {
 	Resume    string
 	Force     bool
 	Labels    string // joint model of data and one-hot labels
-	Float32   bool
+	Float32   bool // --float32: the default for a plain rbm, kept for scripts
+	Float64   bool // --float64: rbm arithmetic in float64
 	DataFlags cmdutil.DataFlags
 	BMDCA     BMDCAFlags // alignments (bmdca.go)
 
 	// Which flags were given: unset ones take the trainer's defaults or,
 	// with --resume, the run's settings.
-	EpochsSet, KSet, OptimizerSet, MaxUpdatesSet bool
+	EpochsSet, KSet, OptimizerSet, MaxUpdatesSet, Float32Set bool
 }
 
 // NewCmdTrain returns the train command; runF, if not nil, replaces the
@@ -86,6 +87,7 @@ DATA: ` + cmdutil.DataFormats + `.`,
 			o.Ctx = cmd.Context()
 			o.EpochsSet, o.KSet = fl.Changed("epochs"), fl.Changed("k")
 			o.OptimizerSet, o.MaxUpdatesSet = fl.Changed("optimizer"), fl.Changed("max-updates")
+			o.Float32Set = fl.Changed("float32")
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -115,7 +117,9 @@ DATA: ` + cmdutil.DataFormats + `.`,
 	fl.StringVar(&o.Out, "out", "", "run directory to create")
 	fl.StringVar(&o.Resume, "resume", "", "continue the run in this directory from its last checkpoint")
 	fl.BoolVar(&o.Force, "force", false, "replace an existing run directory given to --out")
-	fl.BoolVar(&o.Float32, "float32", false, "rbm: compute conditionals, gradient statistics and Gibbs sampling in float32 (sums stay float64); fastest in a build with -tags openblas")
+	fl.BoolVar(&o.Float64, "float64", false, "rbm: compute conditionals, gradient statistics and Gibbs sampling in float64 (default: float32, with sums in float64; the other models always use float64)")
+	fl.BoolVar(&o.Float32, "float32", false, "rbm: float32 arithmetic (the default; see --float64)")
+	_ = fl.MarkHidden("float32")
 	fl.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
 	o.DataFlags.Register(cmd)
 	o.BMDCA.register(cmd) // alignments: bmdca.go
@@ -239,7 +243,8 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		Data: o.Data, Key: o.DataFlags.Key, Binarize: o.DataFlags.Binarize, Limit: o.DataFlags.Limit, N: o.DataFlags.N,
 		DataSeed: o.DataFlags.DataSeed, Validation: o.Val, Labels: o.Labels, Method: o.Method, K: o.K, Chains: o.Chains,
 		Epochs: o.Epochs, BatchSize: o.BatchSize, Optimizer: o.Optimizer, LR: o.LR, Schedule: o.Schedule,
-		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed, Float32: o.Float32,
+		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed,
+		Float32: o.Model == rbm.Kind && o.Labels == "" && !o.Float64,
 	}
 	if t.Optimizer == "" {
 		t.Optimizer = "sgd"
@@ -283,8 +288,12 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		return nil, cmdutil.BadInput("--l1 and --l2 must be non-negative")
 	case o.Model == rbm.Kind && o.Hidden < 1:
 		return nil, cmdutil.BadInput("--hidden must be at least 1, got %d", o.Hidden)
-	case t.Float32 && o.Model != rbm.Kind:
+	case o.Float32Set && o.Float64:
+		return nil, cmdutil.BadInput("--float32 and --float64 exclude each other: give one")
+	case o.Float32Set && o.Model != rbm.Kind:
 		return nil, cmdutil.BadInput("--float32 applies to --model rbm only")
+	case o.Float32Set && o.Labels != "":
+		return nil, cmdutil.BadInput("--float32 does not apply to a labeled rbm (--labels), which trains in float64")
 	case t.Labels != "" && o.Model != rbm.Kind:
 		return nil, cmdutil.BadInput("--labels needs --model rbm (a joint rbm over data and one-hot labels), got %q", o.Model)
 	case t.Labels != "" && t.Validation != "":
