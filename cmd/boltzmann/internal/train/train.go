@@ -49,8 +49,8 @@ type Options struct {
 	Resume    string
 	Force     bool
 	Labels    string // joint model of data and one-hot labels
-	Float32   bool // --float32: the default for a plain rbm, kept for scripts
-	Float64   bool // --float64: rbm arithmetic in float64
+	Float32   bool   // --float32: the default for a plain rbm, kept for scripts
+	Float64   bool   // --float64: rbm arithmetic in float64
 	DataFlags cmdutil.DataFlags
 	BMDCA     BMDCAFlags // alignments (bmdca.go)
 
