@@ -23,10 +23,10 @@ func DefaultSampler(m model.Model) Sampler {
 			switch t := tm.Transform(); {
 			case IsBlockGibbs(s) || site:
 				return s
-			case t.Field == nil && t.Clamp == nil && tm.Scaled() != nil:
+			case t.OnlyTempers() && tm.Scaled() != nil:
 				return onScaled{s}
 			}
-			panic(fmt.Sprintf("sample: the sampler %T of %T cannot run a field or clamp", s, tm.Base()))
+			panic(fmt.Sprintf("sample: the sampler %T of %T cannot run a field, clamp or evidence", s, tm.Base()))
 		}
 	}
 	switch m := m.(type) {

@@ -257,8 +257,9 @@ func inferModel(m model.Model, x *mat.Dense, missing []bool, noise float64, clam
 // observation as a visible field. For two states lo < hi, log p(x̃_i | x_i)
 // = differ + (match - differ)·[x_i = x̃_i] is linear in x_i: the field is
 // ±(match - differ)/(hi - lo), + toward x̃_i = hi (the constant does not
-// matter). Models with more than two states per unit are not linear in
-// this sense and are refused.
+// matter). With more than two states per unit it is not linear in x_i and
+// becomes the transform's evidence for the observed states, a reward of
+// match - differ nats for x_i = x̃_i.
 func (e *evidence) transform() (*model.Transform, error) {
 	n, d := e.x.Dims()
 	t := &model.Transform{Beta: 1}
@@ -288,7 +289,20 @@ func (e *evidence) transform() (*model.Transform, error) {
 		}
 	}
 	if len(e.states) != 2 {
-		return nil, fmt.Errorf("tasks: Denoise needs units with two states, the model's have %d", len(e.states))
+		// log p(x̃_i | x_i) = differ + (match - differ)·[x_i = x̃_i]:
+		// evidence for the observed state.
+		t.Evidence = mat.NewDense(n, d, nil)
+		t.EvidenceWeight = e.match - e.differ
+		for r := range n {
+			row := t.Evidence.RawRowView(r)
+			for i, v := range e.x.RawRowView(r) {
+				row[i] = v
+				if e.absent(r, i, d) || e.clamped(r, i, d) {
+					row[i] = math.NaN()
+				}
+			}
+		}
+		return t, nil
 	}
 	lo, hi := min(e.states[0], e.states[1]), max(e.states[0], e.states[1])
 	g := (e.match - e.differ) / (hi - lo)
