@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"time"
@@ -199,17 +200,26 @@ func run(o *Options) error {
 		r.Discard()
 		return err
 	}
+	releaseMemory() // the garbage of reading, before the trainer's copy
 	tr, err := newTrainer(o.IO, r, m, x, val)
 	if err != nil {
 		r.Discard()
 		return err
 	}
+	x = nil
+	releaseMemory()
 	err = fit(o.Ctx, o.IO, tr, r.Dir)
 	if tr.Epoch() == 0 {
 		r.Discard()
 	}
 	return err
 }
+
+// releaseMemory returns the memory of the data as read (float64 rows,
+// which the trainer has copied compactly where it could) to the system
+// before training starts, so that the process's peak memory is not the
+// data read plus the garbage collector's headroom over it.
+func releaseMemory() { debug.FreeOSMemory() }
 
 // create makes the run directory with the messages of the command line.
 func create(dir string, force bool) (*runs.Run, error) {
@@ -441,10 +451,13 @@ func resumeTrain(o *Options, r *runs.Run) error {
 	if err := cmdutil.CheckFits(m, x, tc.Data); err != nil {
 		return err
 	}
+	releaseMemory() // the garbage of reading, before the trainer's copy
 	tr, err := newTrainer(o.IO, r, m, x, val)
 	if err != nil {
 		return err
 	}
+	x = nil
+	releaseMemory()
 	if err := r.Resume(tr); err != nil {
 		return cmdutil.Input(err)
 	}
