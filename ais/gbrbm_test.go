@@ -2,68 +2,14 @@ package ais_test
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/ais"
 	"boltzmann/exact"
-	"boltzmann/model/gbrbm"
+	"boltzmann/internal/testmodels"
 )
-
-// testGBRBM returns a D×H Gaussian-Bernoulli RBM with weights scale·σ_i·
-// N(0,1), biases and log-variances drawn with seed: a mixture of 2^H
-// Gaussians with several well-separated components.
-func testGBRBM(d, h int, scale float64, seed uint64) *gbrbm.Model {
-	rng := rand.New(rand.NewPCG(seed, 11))
-	m := gbrbm.New(d, h)
-	for i := range m.LogVariance() {
-		m.LogVariance()[i] = 0.4 * rng.NormFloat64()
-	}
-	s2 := m.VisibleVariance()
-	for i := range d {
-		m.VisibleBias()[i] = rng.NormFloat64()
-		for j := range h {
-			m.Weights().Set(i, j, scale*math.Sqrt(s2[i])*rng.NormFloat64())
-		}
-	}
-	for j := range h {
-		m.HiddenBias()[j] = -0.5 + 0.5*rng.NormFloat64()
-	}
-	return m
-}
-
-// exactGBRBMSamples draws n independent rows from m: h from the exact
-// hidden marginal, then v ~ N(b + Wh, σ²).
-func exactGBRBMSamples(t *testing.T, m *gbrbm.Model, n int, seed uint64) *mat.Dense {
-	t.Helper()
-	p, err := m.HiddenProbabilities()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(seed, 12))
-	nh := m.HiddenDim()
-	h := mat.NewDense(n, nh, nil)
-	for r := range n {
-		u, k := rng.Float64(), 0
-		for ; k < len(p)-1 && u >= p[k]; k++ {
-			u -= p[k]
-		}
-		for j := range nh {
-			h.Set(r, j, float64(k>>(nh-1-j)&1))
-		}
-	}
-	x := mat.NewDense(n, m.Dim(), nil)
-	m.VisibleMean(h, x)
-	s2 := m.VisibleVariance()
-	for r := range n {
-		for i, v := range x.RawRowView(r) {
-			x.Set(r, i, v+math.Sqrt(s2[i])*rng.NormFloat64())
-		}
-	}
-	return x
-}
 
 // TestGBRBMPathMatchesExact: on an enumerable Gaussian-Bernoulli RBM (D =
 // 6, H = 10) with a base fitted to 400 exact samples, forward AIS (200
@@ -73,12 +19,12 @@ func exactGBRBMSamples(t *testing.T, m *gbrbm.Model, n int, seed uint64) *mat.De
 // by more than that; Evaluate's RAISE log-likelihood from data rows is a
 // lower bound within 0.05 nats of the exact one. Fixed seeds.
 func TestGBRBMPathMatchesExact(t *testing.T) {
-	m := testGBRBM(6, 10, 0.8, 3)
+	m := testmodels.GBRBM(6, 10, 0.8, 3)
 	logZ, err := exact.LogPartition(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := exactGBRBMSamples(t, m, 400, 5)
+	data := testmodels.GBRBMSamples(m, 400, 5)
 	path, err := ais.NewPath(m, data)
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +75,7 @@ func TestGBRBMPathMatchesExact(t *testing.T) {
 // model close to its base (W small), and GaussianBase without data is the
 // target's own visible Gaussian.
 func TestGBRBMPathEnds(t *testing.T) {
-	m := testGBRBM(3, 2, 0.05, 8)
+	m := testmodels.GBRBM(3, 2, 0.05, 8)
 	logZ, _ := exact.LogPartition(m)
 	mean, variance := ais.GaussianBase(m, nil)
 	path := ais.NewGBRBMPath(m, mean, variance)
