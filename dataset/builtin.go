@@ -40,6 +40,14 @@ const (
 	// never decided by the state. Near T_c successive samples may still be
 	// weakly correlated.
 	Ising2D = "ising2d"
+
+	// GaussianMixture is "gaussian-mixture[:D[:K]]": real-valued rows in
+	// ℝ^D (default D = 4) drawn from K equally weighted Gaussian components
+	// (default K = 4) with identity covariance. The component means are
+	// drawn once from N(0, 3² I) with the fixed stream PCG(D, K), the same
+	// for every data seed, so that training and held-out samples (different
+	// seeds) come from one distribution.
+	GaussianMixture = "gaussian-mixture"
 )
 
 // Wolff chain settings for Ising2D, in sweeps (L·L flipped spins).
@@ -49,7 +57,7 @@ const (
 )
 
 // BuiltinNames lists the built-in data set families.
-func BuiltinNames() []string { return []string{BarsAndStripes, Ising2D} }
+func BuiltinNames() []string { return []string{BarsAndStripes, Ising2D, GaussianMixture} }
 
 // IsBuiltin reports whether name, with or without a "builtin:" prefix,
 // names a built-in data set family, such as "bars-and-stripes" or
@@ -119,8 +127,25 @@ func Builtin(spec string, n int, seed uint64) (*mat.Dense, error) {
 			return isingExact(l, t, n, rng), nil
 		}
 		return isingWolff(l, t, n, wolffBurnIn, wolffThin, rng), nil
+	case GaussianMixture:
+		d, k := 4, 4
+		if len(args) > 2 {
+			return bad("too many parameters (use gaussian-mixture:D:K)")
+		}
+		for i, p := range args {
+			v, err := strconv.Atoi(p)
+			if err != nil || v < 1 || v > 1024 {
+				return bad("%s %q must be an integer from 1 to 1024 (use gaussian-mixture:D:K)", []string{"dimension", "number of components"}[i], p)
+			}
+			if i == 0 {
+				d = v
+			} else {
+				k = v
+			}
+		}
+		return gaussianMixture(d, k, n, rng), nil
 	}
-	return bad("unknown built-in data set (available: bars-and-stripes[:S], ising2d[:L[:T]])")
+	return bad("unknown built-in data set (available: bars-and-stripes[:S], ising2d[:L[:T]], gaussian-mixture[:D[:K]])")
 }
 
 // numBarsAndStripes is the number of distinct S×S bars-and-stripes images.
@@ -284,6 +309,30 @@ func isingWolff(l int, t float64, n, burnIn, thin int, rng *rand.Rand) *mat.Dens
 		row := x.RawRowView(i)
 		for j, v := range s {
 			row[j] = float64(v)
+		}
+	}
+	return x
+}
+
+// GaussianMixtureMeans returns the K component means (K × D) of
+// builtin:gaussian-mixture:D:K.
+func GaussianMixtureMeans(d, k int) *mat.Dense {
+	rng := rand.New(rand.NewPCG(uint64(d), uint64(k)))
+	mu := mat.NewDense(k, d, nil)
+	for i := range mu.RawMatrix().Data {
+		mu.RawMatrix().Data[i] = 3 * rng.NormFloat64()
+	}
+	return mu
+}
+
+func gaussianMixture(d, k, n int, rng *rand.Rand) *mat.Dense {
+	mu := GaussianMixtureMeans(d, k)
+	x := mat.NewDense(n, d, nil)
+	for r := range n {
+		c := mu.RawRowView(rng.IntN(k))
+		row := x.RawRowView(r)
+		for i := range row {
+			row[i] = c[i] + rng.NormFloat64()
 		}
 	}
 	return x

@@ -117,7 +117,7 @@ func TestBuiltinErrors(t *testing.T) {
 		n    int
 		frag string
 	}{
-		{"mnist", 10, "unknown built-in data set (available: bars-and-stripes[:S], ising2d[:L[:T]])"},
+		{"mnist", 10, "unknown built-in data set (available: bars-and-stripes[:S], ising2d[:L[:T]], gaussian-mixture[:D[:K]])"},
 		{"bars-and-stripes:0", 10, `size "0" must be an integer from 1 to 12`},
 		{"bars-and-stripes:x", 10, `size "x"`},
 		{"bars-and-stripes:3:4", 10, "too many parameters"},
@@ -233,5 +233,43 @@ func TestIsingWolffPhases(t *testing.T) {
 		if absm < c.mlo || absm > c.mhi {
 			t.Errorf("%s: <|m|> = %.3f, want in [%g, %g]", c.spec, absm, c.mlo, c.mhi)
 		}
+	}
+}
+
+// TestGaussianMixture: builtin:gaussian-mixture:D:K has D columns, the
+// same component means for every seed, and per-column mean and variance
+// within 4.5 standard errors of the mixture's (Σ_k μ_k/K; 1 + the variance
+// of the means).
+func TestGaussianMixture(t *testing.T) {
+	const n = 20000
+	x, err := Builtin("gaussian-mixture:3:5", n, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := x.Dims(); r != n || c != 3 {
+		t.Fatalf("shape %d×%d", r, c)
+	}
+	mu := GaussianMixtureMeans(3, 5)
+	for i := range 3 {
+		m, m2 := 0.0, 0.0
+		for k := range 5 {
+			m += mu.At(k, i) / 5
+			m2 += mu.At(k, i) * mu.At(k, i) / 5
+		}
+		v := 1 + m2 - m*m
+		got := 0.0
+		for r := range n {
+			got += x.At(r, i) / n
+		}
+		if z := (got - m) / math.Sqrt(v/n); math.Abs(z) > 4.5 {
+			t.Errorf("column %d: mean %v, mixture %v (z = %.2f)", i, got, m, z)
+		}
+	}
+	if _, err := Builtin("gaussian-mixture:0", 10, 1); err == nil {
+		t.Error("dimension 0 accepted")
+	}
+	y, _ := Builtin("gaussian-mixture", 10, 2)
+	if _, c := y.Dims(); c != 4 {
+		t.Errorf("default dimension %d, want 4", c)
 	}
 }
