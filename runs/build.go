@@ -125,8 +125,9 @@ func (c *TrainConfig) ValidationReadOptions() dataset.ReadOptions {
 
 // Settings returns the trainer settings of c for the model m and n
 // training rows: method, optimizer with its learning-rate schedule over
-// Epochs, penalty and seed. Callbacks and validation rows are left to the
-// caller. With Float32, m must be an *rbm.RBM, which is switched to float32
+// Epochs, penalty and seed; on standardized data (Standardize) the
+// epoch log-likelihoods are reported in the data's own units. Callbacks and
+// validation rows are left to the caller. With Float32, m must be an *rbm.RBM, which is switched to float32
 // arithmetic.
 func (c *TrainConfig) Settings(m model.Model, n int) (*train.Settings, error) {
 	if c.Float32 {
@@ -153,10 +154,14 @@ func (c *TrainConfig) Settings(m model.Model, n int) (*train.Settings, error) {
 			return nil, err
 		}
 	}
-	return &train.Settings{
+	s := &train.Settings{
 		Method: train.Method(c.Method), K: c.K, Chains: c.Chains, Epochs: c.Epochs, BatchSize: c.BatchSize,
 		Optimizer: opt, Penalty: optim.Penalty{L1: c.L1, L2: c.L2, Mask: mask}, Seed: c.Seed,
-	}, nil
+	}
+	if c.Standardize != nil {
+		s.Monitor = rawUnits{train.Likelihoods{}, c.Standardize.LogJacobian()}
+	}
+	return s, nil
 }
 
 // Target returns the statistics bmDCA fits for the alignment a: one- and

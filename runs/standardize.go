@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/model"
+	"boltzmann/train"
 )
 
 // Standardization is the per-column affine map of a run's data: the model
@@ -15,9 +16,10 @@ import (
 // their own units. It is recorded in config.json (TrainConfig.Standardize)
 // and applied again to the data when a run is resumed.
 //
-// The checkpoint holds the trainer's state in standardized units; the
-// log-likelihoods of history.jsonl are those of the standardized rows,
-// which exceed those of x by Σ_i log Std_i (LogJacobian).
+// The checkpoint holds the trainer's state in standardized units. The
+// epoch measurements (TrainConfig.Settings' Monitor) are reported in the
+// units of x: log p(x) = log p(v) - Σ_i log Std_i (LogJacobian), and
+// log Z grows by the same amount.
 type Standardization struct {
 	Mean []float64 `json:"mean"` // column means of the training data
 	Std  []float64 `json:"std"`  // column standard deviations (divisor n), > 0
@@ -116,4 +118,21 @@ func (s *Standardization) unstandardized(m model.Model) (model.Model, error) {
 	copy(u.Params(), m.Params())
 	u.Unstandardize(s.Mean, s.Std)
 	return u, nil
+}
+
+// rawUnits reports the log-likelihoods and log Z that its Monitor measures
+// on standardized rows in the units of the data: log p(x) = log p(v) -
+// jac, log Z_x = log Z_v + jac (NaN stays NaN).
+type rawUnits struct {
+	train.Monitor
+	jac float64
+}
+
+func (m rawUnits) Measure(t *train.Trainer, r *train.Record) {
+	m.Monitor.Measure(t, r)
+	r.TrainLL -= m.jac
+	r.ValLL -= m.jac
+	r.TrainPL -= m.jac
+	r.ValPL -= m.jac
+	r.LogZ += m.jac
 }
