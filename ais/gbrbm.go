@@ -63,12 +63,12 @@ func GaussianBase(target *gbrbm.Model, x *mat.Dense) (mean, variance []float64) 
 // products vW and hWᵀ over the batch. The target is used, not copied: do
 // not change it during a run.
 type GBRBMPath struct {
-	target      *gbrbm.Model
-	mean, vari  []float64 // base μ_A, s_A²
-	logZ0       float64
-	u, ph, mu   *mat.Dense // scratch: hidden input, P(h|v), Wh
-	inv, scaled []float64
-	sv          *mat.Dense
+	target     *gbrbm.Model
+	mean, vari []float64 // base μ_A, s_A²
+	logZ0      float64
+	u, ph, mu  *mat.Dense // scratch: hidden input, P(h|v), Wh
+	inv        []float64
+	sv         *mat.Dense
 }
 
 var _ Path = (*GBRBMPath)(nil)
