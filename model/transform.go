@@ -311,6 +311,9 @@ func (m *transformed) makeScaled() error {
 		m.scaled = c
 	}
 	p, q := m.scaled.Params(), m.base.Params()
+	if t, ok := m.base.(Temperer); ok {
+		return t.TemperParams(m.t.Beta, p)
+	}
 	for i, v := range q {
 		p[i] = m.t.Beta * v
 	}
@@ -366,7 +369,8 @@ func subtractField(t *Transform, x *mat.Dense, out []float64) {
 	}
 }
 
-// AddStats adds Σ_r w_r ∂F_t(x_r)/∂θ = β Σ_r w_r (∂F/∂θ)(βθ) to sum.
+// AddStats adds Σ_r w_r ∂F_t(x_r)/∂θ = β Σ_r w_r (∂F/∂θ)(βθ) to sum (for
+// a Temperer base, the chain rule through its TemperParams).
 func (m *transformed) AddStats(x *mat.Dense, w []float64, sum []float64) {
 	s := m.Scaled()
 	if s == nil {
@@ -374,6 +378,13 @@ func (m *transformed) AddStats(x *mat.Dense, w []float64, sum []float64) {
 	}
 	tmp := make([]float64, len(sum))
 	s.AddStats(x, w, tmp)
+	if t, ok := m.base.(Temperer); ok {
+		t.TemperStats(m.t.Beta, tmp)
+		for i, v := range tmp {
+			sum[i] += v
+		}
+		return
+	}
 	for i, v := range tmp {
 		sum[i] += m.t.Beta * v
 	}
@@ -501,4 +512,21 @@ func indicator(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// Temperer is implemented by models whose energy is not linear in their
+// parameters (gbrbm.Model, whose variances enter through log σ²), so that
+// β·E is not the energy at βθ: the tempered copy of a Transformed model
+// (Scaled) then takes its parameters from TemperParams, and its statistics
+// are mapped back by TemperStats.
+type Temperer interface {
+	Model
+	// TemperParams writes into dst (length len(Params())) the parameters
+	// θ' of a model of the same spec whose joint energy is β·E_θ, or
+	// returns an error for a β that has no such model (β ≤ 0 for a
+	// density that is not normalizable at β = 0).
+	TemperParams(beta float64, dst []float64) error
+	// TemperStats turns, in place, sums of ∂F/∂θ' at θ' = TemperParams(β)
+	// into sums of ∂F_β/∂θ, F_β(x; θ) = F(x; θ'(θ)): the chain rule.
+	TemperStats(beta float64, stats []float64)
 }

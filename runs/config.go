@@ -52,6 +52,9 @@ type TrainConfig struct {
 	Penalize   []string `json:"penalize,omitempty"`   // parameter groups penalized (default: weights and couplings)
 	Seed       uint64   `json:"seed"`                 // seed of the trainer
 	Float32    bool     `json:"float32,omitempty"`    // RBM computations in float32
+	// Standardize, if set, is the per-column standardization of the data
+	// the model was trained on (Standardization).
+	Standardize *Standardization `json:"standardize,omitempty"`
 }
 
 // BMDCAConfig records how a categorical model was fitted to an alignment

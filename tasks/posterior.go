@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/model"
+	"boltzmann/model/gbrbm"
 	"boltzmann/model/rbm"
 	"boltzmann/sample"
 )
@@ -62,7 +63,9 @@ type Posterior struct {
 // with the observed entries clamped. Values of x at missing entries are
 // ignored (they may be NaN). m must be a model.Bipartite with {0,1} visible
 // units (an RBM) or a model.Discrete (single-site Gibbs over the missing
-// units). Observed entries must be states of the model. For a labeled RBM
+// units). Observed entries must be states of the model. A Gaussian-
+// Bernoulli RBM (gbrbm.Model) takes real observed values, clamped while
+// its Gibbs sampler draws the missing ones. For a labeled RBM
 // (rbm.Labeled) x may hold the D data units only (n × D: the label block
 // is sampled with the missing units and so summed over; the posterior has
 // D columns) or all D + C units with the label block given (clamped) or
@@ -71,6 +74,9 @@ func Inpaint(m model.Model, x *mat.Dense, missing []bool, s *InferSettings) (*Po
 	n, d := x.Dims()
 	if len(missing) != n*d {
 		return nil, fmt.Errorf("tasks: Inpaint: mask has %d entries for %d×%d data", len(missing), n, d)
+	}
+	if g, ok := m.(*gbrbm.Model); ok {
+		return inpaintGaussian(g, x, missing, s)
 	}
 	return infer(m, x, missing, 0, s)
 }
@@ -92,7 +98,7 @@ func Denoise(m model.Model, x *mat.Dense, flipRate float64, missing []bool, s *I
 	}
 	dm, ok := m.(model.Discrete)
 	if !ok {
-		return nil, fmt.Errorf("tasks: Denoise needs a discrete model, got %T", m)
+		return nil, fmt.Errorf("tasks: Denoise needs a discrete model, got %T (real-valued data: DenoiseGaussian)", m)
 	}
 	q := float64(len(dm.States()))
 	if !(flipRate > 0 && flipRate < (q-1)/q) {

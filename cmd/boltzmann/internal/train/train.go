@@ -19,6 +19,7 @@ import (
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
 	"boltzmann/model"
 	_ "boltzmann/model/gaussian" // register the kinds trained here
+	"boltzmann/model/gbrbm"
 	_ "boltzmann/model/ising"
 	"boltzmann/model/rbm"
 	"boltzmann/optim"
@@ -54,6 +55,7 @@ type Options struct {
 	Float64   bool   // --float64: rbm arithmetic in float64
 	DataFlags cmdutil.DataFlags
 	BMDCA     BMDCAFlags // alignments (bmdca.go)
+	GBRBM     GBRBMFlags // real-valued data (gbrbm.go)
 
 	// Which flags were given: unset ones take the trainer's defaults or,
 	// with --resume, the run's settings.
@@ -65,7 +67,7 @@ type Options struct {
 func NewCmdTrain(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f}
 	cmd := &cobra.Command{
-		Use:   "train DATA --model {rbm,ising,gaussian,potts,catrbm} --out RUN_DIR",
+		Use:   "train DATA --model {rbm,ising,gaussian,gbrbm,potts,catrbm} --out RUN_DIR",
 		Short: "Fit a model to data by maximum likelihood with Monte Carlo gradients",
 		Long: `Fit a model to the rows of DATA by maximizing the log-likelihood. Each update
 reads a minibatch, advances the fantasy particles (CD-k restarts them at the
@@ -89,6 +91,7 @@ DATA: ` + cmdutil.DataFormats + `.`,
 			o.EpochsSet, o.KSet = fl.Changed("epochs"), fl.Changed("k")
 			o.OptimizerSet, o.MaxUpdatesSet = fl.Changed("optimizer"), fl.Changed("max-updates")
 			o.Float32Set = fl.Changed("float32")
+			o.GBRBM.StandardizeSet, o.GBRBM.FixedVarianceSet = fl.Changed("standardize"), fl.Changed("fixed-variance")
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -99,15 +102,15 @@ DATA: ` + cmdutil.DataFormats + `.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.Model, "model", "", "model kind: rbm, ising or gaussian")
-	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm)")
+	fl.StringVar(&o.Model, "model", "", "model kind: rbm, ising, gaussian or gbrbm (Gaussian-Bernoulli rbm, real-valued data)")
+	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm, gbrbm)")
 	fl.StringVar(&o.Method, "method", "pcd", "gradient estimator: cd (chains restart at the data) or pcd (persistent chains)")
 	fl.IntVar(&o.K, "k", 1, "Monte Carlo transitions per update (Gibbs steps or sweeps)")
 	fl.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size)")
 	fl.IntVar(&o.Epochs, "epochs", 10, "passes over the training data (with --resume: the new total)")
 	fl.IntVar(&o.BatchSize, "batch-size", 100, "minibatch size")
 	fl.Float64Var(&o.LR, "lr", 0, "initial learning rate (default: 0.05 for sgd, 0.01 for adam)")
-	fl.StringVar(&o.Optimizer, "optimizer", "", "optimizer: sgd or adam (default: sgd for rbm and ising, adam for gaussian)")
+	fl.StringVar(&o.Optimizer, "optimizer", "", "optimizer: sgd or adam (default: sgd for rbm and ising, adam for gaussian and gbrbm)")
 	fl.Float64Var(&o.Momentum, "momentum", 0.5, "momentum of sgd")
 	fl.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate) "+optim.ScheduleHelp)
 	fl.Float64Var(&o.L1, "l1", 0, "L1 (LASSO) penalty strength on weights and couplings")
@@ -124,6 +127,7 @@ DATA: ` + cmdutil.DataFormats + `.`,
 	fl.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
 	o.DataFlags.Register(cmd)
 	o.BMDCA.register(cmd) // alignments: bmdca.go
+	o.GBRBM.register(cmd) // real-valued data: gbrbm.go
 	return cmd
 }
 
@@ -170,6 +174,11 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
+	if o.Model == gbrbm.Kind {
+		if x, val, err = o.GBRBM.standardize(tc, x, val); err != nil {
+			return err
+		}
+	}
 	var m model.Model
 	if tc.Labels != "" {
 		if _, err := runs.NewModel(model.Spec{Kind: rbm.Kind, Hidden: o.Hidden}, x, tc.Seed); err != nil {
@@ -180,7 +189,7 @@ func run(o *Options) error {
 			return err
 		}
 		m, x = runs.NewLabeledModel(x, y, classes, o.Hidden, tc.Seed)
-	} else if m, err = runs.NewModel(model.Spec{Kind: o.Model, Hidden: o.Hidden}, x, tc.Seed); err != nil {
+	} else if m, err = runs.NewModel(o.spec(), x, tc.Seed); err != nil {
 		return cmdutil.Input(err)
 	}
 	if err := cmdutil.CheckFits(m, x, tc.Data); err != nil {
@@ -258,7 +267,7 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 	}
 	if t.Optimizer == "" {
 		t.Optimizer = "sgd"
-		if o.Model == "gaussian" {
+		if o.Model == "gaussian" || o.Model == gbrbm.Kind {
 			t.Optimizer = "adam"
 		}
 	}
@@ -272,7 +281,7 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		t.Schedule = "linear:" + strconv.FormatFloat(t.LR/50, 'g', -1, 64)
 	}
 	switch o.Model {
-	case rbm.Kind, "ising", "gaussian":
+	case rbm.Kind, "ising", "gaussian", gbrbm.Kind:
 	default:
 		if !slices.Contains(model.Kinds(), o.Model) {
 			return nil, cmdutil.BadInput("unknown --model %q: use one of %v", o.Model, model.Kinds())
@@ -296,7 +305,7 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		return nil, cmdutil.BadInput("--lr must be positive, got %g", t.LR)
 	case t.L1 < 0 || t.L2 < 0:
 		return nil, cmdutil.BadInput("--l1 and --l2 must be non-negative")
-	case o.Model == rbm.Kind && o.Hidden < 1:
+	case (o.Model == rbm.Kind || o.Model == gbrbm.Kind) && o.Hidden < 1:
 		return nil, cmdutil.BadInput("--hidden must be at least 1, got %d", o.Hidden)
 	case o.Float32Set && o.Float64:
 		return nil, cmdutil.BadInput("--float32 and --float64 exclude each other: give one")
@@ -311,6 +320,9 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 	}
 	if _, err := optim.ParseSchedule(t.Schedule, 1, 1, 1); err != nil {
 		return nil, cmdutil.Input(err)
+	}
+	if err := o.GBRBM.check(o.Model); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -435,6 +447,9 @@ func resumeTrain(o *Options, r *runs.Run) error {
 	}
 	x, val, err := readTrainingData(tc)
 	if err != nil {
+		return err
+	}
+	if x, val, err = restandardize(tc, x, val); err != nil {
 		return err
 	}
 	if tc.Labels != "" {
