@@ -34,9 +34,12 @@ func (t *Trainer) MarshalBinary() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("train: optimizer state: %w", err)
 	}
-	ch, err := t.chains.MarshalBinary()
+	ch, err := t.chainState()
 	if err != nil {
 		return nil, fmt.Errorf("train: chain state: %w", err)
+	}
+	if ch == nil {
+		return nil, ErrNotRoot // another process of a data-parallel run
 	}
 	var buf bytes.Buffer
 	err = gob.NewEncoder(&buf).Encode(state{
@@ -63,7 +66,7 @@ func (t *Trainer) UnmarshalBinary(data []byte) error {
 	if err := t.settings.Optimizer.UnmarshalBinary(s.Optimizer); err != nil {
 		return fmt.Errorf("train: optimizer state: %w", err)
 	}
-	if err := t.chains.UnmarshalBinary(s.Chains); err != nil {
+	if err := t.setChainState(s.Chains); err != nil {
 		return err
 	}
 	copy(t.model.Params(), s.Params)
