@@ -120,8 +120,8 @@ func (localComm) Alltoall(send []float64, _ []int, recv []float64, _ []int) erro
 	return nil
 }
 func (localComm) Allgather(send, recv []float64, _ []int) error { copy(recv, send); return nil }
-func (localComm) Gather(b []byte) ([][]byte, error)              { return [][]byte{b}, nil }
-func (localComm) Broadcast(b []byte) ([]byte, error)             { return b, nil }
+func (localComm) Gather(b []byte) ([][]byte, error)             { return [][]byte{b}, nil }
+func (localComm) Broadcast(b []byte) ([]byte, error)            { return b, nil }
 
 // share returns the blocks [lo, hi) of nb that process k of n owns.
 func share(nb, k, n int) (lo, hi int) { return nb * k / n, nb * (k + 1) / n }
