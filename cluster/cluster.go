@@ -21,13 +21,13 @@ import (
 	"strconv"
 )
 
-// Launched returns the number of processes that the launcher (mpirun of
-// Open MPI, or a PMI launcher) announced in the environment, and whether it
-// announced more than one.
+// Launched returns the number of processes that a launcher (mpirun of
+// Open MPI, or a PMI launcher) announced in the environment, and whether
+// one did: a process that no launcher started gives 1, false.
 func Launched() (int, bool) {
 	for _, v := range []string{"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"} {
 		if n, err := strconv.Atoi(os.Getenv(v)); err == nil && n > 0 {
-			return n, n > 1
+			return n, true
 		}
 	}
 	return 1, false

@@ -52,6 +52,11 @@ type TrainConfig struct {
 	Penalize   []string `json:"penalize,omitempty"`   // parameter groups penalized (default: weights and couplings)
 	Seed       uint64   `json:"seed"`                 // seed of the trainer
 	Float32    bool     `json:"float32,omitempty"`    // RBM computations in float32
+	// Reduction "blocks": phase sums per block of chains and rows, added in
+	// block order (train.BlockReducer), so that the run gives the same
+	// parameters in one process and across any number of MPI processes;
+	// "": one process, the fastest arithmetic.
+	Reduction string `json:"reduction,omitempty"`
 }
 
 // BMDCAConfig records how a categorical model was fitted to an alignment
