@@ -42,15 +42,6 @@ type job struct {
 // runJob runs the command in one process, or as one process of an MPI job
 // when mpirun started it.
 func runJob(o *Options) error {
-	if o.Reduction != "" && o.Reduction != ReductionBlocks {
-		return cmdutil.BadInput("unknown --reduction %q: use %s", o.Reduction, ReductionBlocks)
-	}
-	if o.Reduction != "" && o.Resume != "" {
-		return cmdutil.BadInput("--reduction is fixed when a run starts: drop it with --resume, the run keeps its own")
-	}
-	if o.Reduction != "" && o.alignment() {
-		return cmdutil.BadInput("--reduction does not apply to bmDCA runs on alignments")
-	}
 	n, launched := cluster.Launched()
 	if !launched || (n == 1 && !cluster.Enabled) {
 		return run(o)
@@ -80,6 +71,19 @@ func runJob(o *Options) error {
 		return j.finish(err)
 	}
 	return j.finish(run(o))
+}
+
+// checkReduction checks --reduction (validate).
+func (o *Options) checkReduction() error {
+	switch {
+	case o.Reduction != "" && o.Reduction != ReductionBlocks:
+		return cmdutil.BadInput("unknown --reduction %q: use %s", o.Reduction, ReductionBlocks)
+	case o.Reduction != "" && o.Resume != "":
+		return cmdutil.BadInput("--reduction is fixed when a run starts: drop it with --resume, the run keeps its own")
+	case o.Reduction != "" && o.alignment():
+		return cmdutil.BadInput("--reduction does not apply to bmDCA runs on alignments")
+	}
+	return nil
 }
 
 // sameCommand compares this process's binary and arguments with process
@@ -141,7 +145,6 @@ func (j *job) agree(err error) error {
 	if gerr != nil {
 		return gerr
 	}
-	j.training = true // from here on a failure of one process aborts the job
 	if verdict[0] == 0 {
 		return nil
 	}
@@ -155,6 +158,7 @@ func (j *job) begin(tr *trainlib.Trainer) error {
 		return nil
 	}
 	j.tr = tr
+	j.training = true // from here on a failure of one process aborts the job
 	return j.agree(nil)
 }
 
@@ -163,10 +167,10 @@ func (j *job) begin(tr *trainlib.Trainer) error {
 // code. A failure that only this process saw during training aborts the
 // job.
 func (j *job) finish(err error) error {
-	if !j.training {
+	var agreed *agreedError
+	if !j.training && !errors.As(err, &agreed) {
 		err = j.agree(err) // the others wait in begin
 	}
-	var agreed *agreedError
 	same := err == nil || errors.As(err, &agreed)
 	if j.tr != nil {
 		switch j.tr.Status() {

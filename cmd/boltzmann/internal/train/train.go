@@ -130,6 +130,9 @@ DATA: ` + cmdutil.DataFormats + `.`,
 
 // validate checks the flags without reading any file.
 func (o *Options) validate() error {
+	if err := o.checkReduction(); err != nil { // mpi.go
+		return err
+	}
 	switch {
 	case o.Resume != "":
 		if o.EpochsSet && o.Epochs < 1 {
