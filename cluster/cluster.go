@@ -16,7 +16,6 @@
 package cluster
 
 import (
-	"fmt"
 	"os"
 	"strconv"
 )
@@ -31,12 +30,4 @@ func Launched() (int, bool) {
 		}
 	}
 	return 1, false
-}
-
-// checkCount refuses messages that MPI's int counts cannot describe.
-func checkCount(n int) error {
-	if n < 0 || n > 1<<31-1 {
-		return fmt.Errorf("cluster: a message of %d elements is larger than MPI's int counts allow", n)
-	}
-	return nil
 }

@@ -251,3 +251,11 @@ func (c *Comm) Finalize() error {
 	c.done = true
 	return check("MPI_Finalize", C.b_finalize())
 }
+
+// checkCount refuses messages that MPI's int counts cannot describe.
+func checkCount(n int) error {
+	if n < 0 || n > 1<<31-1 {
+		return fmt.Errorf("cluster: a message of %d elements is larger than MPI's int counts allow", n)
+	}
+	return nil
+}
