@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -66,6 +67,13 @@ type Comm interface {
 type BlockReducer struct {
 	// Comm is the job's communication; nil: one process.
 	Comm Comm
+	// Reductions, Time and Sent count this process's reductions so far,
+	// the time they took (exchanges, waiting for the other processes and
+	// the in-order sums; not the partial phases) and the float64 values it
+	// sent.
+	Reductions int
+	Time       time.Duration
+	Sent       int64
 }
 
 // comm returns the communication, a one-process one when Comm is nil.
@@ -129,6 +137,7 @@ func share(nb, k, n int) (lo, hi int) { return nb * k / n, nb * (k + 1) / n }
 // dist is the state of a data-parallel Trainer (Settings.Reducer a
 // *BlockReducer).
 type dist struct {
+	red        *BlockReducer
 	comm       Comm
 	rank, size int
 	chains     int // chains of the whole run
@@ -151,7 +160,7 @@ func (t *Trainer) distribute() error {
 		return nil
 	}
 	c := br.comm()
-	d := &dist{comm: c, rank: c.Rank(), size: c.Size(), chains: t.chains.Len()}
+	d := &dist{red: br, comm: c, rank: c.Rank(), size: c.Size(), chains: t.chains.Len()}
 	if d.size < 1 || d.rank < 0 || d.rank >= d.size {
 		return fmt.Errorf("train: process %d of %d", d.rank, d.size)
 	}
@@ -270,6 +279,8 @@ func (t *Trainer) distGradient() error {
 // into pos (when withPos) and neg, and agrees on the stop flags. Entry np
 // of a block's vector is its count.
 func (d *dist) reduce(withPos bool, pos, neg *Phase) error {
+	start := time.Now()
+	defer func() { d.red.Reductions++; d.red.Time += time.Since(start) }()
 	np := len(neg.Sum)
 	l, n := np+1, d.size
 	width := func(k int) int { return l*(k+1)/n - l*k/n }
@@ -306,6 +317,7 @@ func (d *dist) reduce(withPos bool, pos, neg *Phase) error {
 			off += copyEntries(d.send[off:], p, e0, e1)
 		}
 	}
+	d.red.Sent += int64(ns + 2*width(d.rank) + 1)
 	if err := d.comm.Alltoall(d.send, sendCounts, d.recv, recvCounts); err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ var _ trainlib.Comm = (*cluster.Comm)(nil)
 var current *job
 
 type job struct {
+	f        *cmdutil.Factory
 	comm     *cluster.Comm
 	training bool // the processes agreed that set-up succeeded
 	tr       *trainlib.Trainer
@@ -67,6 +68,7 @@ func runJob(o *Options) error {
 	if c.Rank() != 0 {
 		o.IO = &cmdutil.Factory{Stdout: io.Discard, Stderr: io.Discard, Quiet: true}
 	}
+	j.f = o.IO
 	if err := j.agree(j.sameCommand()); err != nil {
 		return j.finish(err)
 	}
@@ -192,6 +194,11 @@ func (j *job) finish(err error) error {
 			j.comm.Rank(), j.comm.Size(), cmdutil.OneLine(err.Error()))
 		j.comm.Abort(max(code, 1))
 	}
+	if br, ok := j.reducer(); ok && err == nil && j.comm.Rank() == 0 && br.Reductions > 0 {
+		j.f.Logger().Info("reduction", "processes", j.comm.Size(), "reductions", br.Reductions,
+			"ms_per_reduction", cmdutil.Round(br.Time.Seconds()*1000/float64(br.Reductions), 3),
+			"mb_sent_per_reduction", cmdutil.Round(float64(br.Sent)*8/1e6/float64(br.Reductions), 3))
+	}
 	if ferr := j.comm.Finalize(); ferr != nil && err == nil {
 		err = ferr
 	}
@@ -199,6 +206,15 @@ func (j *job) finish(err error) error {
 		os.Exit(code)
 	}
 	return err
+}
+
+// reducer returns the trainer's BlockReducer.
+func (j *job) reducer() (*trainlib.BlockReducer, bool) {
+	if j.tr == nil {
+		return nil, false
+	}
+	br, ok := j.tr.Settings().Reducer.(*trainlib.BlockReducer)
+	return br, ok
 }
 
 // isRoot reports whether this process writes the run directory.
