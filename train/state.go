@@ -28,7 +28,10 @@ const stateVersion = 1
 // MarshalBinary encodes the training state at the end of the last
 // completed epoch: parameters, optimizer state, chains and their random
 // streams, counters, status and history. (With FullBatch or Cached
-// positive phases every update ends an epoch.)
+// positive phases every update ends an epoch.) In a data-parallel run
+// (BlockReducer) it is collective: every process calls it at the same
+// point, process 0 gets the complete state (every process's chains) and
+// the others ErrNotRoot.
 func (t *Trainer) MarshalBinary() ([]byte, error) {
 	opt, err := t.settings.Optimizer.MarshalBinary()
 	if err != nil {
