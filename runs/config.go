@@ -55,6 +55,11 @@ type TrainConfig struct {
 	// Standardize, if set, is the per-column standardization of the data
 	// the model was trained on (Standardization).
 	Standardize *Standardization `json:"standardize,omitempty"`
+	// Reduction "blocks": phase sums per block of chains and rows, added in
+	// block order (train.BlockReducer), so that the run gives the same
+	// parameters in one process and across any number of MPI processes;
+	// "": one process, the fastest arithmetic.
+	Reduction string `json:"reduction,omitempty"`
 }
 
 // BMDCAConfig records how a categorical model was fitted to an alignment

@@ -61,7 +61,11 @@ func (Cached) positive()    {}
 // from the reduced phases; the model's one-pass shortcuts
 // (model.PhaseDifference, model.HiddenPhaseDifference) and the fused
 // update (model.FusedPhaseDifference), which never form the separate sums,
-// step aside. The chains are advanced as without a Reducer.
+// step aside. The chains are advanced as without a Reducer. A
+// *BlockReducer (parallel.go) is the Reducer of data-parallel runs: the
+// Trainer then splits the chains and rows itself and sums per-block
+// partial phases in block order, so that the result does not depend on the
+// number of processes.
 type Reducer interface {
 	// Reduce replaces pos and neg, this process's sums and counts, by
 	// their totals over all processes, identically on every process.

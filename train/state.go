@@ -28,15 +28,21 @@ const stateVersion = 1
 // MarshalBinary encodes the training state at the end of the last
 // completed epoch: parameters, optimizer state, chains and their random
 // streams, counters, status and history. (With FullBatch or Cached
-// positive phases every update ends an epoch.)
+// positive phases every update ends an epoch.) In a data-parallel run
+// (BlockReducer) it is collective: every process calls it at the same
+// point, process 0 gets the complete state (every process's chains) and
+// the others ErrNotRoot.
 func (t *Trainer) MarshalBinary() ([]byte, error) {
 	opt, err := t.settings.Optimizer.MarshalBinary()
 	if err != nil {
 		return nil, fmt.Errorf("train: optimizer state: %w", err)
 	}
-	ch, err := t.chains.MarshalBinary()
+	ch, err := t.chainState()
 	if err != nil {
 		return nil, fmt.Errorf("train: chain state: %w", err)
+	}
+	if ch == nil {
+		return nil, ErrNotRoot // another process of a data-parallel run
 	}
 	var buf bytes.Buffer
 	err = gob.NewEncoder(&buf).Encode(state{
@@ -63,7 +69,7 @@ func (t *Trainer) UnmarshalBinary(data []byte) error {
 	if err := t.settings.Optimizer.UnmarshalBinary(s.Optimizer); err != nil {
 		return fmt.Errorf("train: optimizer state: %w", err)
 	}
-	if err := t.chains.UnmarshalBinary(s.Chains); err != nil {
+	if err := t.setChainState(s.Chains); err != nil {
 		return err
 	}
 	copy(t.model.Params(), s.Params)

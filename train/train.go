@@ -257,6 +257,7 @@ type Trainer struct {
 	batch     *mat.Dense
 	batchW    []float64
 	good      []float64 // parameters at the end of the last completed epoch
+	dist      *dist     // data-parallel state (Settings.Reducer a *BlockReducer), or nil
 }
 
 // New prepares to train m on the rows of data (n × Dim). The model's
@@ -335,8 +336,11 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 		}
 		t.chains.SetVisible(init)
 	}
+	if err := t.distribute(); err != nil {
+		return nil, err
+	}
 	if b, ok := m.(model.HiddenPhaseDifference); ok && c.Method == PCD && sample.IsBlockGibbs(c.Sampler) {
-		t.negHidden = mat.NewDense(nChains, b.HiddenDim(), nil)
+		t.negHidden = mat.NewDense(t.chains.Len(), b.HiddenDim(), nil)
 		if f, ok := m.(model.FusedPhaseDifference); ok && !t.cached && c.Reducer == nil {
 			if _, ok := c.Optimizer.(optim.RangeStepper); ok {
 				t.fused = f
@@ -446,7 +450,7 @@ func (t *Trainer) RunEpoch(ctx context.Context) error {
 			t.status = st
 			return nil
 		}
-		if err := ctx.Err(); err != nil {
+		if err := t.ctxErr(ctx); err != nil {
 			t.rollback()
 			t.status = Canceled
 			return err
@@ -548,6 +552,7 @@ func (t *Trainer) rollback() { copy(t.model.Params(), t.good) }
 // minibatch; CD restarts the chains there.
 func (t *Trainer) fillBatch(idx []int) {
 	s := &t.settings
+	idx = t.ownRows(idx)
 	for r, i := range idx {
 		t.data.row(i, t.batch.RawRowView(r))
 		if t.batchW != nil {
@@ -605,6 +610,9 @@ func (t *Trainer) gradient() error {
 			pd.PhaseDifference(t.batch, t.batchW, t.chains.X, t.grad)
 			return nil
 		}
+	}
+	if t.dist != nil {
+		return t.distGradient()
 	}
 	pos := t.pos
 	if t.cached {

@@ -56,6 +56,7 @@ type Options struct {
 	DataFlags cmdutil.DataFlags
 	BMDCA     BMDCAFlags // alignments (bmdca.go)
 	GBRBM     GBRBMFlags // real-valued data (gbrbm.go)
+	Reduction string     // --reduction: "" or "blocks" (mpi.go)
 
 	// Which flags were given: unset ones take the trainer's defaults or,
 	// with --resume, the run's settings.
@@ -98,7 +99,7 @@ DATA: ` + cmdutil.DataFormats + `.`,
 			if runF != nil {
 				return runF(o)
 			}
-			return run(o)
+			return runJob(o) // mpi.go
 		},
 	}
 	fl := cmd.Flags()
@@ -128,11 +129,15 @@ DATA: ` + cmdutil.DataFormats + `.`,
 	o.DataFlags.Register(cmd)
 	o.BMDCA.register(cmd) // alignments: bmdca.go
 	o.GBRBM.register(cmd) // real-valued data: gbrbm.go
+	fl.StringVar(&o.Reduction, "reduction", "", "how the phase sums are formed: blocks adds per-block sums in a fixed order, so that the run gives the same parameters in one process and across any number of MPI processes (the default under mpirun); default in one process: the fastest arithmetic")
 	return cmd
 }
 
 // validate checks the flags without reading any file.
 func (o *Options) validate() error {
+	if err := o.checkReduction(); err != nil { // mpi.go
+		return err
+	}
 	switch {
 	case o.Resume != "":
 		if o.EpochsSet && o.Epochs < 1 {
@@ -200,12 +205,12 @@ func run(o *Options) error {
 			return err
 		}
 	}
-	r, err := create(o.Out, o.Force)
+	r, err := createRun(o.Out, o.Force)
 	if err != nil {
 		return err
 	}
 	r.Config = &runs.Config{Model: m.(model.Specifier).Spec(), Train: tc}
-	if err := r.WriteConfig(); err != nil {
+	if err := writeConfig(r); err != nil {
 		r.Discard()
 		return err
 	}
@@ -265,6 +270,7 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed,
 		Float32: o.Model == rbm.Kind && o.Labels == "" && !o.Float64,
 	}
+	t.Reduction = o.reduction()
 	if t.Optimizer == "" {
 		t.Optimizer = "sgd"
 		if o.Model == "gaussian" || o.Model == gbrbm.Kind {
@@ -368,6 +374,9 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 	if err != nil {
 		return nil, cmdutil.Input(err)
 	}
+	if err := setReducer(s, r.Config.Train, r.Dir); err != nil {
+		return nil, err
+	}
 	epochs := r.Config.Train.Epochs
 	var bar *cmdutil.Progress
 	s.Validation = val
@@ -382,7 +391,7 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		}
 		bar.Finish()
 		bar = nil
-		if err := r.Save(tr); err != nil {
+		if err := saveRun(r, tr); err != nil {
 			return err
 		}
 		logEpoch(f, rec)
@@ -413,6 +422,9 @@ func logEpoch(f *cmdutil.Factory, r trainlib.Record) {
 
 // fit runs the trainer and explains how a stopped run goes on.
 func fit(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, dir string) error {
+	if err := current.begin(tr); err != nil { // mpi.go
+		return err
+	}
 	start := time.Now()
 	err := tr.Run(ctx)
 	switch {
@@ -479,7 +491,7 @@ func resumeTrain(o *Options, r *runs.Run) error {
 	if tr.Epoch() >= tc.Epochs {
 		return cmdutil.BadInput("%s already has %d epochs: pass a larger --epochs to train further", r.Dir, tr.Epoch())
 	}
-	if err := r.WriteConfig(); err != nil {
+	if err := writeConfig(r); err != nil {
 		return err
 	}
 	o.IO.Logger().Info("resuming", "run", r.Dir, "from_epoch", tr.Epoch(), "to_epoch", tc.Epochs)
