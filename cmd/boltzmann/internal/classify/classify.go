@@ -126,17 +126,17 @@ func run(o *Options) error {
 	if err := writeLabels(o.Out, pred); err != nil {
 		return err
 	}
-	if writeProba != nil {
-		lp.Apply(func(_, _ int, v float64) float64 { return math.Exp(v) }, lp)
-		if err := writeProba(lp); err != nil {
-			return err
-		}
-	}
 	rep := report{NSamples: n, Classes: l.Classes()}
 	if labels != nil {
 		rep.ErrorRate = cmdutil.Ptr(tasks.ErrorRate(pred, labels))
 		rep.MeanLogProb = cmdutil.Ptr(tasks.MeanLogProb(lp, labels))
 		rep.Confusion = tasks.ConfusionMatrix(pred, labels, l.Classes())
+	}
+	if writeProba != nil {
+		lp.Apply(func(_, _ int, v float64) float64 { return math.Exp(v) }, lp)
+		if err := writeProba(lp); err != nil {
+			return err
+		}
 	}
 	if o.JSON {
 		return json.NewEncoder(o.IO.Stdout).Encode(rep)
