@@ -59,14 +59,19 @@ func (l *Labeled) label(row []float64, r int) int {
 }
 
 // unlabeledRows returns the indices of the rows of v whose label block is
-// all zero (nil if none).
+// all zero (nil if none). Other label blocks are left to the caller, so
+// that FreeEnergy and AddStats keep the plain RBM's values on them.
 func (l *Labeled) unlabeledRows(v *mat.Dense) []int {
 	n, _ := v.Dims()
 	var idx []int
+rows:
 	for r := range n {
-		if l.label(v.RawRowView(r), r) == Unlabeled {
-			idx = append(idx, r)
+		for _, y := range v.RawRowView(r)[l.nd:] {
+			if y != 0 {
+				continue rows
+			}
 		}
+		idx = append(idx, r)
 	}
 	return idx
 }
