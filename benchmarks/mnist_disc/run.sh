@@ -29,6 +29,8 @@ BATCH=${BATCH:-10}
 PATIENCE=${PATIENCE:-5}
 LR=${LR:-0.05}
 ALPHA=${ALPHA:-0.01}
+OBJECTIVES=${OBJECTIVES:-generative discriminative hybrid}
+SAMPLES=${SAMPLES:-1}      # 0: skip the samples (they need the generative and discriminative runs)
 mkdir -p "$OUT"
 TRAIN="$M/train-images-idx3-ubyte.gz"; LABELS="$M/train-labels-idx1-ubyte.gz"
 TEST="$M/t10k-images-idx3-ubyte.gz"; TEST_LABELS="$M/t10k-labels-idx1-ubyte.gz"
@@ -39,7 +41,7 @@ COMMON="--binarize threshold --labels $LABELS --limit $LIMIT --val-fraction $VAL
 # defaults); discriminative: exact gradients on minibatches of $BATCH; hybrid:
 # the same plus alpha times a CD-1 estimate of the generative gradient (chains
 # restarted at the minibatch), as in the paper.
-for OBJ in generative discriminative hybrid; do
+for OBJ in $OBJECTIVES; do
   case $OBJ in
     generative) EXTRA="--batch-size 100 --chains 100" ;;
     discriminative) EXTRA="--batch-size $BATCH" ;;
@@ -53,6 +55,7 @@ done
 
 # 10 samples of every digit from the generative model (label block clamped),
 # written class by class, and their classification by the discriminative model.
+[ "$SAMPLES" = 0 ] && exit 0
 nice -n 10 "$BZ" sample "$OUT/generative" --label all -n 10 --burn-in 1000 --anneal-from 3 --seed 1 \
   --out "$OUT/samples.npy" --png "$OUT/samples.png" --shape 28x28 --json -q | tee "$OUT/sample.json"
 : > "$OUT/sample-labels.txt"

@@ -124,9 +124,13 @@ func TestDiscriminativeWorkflow(t *testing.T) {
 
 	// Samples of every class, class by class, with a grid of one row per class.
 	out, png := filepath.Join(tmp, "s.npy"), filepath.Join(tmp, "s.png")
-	if _, stderr, code := runCLI(t, "sample", dir, "--label", "all", "-n", "5", "--burn-in", "20",
-		"--out", out, "--png", png, "--shape", "3x3", "-q"); code != 0 {
+	stdout, stderr, code = runCLI(t, "sample", dir, "--label", "all", "-n", "5", "--burn-in", "20",
+		"--out", out, "--png", png, "--shape", "3x3", "--json")
+	if code != 0 {
 		t.Fatalf("sample --label all exited %d: %s", code, stderr)
+	}
+	if rep := decode(t, stdout); rep["n_samples"] != 15.0 || rep["per_class"] != 5.0 {
+		t.Errorf("sample --label all report %s", stdout)
 	}
 	s, err := dataset.Read(out, dataset.ReadOptions{})
 	if r, c := s.Dims(); err != nil || r != 15 || c != 9 {

@@ -223,6 +223,9 @@ func run(o *Options) error {
 	}
 	rep := report{NSamples: total, Chains: classes * chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin,
 		AnnealFrom: o.AnnealFrom, Tau: cmdutil.Ptr(s.Tau), ESS: cmdutil.Ptr(s.ESS)}
+	if o.AllLabels {
+		rep.PerClass = o.N
+	}
 	nf := 0
 	for _, fc := range s.FreeEnergy {
 		for _, v := range fc {
