@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/model"
+	"boltzmann/model/gbrbm"
 	"boltzmann/sample"
 )
 
@@ -217,14 +218,20 @@ func meanStdErr(x []float64) (mean, se float64) {
 }
 
 // ErrNoPath is returned by NewPath for models it has no annealing path for.
-var ErrNoPath = errors.New("ais: no annealing path for this model (need an RBM or a discrete fully visible model)")
+var ErrNoPath = errors.New("ais: no annealing path for this model (need an RBM, a Gaussian-Bernoulli RBM or a discrete fully visible model)")
 
 // NewPath returns the annealing path of m from its base-rate model fitted
 // to the rows of x (nil x: the base of BaseRateBias or BaseRateSites with
 // nil data): an RBMPath for a model.AnnealingKernel whose sampler is block
-// Gibbs (rbm.RBM), a SitePath for other discrete models (a labeled RBM,
-// whose label block must stay one-hot, included).
+// Gibbs (rbm.RBM), a GBRBMPath from independent Gaussians fitted to x
+// (GaussianBase) for a Gaussian-Bernoulli RBM, a SitePath for other
+// discrete models (a labeled RBM, whose label block must stay one-hot,
+// included).
 func NewPath(m model.Model, x *mat.Dense) (Path, error) {
+	if g, ok := m.(*gbrbm.Model); ok {
+		mean, variance := GaussianBase(g, x)
+		return NewGBRBMPath(g, mean, variance), nil
+	}
 	if k, ok := m.(model.AnnealingKernel); ok && sample.CheckBlockGibbs(m) == nil {
 		return NewRBMPath(k, BaseRateBias(k, x)), nil
 	}

@@ -101,6 +101,15 @@
 // products over the whole batch of runs, vW and hWᵀ, done by gonum/mat
 // (BLAS): the first is shared by the weight and the hidden conditional.
 //
+// # The Gaussian-Bernoulli RBM path
+//
+// For a Gaussian-Bernoulli RBM (model/gbrbm) the base is the product of
+// independent Gaussians N(μ_A, s_A²) fitted to the data's column means and
+// variances (GaussianBase), and the path anneals the joint energy
+// (1-β) Q_A(v) + β E_B(v, h) as above: its v-marginal keeps the factor
+// Π_j (1 + exp(β u_j(v))), and v | h stays Gaussian, with the precisions
+// of the two ends mixed (GBRBMPath).
+//
 // # The fully visible path
 //
 // For a discrete fully visible model B (Ising, Potts, max-ent; any

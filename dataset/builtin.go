@@ -40,6 +40,19 @@ const (
 	// never decided by the state. Near T_c successive samples may still be
 	// weakly correlated.
 	Ising2D = "ising2d"
+
+	// GaussianMixture is "gaussian-mixture[:D[:H]]": real-valued rows in
+	// ℝ^D (default D = 4) from a factorial mixture of 2^H equally weighted
+	// Gaussians (default H = 2, at most D) with identity covariance and
+	// means A·h, h ∈ {0,1}^H: each row draws H fair coins h and adds
+	// standard normal noise to A·h. The columns of the D×H matrix A
+	// (GaussianMixtureLoadings) are orthogonal, of length 3, drawn once
+	// with the fixed stream PCG(D, H), the same for every data seed, so
+	// that training and held-out samples come from one distribution. It is
+	// exactly the visible distribution of a Gaussian-Bernoulli RBM with H
+	// hidden units (W = A, b = 0, σ = 1, c_j = -|A_j|²/2 = -4.5), whose log
+	// density is known in closed form.
+	GaussianMixture = "gaussian-mixture"
 )
 
 // Wolff chain settings for Ising2D, in sweeps (L·L flipped spins).
@@ -49,7 +62,7 @@ const (
 )
 
 // BuiltinNames lists the built-in data set families.
-func BuiltinNames() []string { return []string{BarsAndStripes, Ising2D} }
+func BuiltinNames() []string { return []string{BarsAndStripes, Ising2D, GaussianMixture} }
 
 // IsBuiltin reports whether name, with or without a "builtin:" prefix,
 // names a built-in data set family, such as "bars-and-stripes" or
@@ -119,8 +132,26 @@ func Builtin(spec string, n int, seed uint64) (*mat.Dense, error) {
 			return isingExact(l, t, n, rng), nil
 		}
 		return isingWolff(l, t, n, wolffBurnIn, wolffThin, rng), nil
+	case GaussianMixture:
+		d, h := 4, 2
+		if len(args) > 2 {
+			return bad("too many parameters (use gaussian-mixture:D:H)")
+		}
+		for i, p := range args {
+			v, err := strconv.Atoi(p)
+			if err != nil || v < 1 || v > 1024 || (i == 1 && v > min(d, 20)) {
+				return bad("%s %q must be an integer from 1 to %d (use gaussian-mixture:D:H)", []string{"dimension", "number of factors"}[i], p, []int{1024, min(d, 20)}[i])
+			}
+			if i == 0 {
+				d = v
+				h = min(h, d)
+			} else {
+				h = v
+			}
+		}
+		return gaussianMixture(d, h, n, rng), nil
 	}
-	return bad("unknown built-in data set (available: bars-and-stripes[:S], ising2d[:L[:T]])")
+	return bad("unknown built-in data set (available: bars-and-stripes[:S], ising2d[:L[:T]], gaussian-mixture[:D[:H]])")
 }
 
 // numBarsAndStripes is the number of distinct S×S bars-and-stripes images.
@@ -284,6 +315,64 @@ func isingWolff(l int, t float64, n, burnIn, thin int, rng *rand.Rand) *mat.Dens
 		row := x.RawRowView(i)
 		for j, v := range s {
 			row[j] = float64(v)
+		}
+	}
+	return x
+}
+
+// GaussianMixtureLoadings returns the D×H matrix A of
+// builtin:gaussian-mixture:D:H (H ≤ D): orthogonal columns of length 3,
+// Gram-Schmidt of N(0, I) draws from the stream PCG(D, H).
+func GaussianMixtureLoadings(d, h int) *mat.Dense {
+	rng := rand.New(rand.NewPCG(uint64(d), uint64(h)))
+	a := mat.NewDense(d, h, nil)
+	col := make([]float64, d)
+	for j := range h {
+		for {
+			for i := range col {
+				col[i] = rng.NormFloat64()
+			}
+			for k := range j {
+				dot := 0.0
+				for i := range col {
+					dot += col[i] * a.At(i, k) / 9
+				}
+				for i := range col {
+					col[i] -= dot * a.At(i, k)
+				}
+			}
+			norm := 0.0
+			for _, v := range col {
+				norm += v * v
+			}
+			if norm > 1e-6 {
+				for i, v := range col {
+					a.Set(i, j, 3*v/math.Sqrt(norm))
+				}
+				break
+			}
+		}
+	}
+	return a
+}
+
+func gaussianMixture(d, h, n int, rng *rand.Rand) *mat.Dense {
+	a := GaussianMixtureLoadings(d, h)
+	x := mat.NewDense(n, d, nil)
+	coins := make([]bool, h)
+	for r := range n {
+		for j := range coins {
+			coins[j] = rng.IntN(2) == 1
+		}
+		row := x.RawRowView(r)
+		for i := range row {
+			v := rng.NormFloat64()
+			for j, on := range coins {
+				if on {
+					v += a.At(i, j)
+				}
+			}
+			row[i] = v
 		}
 	}
 	return x

@@ -117,7 +117,7 @@ func TestBuiltinErrors(t *testing.T) {
 		n    int
 		frag string
 	}{
-		{"mnist", 10, "unknown built-in data set (available: bars-and-stripes[:S], ising2d[:L[:T]])"},
+		{"mnist", 10, "unknown built-in data set (available: bars-and-stripes[:S], ising2d[:L[:T]], gaussian-mixture[:D[:H]])"},
 		{"bars-and-stripes:0", 10, `size "0" must be an integer from 1 to 12`},
 		{"bars-and-stripes:x", 10, `size "x"`},
 		{"bars-and-stripes:3:4", 10, "too many parameters"},
@@ -233,5 +233,58 @@ func TestIsingWolffPhases(t *testing.T) {
 		if absm < c.mlo || absm > c.mhi {
 			t.Errorf("%s: <|m|> = %.3f, want in [%g, %g]", c.spec, absm, c.mlo, c.mhi)
 		}
+	}
+}
+
+// TestGaussianMixture: builtin:gaussian-mixture:D:H has D columns, the
+// loadings are orthogonal of length 3, and each column's mean Σ_j A_ij/2
+// and variance 1 + Σ_j A_ij²/4 are matched within 4.5 standard errors.
+func TestGaussianMixture(t *testing.T) {
+	const n = 20000
+	x, err := Builtin("gaussian-mixture:5:3", n, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := x.Dims(); r != n || c != 5 {
+		t.Fatalf("shape %d×%d", r, c)
+	}
+	a := GaussianMixtureLoadings(5, 3)
+	var g mat.Dense
+	g.Mul(a.T(), a)
+	for j := range 3 {
+		for k := range 3 {
+			if want := 9 * float64(b2f(j == k)); math.Abs(g.At(j, k)-want) > 1e-9 {
+				t.Errorf("AᵀA[%d][%d] = %v, want %v", j, k, g.At(j, k), want)
+			}
+		}
+	}
+	for i := range 5 {
+		m, v := 0.0, 1.0
+		for j := range 3 {
+			m += a.At(i, j) / 2
+			v += a.At(i, j) * a.At(i, j) / 4
+		}
+		got, got2 := 0.0, 0.0
+		for r := range n {
+			got += x.At(r, i) / n
+			got2 += (x.At(r, i) - m) * (x.At(r, i) - m) / n
+		}
+		if z := (got - m) / math.Sqrt(v/n); math.Abs(z) > 4.5 {
+			t.Errorf("column %d: mean %v, mixture %v (z = %.2f)", i, got, m, z)
+		}
+		// A mean-shift mixture of Gaussians has kurtosis at most 3, so the
+		// variance estimate has standard error at most v·√(2/n).
+		if math.Abs(got2-v) > 4.5*v*math.Sqrt(2.0/n) {
+			t.Errorf("column %d: variance %v, mixture %v", i, got2, v)
+		}
+	}
+	for _, bad := range []string{"gaussian-mixture:0", "gaussian-mixture:3:4", "gaussian-mixture:3:1:1"} {
+		if _, err := Builtin(bad, 10, 1); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	y, _ := Builtin("gaussian-mixture", 10, 2)
+	if _, c := y.Dims(); c != 4 {
+		t.Errorf("default dimension %d, want 4", c)
 	}
 }

@@ -12,20 +12,22 @@ import (
 // that samplers and estimators need, applied to the joint energy E of the
 // model (E = F for a fully visible model):
 //
-//	E_t(x, h) = Beta·E(x, h) - Σ_i f_i x_i,    x_i = c_i where clamped,
+//	E_t(x, h) = Beta·E(x, h) - Σ_i f_i x_i - w Σ_i [x_i = e_i],    x_i = c_i where clamped,
 //
 // that is, tempering to inverse temperature Beta (p_β ∝ e^{-βE}), an extra
-// visible field f in nats (the log-odds of noisy evidence in denoising; the
-// base-rate part (1-β)a_A of an AIS path) and clamping (the clamped units
-// are held at observed values c: sampling the transformed model samples
-// p(x_free | x_clamped), as inpainting needs).
+// visible field f in nats (the log-odds of noisy evidence on binary units
+// in denoising; the base-rate part (1-β)a_A of an AIS path), evidence for
+// states e (a reward of w nats for each unit in its observed state: noisy
+// observations of units with more than two states) and clamping (the
+// clamped units are held at observed values c: sampling the transformed
+// model samples p(x_free | x_clamped), as inpainting needs).
 //
 // The interpolation E_β = (1-β)E_A + βE_B between a base model E_A(x) =
 // -a_Aᵀx (independent units) and a target E_B is the transform with Beta =
 // β and Field = (1-β)a_A (Interpolation); for an RBM it is again an RBM,
 // with W' = βW, b' = βb, a' = (1-β)a_A + βa_B.
 //
-// Field and Clamp may hold fewer rows than there are chains: chain (row) k
+// Field, Evidence and Clamp may hold fewer rows than there are chains: chain (row) k
 // of a batch uses row k mod rows of each, so one row applies to every chain
 // and n rows to n·replicas chains. A nil *Transform is the identity.
 type Transform struct {
@@ -38,6 +40,14 @@ type Transform struct {
 	// holds its unit at that value (which must be one of the model's
 	// states); NaN entries are free.
 	Clamp *mat.Dense
+	// Evidence, if not nil, holds rows × Dim observed states e (NaN: no
+	// observation); the energy gains -EvidenceWeight·Σ_i [x_i = e_i].
+	// Only discrete models that are not bipartite take it (binary units
+	// take the equivalent Field).
+	Evidence *mat.Dense
+	// EvidenceWeight is the reward w in nats of a unit in its observed
+	// state, not multiplied by Beta.
+	EvidenceWeight float64
 }
 
 // Tempering returns the transform to inverse temperature beta.
@@ -58,7 +68,24 @@ func Interpolation(beta float64, base []float64) *Transform {
 // IsIdentity reports whether t changes nothing (nil, or Beta 1 with neither
 // field nor clamp).
 func (t *Transform) IsIdentity() bool {
-	return t == nil || (t.Beta == 1 && t.Field == nil && t.Clamp == nil)
+	return t == nil || (t.Beta == 1 && t.OnlyTempers())
+}
+
+// OnlyTempers reports whether t at most tempers: no field, clamp or
+// evidence (nil tempers by β = 1). A sampler that knows nothing of
+// transforms can then run on the tempered copy (Transformed.Scaled).
+func (t *Transform) OnlyTempers() bool {
+	return t == nil || (t.Field == nil && t.Clamp == nil && t.Evidence == nil)
+}
+
+// EvidenceRow returns the observed states of chain k (length Dim, NaN =
+// none), or nil when t has no evidence.
+func (t *Transform) EvidenceRow(k int) []float64 {
+	if t == nil || t.Evidence == nil {
+		return nil
+	}
+	r, _ := t.Evidence.Dims()
+	return t.Evidence.RawRowView(k % r)
 }
 
 // InvTemp returns Beta, or 1 for a nil transform.
@@ -102,13 +129,16 @@ func (t *Transform) Check(dim int) error {
 	for _, m := range []struct {
 		name string
 		x    *mat.Dense
-	}{{"field", t.Field}, {"clamp", t.Clamp}} {
+	}{{"field", t.Field}, {"clamp", t.Clamp}, {"evidence", t.Evidence}} {
 		if m.x == nil {
 			continue
 		}
 		if _, c := m.x.Dims(); c != dim {
 			return fmt.Errorf("model: transform %s has %d columns for %d units", m.name, c, dim)
 		}
+	}
+	if t.Evidence != nil && (math.IsNaN(t.EvidenceWeight) || math.IsInf(t.EvidenceWeight, 0)) {
+		return fmt.Errorf("model: transform evidence weight %v", t.EvidenceWeight)
 	}
 	if t.Field != nil {
 		r, _ := t.Field.Dims()
@@ -221,6 +251,9 @@ func NewTransformed(m Model, t *Transform) (Transformed, error) {
 	}
 	d, discrete := m.(Discrete)
 	if !discrete {
+		if t.Evidence != nil {
+			return nil, fmt.Errorf("model: evidence for states needs a discrete model, got %T", m)
+		}
 		return tm, nil
 	}
 	if states := d.States(); t.Clamp != nil {
@@ -235,6 +268,9 @@ func NewTransformed(m Model, t *Transform) (Transformed, error) {
 	}
 	td := &transformedDiscrete{tm}
 	if b, ok := m.(Bipartite); ok {
+		if t.Evidence != nil {
+			return nil, fmt.Errorf("model: %T takes evidence on its binary units as a Field, not as Evidence", m)
+		}
 		if !fast && t.Field != nil {
 			return nil, fmt.Errorf("model: %T cannot take an extra visible field (it is not a model.BipartiteTransformer)", m)
 		}
@@ -275,6 +311,9 @@ func (m *transformed) makeScaled() error {
 		m.scaled = c
 	}
 	p, q := m.scaled.Params(), m.base.Params()
+	if t, ok := m.base.(Temperer); ok {
+		return t.TemperParams(m.t.Beta, p)
+	}
 	for i, v := range q {
 		p[i] = m.t.Beta * v
 	}
@@ -310,8 +349,10 @@ func (m *transformed) FreeEnergy(x *mat.Dense, out []float64) {
 	subtractField(m.t, x, out)
 }
 
+// subtractField subtracts the field and evidence terms of t from the free
+// energies out of the rows of x.
 func subtractField(t *Transform, x *mat.Dense, out []float64) {
-	if t.Field == nil {
+	if t.Field == nil && t.Evidence == nil {
 		return
 	}
 	for k := range out {
@@ -319,11 +360,17 @@ func subtractField(t *Transform, x *mat.Dense, out []float64) {
 		for i, f := range t.FieldRow(k) {
 			s += f * x.At(k, i)
 		}
+		for i, e := range t.EvidenceRow(k) {
+			if x.At(k, i) == e { // false for NaN: no observation
+				s += t.EvidenceWeight
+			}
+		}
 		out[k] -= s
 	}
 }
 
-// AddStats adds Σ_r w_r ∂F_t(x_r)/∂θ = β Σ_r w_r (∂F/∂θ)(βθ) to sum.
+// AddStats adds Σ_r w_r ∂F_t(x_r)/∂θ = β Σ_r w_r (∂F/∂θ)(βθ) to sum (for
+// a Temperer base, the chain rule through its TemperParams).
 func (m *transformed) AddStats(x *mat.Dense, w []float64, sum []float64) {
 	s := m.Scaled()
 	if s == nil {
@@ -331,6 +378,13 @@ func (m *transformed) AddStats(x *mat.Dense, w []float64, sum []float64) {
 	}
 	tmp := make([]float64, len(sum))
 	s.AddStats(x, w, tmp)
+	if t, ok := m.base.(Temperer); ok {
+		t.TemperStats(m.t.Beta, tmp)
+		for i, v := range tmp {
+			sum[i] += v
+		}
+		return
+	}
 	for i, v := range tmp {
 		sum[i] += m.t.Beta * v
 	}
@@ -405,8 +459,9 @@ type RowVarDeltaFunc func(r int, x []float64, v Var, out []float64) (skip bool)
 
 // NewRowVarDeltas returns a RowVarDeltaFunc for m. For a Transformed model
 // it uses the scaled copy's own deltas (NewVarDeltas) and adds the chain's
-// field, -Σ_{i∈v} f_i·(x'_i - x_i) for the changed configuration x'; other
-// models never skip. The function owns scratch space: use one per
+// field, -Σ_{i∈v} f_i·(x'_i - x_i) for the changed configuration x', and
+// its evidence, -w·Σ_{i∈v} ([x'_i = e_i] - [x_i = e_i]); other models never
+// skip. The function owns scratch space: use one per
 // goroutine.
 func NewRowVarDeltas(m Discrete) RowVarDeltaFunc {
 	tm, ok := m.(Transformed)
@@ -417,7 +472,7 @@ func NewRowVarDeltas(m Discrete) RowVarDeltaFunc {
 	t := tm.Transform()
 	base, field := m, false // FreeEnergy-based deltas of m itself include the field
 	if sd, ok := tm.Scaled().(Discrete); ok {
-		base, field = sd, t.Field != nil
+		base, field = sd, t.Field != nil || t.Evidence != nil
 	}
 	f := NewVarDeltas(base)
 	alt := make([]float64, m.Dim())
@@ -431,18 +486,47 @@ func NewRowVarDeltas(m Discrete) RowVarDeltaFunc {
 		}
 		f(x, v, out)
 		if field {
-			fr := t.FieldRow(r)
+			fr, er := t.FieldRow(r), t.EvidenceRow(r)
 			lo, hi := v.Start, v.Start+v.Len
 			copy(alt[lo:hi], x[lo:hi])
 			for k := range out {
 				v.Set(alt, k)
 				d := 0.0
 				for i := lo; i < hi; i++ {
-					d += fr[i] * (alt[i] - x[i])
+					if fr != nil {
+						d += fr[i] * (alt[i] - x[i])
+					}
+					if er != nil {
+						d += t.EvidenceWeight * (indicator(alt[i] == er[i]) - indicator(x[i] == er[i]))
+					}
 				}
 				out[k] -= d
 			}
 		}
 		return false
 	}
+}
+
+func indicator(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Temperer is implemented by models whose energy is not linear in their
+// parameters (gbrbm.Model, whose variances enter through log σ²), so that
+// β·E is not the energy at βθ: the tempered copy of a Transformed model
+// (Scaled) then takes its parameters from TemperParams, and its statistics
+// are mapped back by TemperStats.
+type Temperer interface {
+	Model
+	// TemperParams writes into dst (length len(Params())) the parameters
+	// θ' of a model of the same spec whose joint energy is β·E_θ, or
+	// returns an error for a β that has no such model (β ≤ 0 for a
+	// density that is not normalizable at β = 0).
+	TemperParams(beta float64, dst []float64) error
+	// TemperStats turns, in place, sums of ∂F/∂θ' at θ' = TemperParams(β)
+	// into sums of ∂F_β/∂θ, F_β(x; θ) = F(x; θ'(θ)): the chain rule.
+	TemperStats(beta float64, stats []float64)
 }

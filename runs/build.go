@@ -12,6 +12,7 @@ import (
 	"boltzmann/dataset"
 	"boltzmann/model"
 	"boltzmann/model/catrbm"
+	"boltzmann/model/gbrbm"
 	"boltzmann/model/potts"
 	"boltzmann/model/rbm"
 	"boltzmann/msa"
@@ -26,10 +27,10 @@ const initStream = 0x1417
 // ErrKind is returned by NewModel for a model kind it does not build.
 var ErrKind = errors.New("model kind not trained on rows of data")
 
-// NewModel builds a model of spec.Kind ("rbm", "ising" or "gaussian") for
-// the rows x (n × d): spec.Visible is set to d, an ising model takes the
-// encoding of x ({0,1} or {-1,+1}), an rbm needs {0,1} data and
-// spec.Hidden ≥ 1. The parameters are initialized from x
+// NewModel builds a model of spec.Kind ("rbm", "ising", "gaussian" or
+// "gbrbm") for the rows x (n × d): spec.Visible is set to d, an ising
+// model takes the encoding of x ({0,1} or {-1,+1}), an rbm needs {0,1}
+// data and spec.Hidden ≥ 1, a gbrbm real data and spec.Hidden ≥ 1. The parameters are initialized from x
 // (model.DataInitializer) with seed.
 func NewModel(spec model.Spec, x *mat.Dense, seed uint64) (model.Model, error) {
 	_, d := x.Dims()
@@ -49,6 +50,10 @@ func NewModel(spec model.Spec, x *mat.Dense, seed uint64) (model.Model, error) {
 		}
 		spec.Encode = string(enc)
 	case "gaussian":
+	case gbrbm.Kind:
+		if spec.Hidden < 1 {
+			return nil, fmt.Errorf("a gbrbm needs at least 1 hidden unit, got %d", spec.Hidden)
+		}
 	default:
 		if !slices.Contains(model.Kinds(), spec.Kind) {
 			return nil, fmt.Errorf("unknown model kind %q: use one of %v", spec.Kind, model.Kinds())
@@ -120,8 +125,9 @@ func (c *TrainConfig) ValidationReadOptions() dataset.ReadOptions {
 
 // Settings returns the trainer settings of c for the model m and n
 // training rows: method, optimizer with its learning-rate schedule over
-// Epochs, penalty and seed. Callbacks and validation rows are left to the
-// caller. With Float32, m must be an *rbm.RBM, which is switched to float32
+// Epochs, penalty and seed; on standardized data (Standardize) the
+// epoch log-likelihoods are reported in the data's own units. Callbacks and
+// validation rows are left to the caller. With Float32, m must be an *rbm.RBM, which is switched to float32
 // arithmetic.
 func (c *TrainConfig) Settings(m model.Model, n int) (*train.Settings, error) {
 	if c.Float32 {
@@ -151,6 +157,9 @@ func (c *TrainConfig) Settings(m model.Model, n int) (*train.Settings, error) {
 	s := &train.Settings{
 		Method: train.Method(c.Method), K: c.K, Chains: c.Chains, Epochs: c.Epochs, BatchSize: c.BatchSize,
 		Optimizer: opt, Penalty: optim.Penalty{L1: c.L1, L2: c.L2, Mask: mask}, Seed: c.Seed,
+	}
+	if c.Standardize != nil {
+		s.Monitor = rawUnits{train.Likelihoods{}, c.Standardize.LogJacobian()}
 	}
 	if s.Objective, err = c.TrainingObjective(); err != nil {
 		return nil, err

@@ -52,6 +52,9 @@ type TrainConfig struct {
 	Penalize   []string `json:"penalize,omitempty"`   // parameter groups penalized (default: weights and couplings)
 	Seed       uint64   `json:"seed"`                 // seed of the trainer
 	Float32    bool     `json:"float32,omitempty"`    // RBM computations in float32
+	// Standardize, if set, is the per-column standardization of the data
+	// the model was trained on (Standardization).
+	Standardize *Standardization `json:"standardize,omitempty"`
 
 	// Labeled runs (Labels set): the training objective and its validation.
 	ValLabels    string  `json:"validation_labels,omitempty"`   // class labels of Validation

@@ -101,12 +101,20 @@ func (r *Run) LoadModel() (model.Model, error) {
 }
 
 // Save writes the state of tr in the order of the package doc:
-// model.npz, params.dat (Potts models: adabmDCA's text format),
+// model.npz (for a run on standardized data the model in the data's own
+// units, Standardization), params.dat (Potts models: adabmDCA's text format),
 // history.jsonl, curves.png (learning curves, or Pearson and slope for a
 // bmDCA run), and checkpoint.bin last, so that a run killed while saving
 // resumes from the previous complete save.
 func (r *Run) Save(tr *train.Trainer) error {
 	m := tr.Model()
+	if r.Config != nil && r.Config.Train != nil {
+		u, err := r.Config.Train.Standardize.unstandardized(m)
+		if err != nil {
+			return err
+		}
+		m = u
+	}
 	if err := SaveModel(r.Dir, m); err != nil {
 		return err
 	}

@@ -13,7 +13,8 @@ import (
 // Gibbs or single-site Gibbs, which run the transform with the base model's
 // kernels; when the base brings a sampler of its own (a labeled RBM), a
 // tempered model is sampled by that sampler run on the tempered copy
-// (Transformed.Scaled), and other transforms are refused. It panics for
+// (Transformed.Scaled), and other transforms are refused, unless that
+// sampler runs transforms itself (TransformRunner). It panics for
 // models with none of these.
 func DefaultSampler(m model.Model) Sampler {
 	if tm, ok := m.(model.Transformed); ok {
@@ -21,12 +22,12 @@ func DefaultSampler(m model.Model) Sampler {
 			s := p.Sampler()
 			_, site := s.(SiteGibbs)
 			switch t := tm.Transform(); {
-			case IsBlockGibbs(s) || site:
+			case IsBlockGibbs(s) || site || runsTransforms(s):
 				return s
-			case t.Field == nil && t.Clamp == nil && tm.Scaled() != nil:
+			case t.OnlyTempers() && tm.Scaled() != nil:
 				return onScaled{s}
 			}
-			panic(fmt.Sprintf("sample: the sampler %T of %T cannot run a field or clamp", s, tm.Base()))
+			panic(fmt.Sprintf("sample: the sampler %T of %T cannot run a field, clamp or evidence", s, tm.Base()))
 		}
 	}
 	switch m := m.(type) {
@@ -48,4 +49,20 @@ type onScaled struct{ s Sampler }
 
 func (o onScaled) Step(m model.Model, c *Chains, n int) {
 	o.s.Step(m.(model.Transformed).Scaled(), c, n)
+}
+
+// TransformRunner is implemented by a model's own sampler (Provider) that
+// runs a model.Transformed view of that model itself, tempering, field and
+// clamp included, as BlockGibbs and SiteGibbs do: DefaultSampler of the
+// transformed model is then that sampler.
+type TransformRunner interface {
+	Sampler
+	// RunsTransforms reports whether Step accepts a model.Transformed
+	// model of the provider.
+	RunsTransforms() bool
+}
+
+func runsTransforms(s Sampler) bool {
+	t, ok := s.(TransformRunner)
+	return ok && t.RunsTransforms()
 }

@@ -50,7 +50,7 @@ func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
 	sw := m
 	if tm, ok := m.(model.Transformed); ok {
 		sw = nil
-		if t := tm.Transform(); t.Field == nil && t.Clamp == nil {
+		if tm.Transform().OnlyTempers() {
 			sw = tm.Scaled()
 		}
 		tm.Transform().ApplyClamp(c.X)

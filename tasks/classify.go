@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/model"
+	"boltzmann/model/gbrbm"
 	"boltzmann/model/rbm"
 )
 
@@ -52,11 +53,21 @@ func ErrorRate(pred, labels []int) float64 {
 }
 
 // Features returns P(h_j = 1 | v_r) (n × H) for the rows of v (n × Dim):
-// the hidden representation of a bipartite model. For a labeled RBM, v may
+// the hidden representation of a bipartite model or of a Gaussian-Bernoulli
+// RBM (real-valued v). For a labeled RBM, v may
 // also hold only the D data units; the label is then unknown and the
 // features are the exact marginal E[h_j | x] = Σ_y p(y | x) P(h_j = 1 | x,
 // y) over the C classes (p(y | x) from ClassLogProb).
 func Features(m model.Model, v *mat.Dense) (*mat.Dense, error) {
+	if g, ok := m.(*gbrbm.Model); ok {
+		n, d := v.Dims()
+		if d != g.Dim() {
+			return nil, fmt.Errorf("tasks: Features: data have %d columns, the model %d visible units", d, g.Dim())
+		}
+		out := mat.NewDense(n, g.HiddenDim(), nil)
+		g.HiddenProb(v, out)
+		return out, nil
+	}
 	b, ok := m.(model.Bipartite)
 	if !ok {
 		return nil, fmt.Errorf("tasks: Features needs a model with hidden units (an RBM), got %T", m)

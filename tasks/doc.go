@@ -18,6 +18,11 @@
 //     as an extra visible field, a log-odds of ±log((1-ε)/ε) toward the
 //     observed value for {0,1} units.
 //
+// For a Gaussian-Bernoulli RBM (real-valued data) Inpaint clamps the
+// observed entries in the model's own Gibbs sampler, and DenoiseGaussian
+// removes additive Gaussian noise: the posterior is again a Gaussian-
+// Bernoulli RBM with the observation as a visible field.
+//
 // Both report the posterior mean, Rao-Blackwellized: the average over the
 // sweeps after burn-in of conditional probabilities (for an RBM P(v_i = 1 |
 // h, evidence), from which the visible units were drawn; for a fully

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/model"
+	"boltzmann/model/gbrbm"
 	"boltzmann/model/rbm"
 	"boltzmann/sample"
 )
@@ -62,7 +63,9 @@ type Posterior struct {
 // with the observed entries clamped. Values of x at missing entries are
 // ignored (they may be NaN). m must be a model.Bipartite with {0,1} visible
 // units (an RBM) or a model.Discrete (single-site Gibbs over the missing
-// units). Observed entries must be states of the model. For a labeled RBM
+// units). Observed entries must be states of the model. A Gaussian-
+// Bernoulli RBM (gbrbm.Model) takes real observed values, clamped while
+// its Gibbs sampler draws the missing ones. For a labeled RBM
 // (rbm.Labeled) x may hold the D data units only (n × D: the label block
 // is sampled with the missing units and so summed over; the posterior has
 // D columns) or all D + C units with the label block given (clamped) or
@@ -71,6 +74,9 @@ func Inpaint(m model.Model, x *mat.Dense, missing []bool, s *InferSettings) (*Po
 	n, d := x.Dims()
 	if len(missing) != n*d {
 		return nil, fmt.Errorf("tasks: Inpaint: mask has %d entries for %d×%d data", len(missing), n, d)
+	}
+	if g, ok := m.(*gbrbm.Model); ok {
+		return inpaintGaussian(g, x, missing, s)
 	}
 	return infer(m, x, missing, 0, s)
 }
@@ -92,7 +98,7 @@ func Denoise(m model.Model, x *mat.Dense, flipRate float64, missing []bool, s *I
 	}
 	dm, ok := m.(model.Discrete)
 	if !ok {
-		return nil, fmt.Errorf("tasks: Denoise needs a discrete model, got %T", m)
+		return nil, fmt.Errorf("tasks: Denoise needs a discrete model, got %T (real-valued data: DenoiseGaussian)", m)
 	}
 	q := float64(len(dm.States()))
 	if !(flipRate > 0 && flipRate < (q-1)/q) {
@@ -257,8 +263,9 @@ func inferModel(m model.Model, x *mat.Dense, missing []bool, noise float64, clam
 // observation as a visible field. For two states lo < hi, log p(x̃_i | x_i)
 // = differ + (match - differ)·[x_i = x̃_i] is linear in x_i: the field is
 // ±(match - differ)/(hi - lo), + toward x̃_i = hi (the constant does not
-// matter). Models with more than two states per unit are not linear in
-// this sense and are refused.
+// matter). With more than two states per unit it is not linear in x_i and
+// becomes the transform's evidence for the observed states, a reward of
+// match - differ nats for x_i = x̃_i.
 func (e *evidence) transform() (*model.Transform, error) {
 	n, d := e.x.Dims()
 	t := &model.Transform{Beta: 1}
@@ -288,7 +295,20 @@ func (e *evidence) transform() (*model.Transform, error) {
 		}
 	}
 	if len(e.states) != 2 {
-		return nil, fmt.Errorf("tasks: Denoise needs units with two states, the model's have %d", len(e.states))
+		// log p(x̃_i | x_i) = differ + (match - differ)·[x_i = x̃_i]:
+		// evidence for the observed state.
+		t.Evidence = mat.NewDense(n, d, nil)
+		t.EvidenceWeight = e.match - e.differ
+		for r := range n {
+			row := t.Evidence.RawRowView(r)
+			for i, v := range e.x.RawRowView(r) {
+				row[i] = v
+				if e.absent(r, i, d) || e.clamped(r, i, d) {
+					row[i] = math.NaN()
+				}
+			}
+		}
+		return t, nil
 	}
 	lo, hi := min(e.states[0], e.states[1]), max(e.states[0], e.states[1])
 	g := (e.match - e.differ) / (hi - lo)

@@ -13,6 +13,7 @@ import (
 	"boltzmann/internal/testmodels"
 	"boltzmann/model"
 	"boltzmann/model/ising"
+	"boltzmann/model/potts"
 	"boltzmann/model/rbm"
 	"boltzmann/optim"
 	"boltzmann/tasks"
@@ -540,5 +541,70 @@ func TestInputErrors(t *testing.T) {
 	}
 	if _, _, err := tasks.Classify(m, mat.NewDense(1, 4, nil)); err == nil {
 		t.Error("Classify accepted an unlabeled RBM")
+	}
+}
+
+// TestDenoisePottsMatchesExactPosterior: for units with q = 3 states the
+// noise channel (observed state kept with probability 1-ε, else one of
+// the q-1 others) enters as evidence for the observed states; the
+// posterior means of the codes and the posterior draws of each unit equal
+// those of p(x | x̃) ∝ p(x) Π_i p(x̃_i | x_i), enumerated over all 3⁵
+// configurations.
+func TestDenoisePottsMatchesExactPosterior(t *testing.T) {
+	const l, q, eps = 5, 3, 0.3
+	rng := rand.New(rand.NewPCG(31, 31))
+	m := potts.New(l, q)
+	for i := range l {
+		for a := range q {
+			m.SetField(i, a, 0.8*rng.NormFloat64())
+		}
+		for j := i + 1; j < l; j++ {
+			for a := range q {
+				for b := range q {
+					m.SetCoupling(i, j, a, b, 0.8*rng.NormFloat64())
+				}
+			}
+		}
+	}
+	states := m.States()
+	noisy := []float64{2, 0, 1, 1, 2}
+	xs := configs(l, states)
+	w := weights(m, xs, func(x []float64) float64 {
+		s := 0.0
+		for i, v := range x {
+			if v == noisy[i] {
+				s += math.Log(1 - eps)
+			} else {
+				s += math.Log(eps / (q - 1))
+			}
+		}
+		return s
+	})
+	exactMean := make([]float64, l)
+	marg := make([][]float64, l) // marg[i][a] = P(x_i = a | x̃)
+	for i := range marg {
+		marg[i] = make([]float64, q)
+	}
+	for k, p := range w {
+		for i, v := range xs.RawRowView(k) {
+			exactMean[i] += p * v
+			marg[i][int(v)] += p
+		}
+	}
+	const rows = 600
+	got, err := tasks.Denoise(m, repeatRow(noisy, rows), eps, nil, &tasks.InferSettings{BurnIn: 20, Sweeps: 40, Seed: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	posteriorCheck(t, "potts", got, exactMean, func(int) bool { return false })
+	// Each row's draw comes from its own chains: independent draws.
+	for i := range l {
+		counts := make([]int, q)
+		for r := range rows {
+			counts[int(got.Sample.At(r, i))]++
+		}
+		if stat, df, p := stattest.ChiSquare(counts, marg[i], 5); p < 1e-3 {
+			t.Errorf("unit %d: posterior draws %v vs exact %v: chi2 = %.1f, df = %d, p = %.2g", i, counts, marg[i], stat, df, p)
+		}
 	}
 }

@@ -153,7 +153,7 @@ func (Likelihoods) Measure(t *Trainer, r *Record) {
 	s := t.settings
 	n, d := t.data.Dims()
 	rows := min(n, s.MonitorRows)
-	train := t.data.Slice(0, rows, 0, d).(*mat.Dense)
+	train := t.data.first(rows)
 	var trainW []float64
 	if s.Weights != nil {
 		trainW = s.Weights[:rows]

@@ -237,7 +237,7 @@ func DefaultOptimizer(m model.Model, steps int) optim.Optimizer {
 // Trainer holds the state of a training run.
 type Trainer struct {
 	model    model.Model
-	data     *mat.Dense
+	data     *rowStore
 	settings Settings
 
 	chains  *sample.Chains // persistent chains (PCD) or minibatch chains (CD)
@@ -264,7 +264,11 @@ type Trainer struct {
 }
 
 // New prepares to train m on the rows of data (n × Dim). The model's
-// current parameters are the starting point (see Init).
+// current parameters are the starting point (see Init). With the Minibatch
+// positive phase, rows whose entries take at most 256 distinct values
+// (binary, ±1 or categorical data) are copied into one byte per entry, so
+// that the caller may release data (an eighth of the memory); later
+// changes to data are then not seen.
 func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 	if s == nil {
 		s = &Settings{}
@@ -308,7 +312,7 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 	if c.Method == CD && !minibatch {
 		return nil, fmt.Errorf("train: CD restarts the chains at the minibatch; %T needs PCD", c.Positive)
 	}
-	t := &Trainer{model: m, data: data, settings: c}
+	t := &Trainer{model: m, data: newRowStore(data, minibatch), settings: c}
 	np := len(m.Params())
 	t.pos, t.neg = NewPhase(np), NewPhase(np)
 	if cp, ok := c.Positive.(Cached); ok {
@@ -562,7 +566,7 @@ func (t *Trainer) rollback() { copy(t.model.Params(), t.good) }
 func (t *Trainer) fillBatch(idx []int) {
 	s := &t.settings
 	for r, i := range idx {
-		copy(t.batch.RawRowView(r), t.data.RawRowView(i))
+		t.data.row(i, t.batch.RawRowView(r))
 		if t.batchW != nil {
 			t.batchW[r] = s.Weights[i]
 		}

@@ -6,6 +6,9 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/mat"
+
+	"boltzmann/model/gbrbm"
 	"boltzmann/model/ising"
 	"boltzmann/model/rbm"
 )
@@ -42,3 +45,59 @@ func Ising(n int, enc ising.Encoding, scale float64, seed uint64) *ising.Model {
 }
 
 func sqrt(x float64) float64 { return math.Sqrt(x) }
+
+// GBRBM returns a D×H Gaussian-Bernoulli RBM with log-variances N(0,
+// 0.4²), visible biases N(0, 1), weights W_ij = scale·σ_i·N(0, 1) (so
+// that scale is the mean shift of a hidden unit in standard deviations)
+// and hidden biases N(-0.5, 0.5²): a mixture of 2^H Gaussians whose
+// components separate as scale grows.
+func GBRBM(d, h int, scale float64, seed uint64) *gbrbm.Model {
+	rng := rand.New(rand.NewPCG(seed, 11))
+	m := gbrbm.New(d, h)
+	for i := range m.LogVariance() {
+		m.LogVariance()[i] = 0.4 * rng.NormFloat64()
+	}
+	s2 := m.VisibleVariance()
+	for i := range d {
+		m.VisibleBias()[i] = rng.NormFloat64()
+		for j := range h {
+			m.Weights().Set(i, j, scale*math.Sqrt(s2[i])*rng.NormFloat64())
+		}
+	}
+	for j := range h {
+		m.HiddenBias()[j] = -0.5 + 0.5*rng.NormFloat64()
+	}
+	return m
+}
+
+// GBRBMSamples draws n independent rows (n × D) from a Gaussian-Bernoulli
+// RBM with at most 24 hidden units: h from the exact hidden marginal
+// (HiddenProbabilities), then v ~ N(b + Wh, σ²).
+func GBRBMSamples(m *gbrbm.Model, n int, seed uint64) *mat.Dense {
+	p, err := m.HiddenProbabilities()
+	if err != nil {
+		panic(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 12))
+	nh := m.HiddenDim()
+	h := mat.NewDense(n, nh, nil)
+	for r := range n {
+		u, k := rng.Float64(), 0
+		for ; k < len(p)-1 && u >= p[k]; k++ {
+			u -= p[k]
+		}
+		for j := range nh {
+			h.Set(r, j, float64(k>>(nh-1-j)&1))
+		}
+	}
+	x := mat.NewDense(n, m.Dim(), nil)
+	m.VisibleMean(h, x)
+	s2 := m.VisibleVariance()
+	for r := range n {
+		row := x.RawRowView(r)
+		for i := range row {
+			row[i] += math.Sqrt(s2[i]) * rng.NormFloat64()
+		}
+	}
+	return x
+}

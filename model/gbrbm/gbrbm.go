@@ -53,7 +53,13 @@
 // The model is not a model.Bipartite: that interface's visible units are
 // Bernoulli, and its block Gibbs sampler would draw binary visibles. The
 // model provides its own block Gibbs sampler (Sampler, sample.Provider),
-// which draws h | v and then a Gaussian v | h.
+// which draws h | v and then a Gaussian v | h, and runs model transforms
+// (tempering, fields, clamps) itself. Because the energy is not linear in
+// z, tempering goes through model.Temperer (TemperParams: β·E is the model
+// with σ²/β and βc). Unstandardize maps a model of standardized data to
+// the data's units, NoisyPosterior gives the posterior under additive
+// Gaussian noise, and PosteriorMean the exact posterior means of
+// inpainting and denoising.
 package gbrbm
 
 import (

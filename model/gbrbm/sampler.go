@@ -1,7 +1,6 @@
 package gbrbm
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -19,22 +18,32 @@ import (
 // (sample.Chains.ForBlocks) draws from its own random stream, so results
 // depend on the seed only. Chains may start anywhere in ℝ^D (NewChains'
 // zeros, or data rows).
+//
+// It runs a model.Transformed view of the model itself
+// (sample.TransformRunner): at inverse temperature β with field f the
+// conditionals are P(h_j = 1 | v) = σ(β u_j(v)) and v_i | h ~ N(b_i +
+// (Wh)_i + f_i σ_i²/β, σ_i²/β) (VisibleMeanTransformed), and clamped units
+// are set to their values before the first transition and kept there.
 type Gibbs struct{}
 
-var _ sample.Sampler = Gibbs{}
+var (
+	_ sample.Sampler         = Gibbs{}
+	_ sample.TransformRunner = Gibbs{}
+)
 
 // Sampler returns Gibbs, the model's block Gibbs sampler (sample.Provider).
 func (m *Model) Sampler() sample.Sampler { return Gibbs{} }
 
-// Step advances every chain by n transitions v → h → v. m must be a
-// *Model.
+// RunsTransforms reports true: Step samples a model.Transformed of a
+// *Model with the transform.
+func (Gibbs) RunsTransforms() bool { return true }
+
+// Step advances every chain by n transitions v → h → v. mm must be a
+// *Model or a model.Transformed of one with β > 0.
 func (Gibbs) Step(mm model.Model, c *sample.Chains, n int) {
-	m, ok := mm.(*Model)
-	if !ok {
-		panic(fmt.Sprintf("gbrbm: Gibbs needs a *gbrbm.Model, got %T", mm))
-	}
+	m, t := resolve(mm)
 	if c.Dim() != m.nv {
-		panic(fmt.Sprintf("gbrbm: Gibbs on chains of dimension %d for %d visible units", c.Dim(), m.nv))
+		panic("gbrbm: Gibbs on chains of another dimension than the model's")
 	}
 	if n <= 0 {
 		return
@@ -43,14 +52,16 @@ func (Gibbs) Step(mm model.Model, c *sample.Chains, n int) {
 	if c.H == nil {
 		c.H = mat.NewDense(nc, m.nh, nil)
 	}
+	beta := t.InvTemp()
 	sd := m.VisibleVariance()
 	for i, s := range sd {
-		sd[i] = math.Sqrt(s)
+		sd[i] = math.Sqrt(s / beta)
 	}
+	t.ApplyClamp(c.X)
 	ph := mat.NewDense(nc, m.nh, nil)
 	mean := mat.NewDense(nc, m.nv, nil)
 	for range n {
-		m.HiddenProb(c.X, ph)
+		m.HiddenProbTransformed(t, c.X, ph)
 		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 			for r := lo; r < hi; r++ {
 				h := c.H.RawRowView(r)
@@ -62,12 +73,20 @@ func (Gibbs) Step(mm model.Model, c *sample.Chains, n int) {
 				}
 			}
 		})
-		m.VisibleMean(c.H, mean)
+		m.VisibleMeanTransformed(t, c.H, mean)
 		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 			for r := lo; r < hi; r++ {
 				x := c.X.RawRowView(r)
+				clamp := t.ClampRow(r)
 				for i, mu := range mean.RawRowView(r) {
-					x[i] = mu + sd[i]*rng.NormFloat64()
+					// Draw for clamped units too, so that the stream
+					// does not depend on the clamp pattern.
+					e := rng.NormFloat64()
+					if clamp != nil && !math.IsNaN(clamp[i]) {
+						x[i] = clamp[i]
+						continue
+					}
+					x[i] = mu + sd[i]*e
 				}
 			}
 		})

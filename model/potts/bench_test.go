@@ -68,3 +68,19 @@ func BenchmarkAddStats(b *testing.B) {
 		m.AddStats(x, nil, sum)
 	}
 }
+
+// BenchmarkGibbsFewChains measures a sweep of 5 chains of a fixed model
+// (L = 53, q = 21), one sweep per Step, as `boltzmann sample` draws from a
+// trained Potts model: here the per-Step preparation of the coupling table
+// would cost far more than the sweep itself unless it is kept between Steps.
+func BenchmarkGibbsFewChains(b *testing.B) {
+	const l, q, n = 53, 21, 5
+	rng := rand.New(rand.NewPCG(1, 1))
+	m := randomModel(rng, l, q, 0.5, 0.05)
+	c := sample.NewChains(n, l, 1)
+	c.Randomize(m.States())
+	var g Gibbs
+	for b.Loop() {
+		g.Step(m, c, 1)
+	}
+}

@@ -177,3 +177,33 @@ func TestGibbsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestGibbsSeesChangedParameters: the coupling table kept between Steps is
+// rebuilt as soon as the model's parameters change, in a field or in a
+// coupling, and a Step after the change samples the changed model.
+func TestGibbsSeesChangedParameters(t *testing.T) {
+	const l, q, n = 6, 4, 64
+	rng := rand.New(rand.NewPCG(3, 3))
+	m := randomModel(rng, l, q, 0.3, 0.2)
+	c := sample.NewChains(n, l, 5)
+	c.Randomize(m.States())
+	var g Gibbs
+	g.Step(m, c, 3)
+	onlyState := func(site, a int) {
+		t.Helper()
+		for r := range n {
+			if got := int(c.X.At(r, site)); got != a {
+				t.Fatalf("chain %d: site %d in state %d, want %d after the parameter change", r, site, got, a)
+			}
+		}
+	}
+	// A field of 60 nats makes state 2 of site 0 certain.
+	m.SetField(0, 2, 60)
+	g.Step(m, c, 1)
+	onlyState(0, 2)
+	// A coupling of 60 nats between state 2 of site 0 and state 1 of
+	// site 3 makes state 1 of site 3 certain given site 0.
+	m.SetCoupling(0, 3, 2, 1, 60)
+	g.Step(m, c, 1)
+	onlyState(3, 1)
+}

@@ -13,6 +13,7 @@ type InferFlags struct {
 	Output                   string
 	PNG, Shape               string
 	JSON                     bool
+	Float64                  bool // an rbm's transitions in float64, not its float32 kernels
 }
 
 // Register adds the inference flags to cmd.
@@ -26,6 +27,7 @@ func (f *InferFlags) Register(cmd *cobra.Command) {
 	fl.StringVar(&f.PNG, "png", "", "also draw originals, corrupted input and result side by side into this PNG (images only; needs --shape unless square)")
 	fl.StringVar(&f.Shape, "shape", "", "image shape HxW of each row, e.g. 28x28 (default: square)")
 	fl.BoolVar(&f.JSON, "json", false, "print one JSON object with the measured quality")
+	RegisterFloat64(cmd, &f.Float64)
 }
 
 // Check rejects bad inference flags.

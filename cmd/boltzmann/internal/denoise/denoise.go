@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
+	"boltzmann/model/gbrbm"
 	"boltzmann/model/rbm"
 	"boltzmann/tasks"
 )
@@ -20,6 +21,7 @@ type Options struct {
 	IO             *cmdutil.Factory
 	Run, Data, Out string
 	FlipRate       float64
+	NoiseSigma     float64 // additive Gaussian noise of a gbrbm run (gaussian.go)
 	AddNoise       bool
 	Infer          cmdutil.InferFlags
 	DataFlags      cmdutil.DataFlags
@@ -31,7 +33,7 @@ type Options struct {
 func NewCmdDenoise(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f}
 	cmd := &cobra.Command{
-		Use:   "denoise RUN_DIR DATA --flip-rate E --out FILE.npy",
+		Use:   "denoise RUN_DIR DATA {--flip-rate E | --noise-sigma S} --out FILE.npy",
 		Short: "Remove flip noise from binary data with a trained model",
 		Long: `Infer clean data from DATA, whose binary units were each flipped independently
 with probability E (--flip-rate), under the model in RUN_DIR combined with the
@@ -48,7 +50,14 @@ only).
 With --add-noise, DATA are clean: they are first flipped with rate E (seeded
 by --seed), and --json reports the error rates of the noisy input, of the
 denoised result (posterior mean thresholded at 1/2) and of a 3x3 median
-filter of the noisy images.`,
+filter of the noisy images.
+
+For a gbrbm run (real-valued data) the noise is additive Gaussian of standard
+deviation S (--noise-sigma, in the data's units) instead: the posterior
+p(clean | noisy) is again a Gaussian-Bernoulli RBM, with the observation as a
+visible field, sampled by its block Gibbs sampler. With --add-noise the data
+are first corrupted by that noise, and --json reports the root mean squared
+errors of the noisy input, of the posterior mean and of a 3x3 median filter.`,
 		Example: `  boltzmann denoise runs/mnist t10k-images-idx3-ubyte.gz --binarize threshold --limit 100 \
       --flip-rate 0.1 --add-noise --out clean.npy --png denoise.png --json`,
 		Args: cobra.ExactArgs(2),
@@ -66,6 +75,7 @@ filter of the noisy images.`,
 	}
 	fl := cmd.Flags()
 	fl.Float64Var(&o.FlipRate, "flip-rate", 0, "probability E that each unit was flipped, in (0, 0.5)")
+	fl.Float64Var(&o.NoiseSigma, "noise-sigma", 0, "gbrbm (real-valued data): standard deviation of additive Gaussian noise, in the data's units")
 	fl.BoolVar(&o.AddNoise, "add-noise", false, "DATA are clean: flip them with --flip-rate first and measure the result")
 	fl.StringVar(&o.Out, "out", "", "output file (.npy, .npz or .csv)")
 	o.Infer.Register(cmd)
@@ -76,6 +86,9 @@ filter of the noisy images.`,
 func (o *Options) validate() error {
 	if o.Out == "" {
 		return cmdutil.BadInput("denoise needs --out FILE.npy")
+	}
+	if o.NoiseSigma != 0 || o.FlipRate == 0 {
+		return o.validateGaussian()
 	}
 	if !(o.FlipRate > 0 && o.FlipRate < 0.5) {
 		return cmdutil.BadInput("--flip-rate must lie in (0, 0.5), got %g", o.FlipRate)
@@ -101,6 +114,13 @@ func run(o *Options) error {
 	m, _, x, nanMask, err := cmdutil.LoadRunAndEvidence(o.Run, o.Data, o.DataFlags, o.BinarizeSet)
 	if err != nil {
 		return err
+	}
+	cmdutil.UsePrecision(m, o.Infer.Float64)
+	if g, ok := m.(*gbrbm.Model); ok {
+		return o.runGaussian(g, x, nanMask, write)
+	}
+	if o.FlipRate == 0 {
+		return cmdutil.BadInput("--noise-sigma is for real-valued data (a gbrbm run); %s holds a binary model: give --flip-rate", o.Run)
 	}
 	n, d := x.Dims()
 	if err := cmdutil.CheckStates(m, x, nanMask, o.Data); err != nil {

@@ -86,7 +86,13 @@ reverse-ais anneals from rows of DATA back to the base-rate model (RAISE: a
 stochastic lower bound on the log-likelihood); auto is exact where the model
 is enumerable, else both AIS directions, with a warning when they disagree
 by more than --ais-warn-margin nats.
-DATA is read with the training run's --binarize unless given here.`,
+DATA is read with the training run's --binarize unless given here.
+
+For a gbrbm (real-valued data) the log-likelihoods are log densities of
+DATA in its own units (the run's standardization is undone in model.npz);
+exact enumerates the hidden layer, summing a Gaussian integral for each
+hidden state, and AIS anneals from independent Gaussians fitted to the
+means and variances of DATA.`,
 		Example: `  boltzmann evaluate runs/bas builtin:bars-and-stripes --json
   boltzmann evaluate runs/mnist test.npy --logz auto --ais-runs 100 --ais-schedule sm`,
 		Args: cobra.ExactArgs(2),
@@ -257,7 +263,7 @@ func (o *Options) logPartition(m model.Model, x *mat.Dense, ev *evaluation) erro
 	fbar.Finish()
 	rbar.Finish()
 	if errors.Is(err, ais.ErrNoPath) {
-		return cmdutil.BadInput("--logz %s needs an rbm or a discrete fully visible model (%v); use --logz exact for small models", o.LogZ, err)
+		return cmdutil.BadInput("--logz %s needs an rbm, a gbrbm or a discrete fully visible model (%v); use --logz exact for small models", o.LogZ, err)
 	}
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
 	"boltzmann/dataset"
+	"boltzmann/model/gbrbm"
 	"boltzmann/runs"
 	"boltzmann/tasks"
 )
@@ -58,7 +59,12 @@ When the true values of the masked entries are known (DATA is complete and
 the mask comes from --mask), --json reports the mean log-probability of the
 true values (nats per missing entry, probabilities clipped to [1e-6, 1-1e-6])
 and the accuracy of the thresholded posterior mean, and the same for filling
-in with the per-unit mean of the run's training data.`,
+in with the per-unit mean of the run's training data.
+
+For a gbrbm run (real-valued data) the observed entries are clamped in its
+block Gibbs sampler, which draws the missing ones from their Gaussian
+conditionals; --json reports the root mean squared error on the missing
+entries of the posterior mean and of the training mean.`,
 		Example: `  boltzmann inpaint runs/mnist t10k-images-idx3-ubyte.gz --binarize threshold --limit 100 \
       --mask bottom-half --out filled.npy --png inpaint.png --shape 28x28 --json`,
 		Args: cobra.ExactArgs(2),
@@ -92,6 +98,11 @@ type report struct {
 	Accuracy         *float64 `json:"accuracy,omitempty"`
 	BaselineLogProb  *float64 `json:"train_mean_log_prob,omitempty"`
 	BaselineAccuracy *float64 `json:"train_mean_accuracy,omitempty"`
+	// RMSE and BaselineRMSE score real-valued data (a gbrbm run): the root
+	// mean squared error of the posterior mean and of the training mean on
+	// the missing entries.
+	RMSE         *float64 `json:"rmse,omitempty"`
+	BaselineRMSE *float64 `json:"train_mean_rmse,omitempty"`
 }
 
 func run(o *Options) error {
@@ -103,6 +114,7 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
+	cmdutil.UsePrecision(m, o.Infer.Float64)
 	n, d := x.Dims()
 	h, w, err := cmdutil.ImageShape(o.Infer.Shape, d, o.Infer.PNG != "" || o.Mask == "bottom-half")
 	if err != nil {
@@ -123,8 +135,10 @@ func run(o *Options) error {
 	if count == 0 {
 		return cmdutil.BadInput("nothing is missing: give --mask or NaN entries in %s", o.Data)
 	}
-	if err := cmdutil.CheckStates(m, x, missing, o.Data); err != nil {
-		return err
+	if _, real := m.(*gbrbm.Model); !real {
+		if err := cmdutil.CheckStates(m, x, missing, o.Data); err != nil {
+			return err
+		}
 	}
 	post, err := tasks.Inpaint(m, x, missing, o.Infer.Settings())
 	if err != nil {
@@ -159,7 +173,12 @@ func run(o *Options) error {
 		return nil
 	}
 	rep := report{NSamples: n, Missing: count}
-	if nanMask == nil {
+	if _, real := m.(*gbrbm.Model); real && nanMask == nil {
+		rep.RMSE = cmdutil.Ptr(tasks.RMSE(x, post.Mean, missing))
+		if mean, err := trainingMean(cfg); err == nil {
+			rep.BaselineRMSE = cmdutil.Ptr(tasks.RMSE(x, rowsOf(mean, n), missing))
+		}
+	} else if nanMask == nil {
 		lp, acc := tasks.MissingScore(x, post.Mean, missing)
 		rep.LogProb, rep.Accuracy = cmdutil.Ptr(lp), cmdutil.Ptr(acc)
 		if mean, err := trainingMean(cfg); err == nil {
@@ -228,4 +247,13 @@ func parseMask(spec string, n, d, h, w int, seed uint64) ([]bool, error) {
 		}
 	}
 	return m, nil
+}
+
+// rowsOf returns n copies of row (n × len(row)).
+func rowsOf(row []float64, n int) *mat.Dense {
+	out := mat.NewDense(n, len(row), nil)
+	for r := range n {
+		copy(out.RawRowView(r), row)
+	}
+	return out
 }

@@ -25,9 +25,9 @@ func TestFlags(t *testing.T) {
 		t.Errorf("defaults: exit %d %s, %+v", code, msg, o)
 	}
 	want.Mask = "random:0.3"
-	want.Infer.Replicas, want.Infer.JSON = 3, true
+	want.Infer.Replicas, want.Infer.JSON, want.Infer.Float64 = 3, true, true
 	want.DataFlags.Limit = 5
-	if o, _, _ := parse(t, "run", "x.npy", "--out", "o.npy", "--mask", "random:0.3", "--replicas", "3", "--json", "--limit", "5"); !reflect.DeepEqual(*o, want) {
+	if o, _, _ := parse(t, "run", "x.npy", "--out", "o.npy", "--mask", "random:0.3", "--replicas", "3", "--json", "--limit", "5", "--float64"); !reflect.DeepEqual(*o, want) {
 		t.Errorf("flags: %+v, want %+v", *o, want)
 	}
 	for _, c := range []struct {

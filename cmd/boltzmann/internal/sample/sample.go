@@ -34,6 +34,9 @@ type Options struct {
 	// Label is the class K whose data a labeled rbm draws (its label
 	// block clamped to e_K); -1 (the default): no clamp.
 	Label int
+	// Float64 runs an rbm's transitions in float64 instead of its
+	// float32 kernels.
+	Float64 bool
 	// AllLabels (--label all) draws N samples of every class of a labeled
 	// rbm, written class by class; --png draws one row per class.
 	AllLabels bool
@@ -131,6 +134,7 @@ row of N images per class.`,
 	o.Label = -1
 	fl.Var(labelFlag{o}, "label", "labeled rbm: draw data of class K (the label block clamped to it), or all: -n samples of every class")
 	fl.StringVar(&o.Shape, "shape", "", "image shape HxW for --png, e.g. 28x28 (default: square)")
+	cmdutil.RegisterFloat64(cmd, &o.Float64)
 	_ = fl.MarkHidden("steps")
 	return cmd
 }
@@ -174,6 +178,7 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
+	cmdutil.UsePrecision(m, o.Float64)
 	clamp, cols, err := o.labelClamp(m, cfg.Model.Kind)
 	if err != nil {
 		return err

@@ -25,9 +25,9 @@ func TestFlags(t *testing.T) {
 	if o, code, msg := parse(t, "run", "--out", "s.npy"); code != 0 || !reflect.DeepEqual(*o, want) {
 		t.Errorf("defaults: exit %d %s, %+v", code, msg, o)
 	}
-	want = Options{Run: "run", N: 30, Chains: 4, BurnIn: 20, Thin: 3, AnnealFrom: 5, Seed: 9, Out: "s.fasta", JSON: true, PNG: "s.png", Shape: "3x3", Label: 2}
+	want = Options{Run: "run", N: 30, Chains: 4, BurnIn: 20, Thin: 3, AnnealFrom: 5, Seed: 9, Out: "s.fasta", JSON: true, PNG: "s.png", Shape: "3x3", Label: 2, Float64: true}
 	o, _, _ := parse(t, "run", "-n", "30", "--chains", "4", "--burn-in", "20", "--thin", "3", "--anneal-from", "5", "--seed", "9",
-		"--out", "s.fasta", "--json", "--png", "s.png", "--shape", "3x3", "--label", "2")
+		"--out", "s.fasta", "--json", "--png", "s.png", "--shape", "3x3", "--label", "2", "--float64")
 	if !reflect.DeepEqual(*o, want) {
 		t.Errorf("flags: %+v, want %+v", *o, want)
 	}

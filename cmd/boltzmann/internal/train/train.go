@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
 	"boltzmann/model"
 	_ "boltzmann/model/gaussian" // register the kinds trained here
+	"boltzmann/model/gbrbm"
 	_ "boltzmann/model/ising"
 	"boltzmann/model/rbm"
 	"boltzmann/optim"
@@ -49,13 +51,15 @@ type Options struct {
 	Resume    string
 	Force     bool
 	Labels    string // joint model of data and one-hot labels
-	Float32   bool
+	Float32   bool   // --float32: the default for a plain rbm, kept for scripts
+	Float64   bool   // --float64: rbm arithmetic in float64
 	DataFlags cmdutil.DataFlags
 	BMDCA     BMDCAFlags // alignments (bmdca.go)
+	GBRBM     GBRBMFlags // real-valued data (gbrbm.go)
 
 	// Which flags were given: unset ones take the trainer's defaults or,
 	// with --resume, the run's settings.
-	EpochsSet, KSet, OptimizerSet, MaxUpdatesSet bool
+	EpochsSet, KSet, OptimizerSet, MaxUpdatesSet, Float32Set bool
 
 	// Labeled runs (labeled.go): objective, sparsity target, validation.
 	Objective    string
@@ -73,7 +77,7 @@ type Options struct {
 func NewCmdTrain(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	o := &Options{IO: f}
 	cmd := &cobra.Command{
-		Use:   "train DATA --model {rbm,ising,gaussian,potts,catrbm} --out RUN_DIR",
+		Use:   "train DATA --model {rbm,ising,gaussian,gbrbm,potts,catrbm} --out RUN_DIR",
 		Short: "Fit a model to data by maximum likelihood with Monte Carlo gradients",
 		Long: `Fit a model to the rows of DATA by maximizing the log-likelihood. Each update
 reads a minibatch, advances the fantasy particles (CD-k restarts them at the
@@ -98,6 +102,8 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 			o.Ctx = cmd.Context()
 			o.EpochsSet, o.KSet = fl.Changed("epochs"), fl.Changed("k")
 			o.OptimizerSet, o.MaxUpdatesSet = fl.Changed("optimizer"), fl.Changed("max-updates")
+			o.Float32Set = fl.Changed("float32")
+			o.GBRBM.StandardizeSet, o.GBRBM.FixedVarianceSet = fl.Changed("standardize"), fl.Changed("fixed-variance")
 			o.AlphaSet = fl.Changed("alpha")
 			if err := o.validate(); err != nil {
 				return err
@@ -109,15 +115,15 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.Model, "model", "", "model kind: rbm, ising or gaussian")
-	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm)")
+	fl.StringVar(&o.Model, "model", "", "model kind: rbm, ising, gaussian or gbrbm (Gaussian-Bernoulli rbm, real-valued data)")
+	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm, gbrbm)")
 	fl.StringVar(&o.Method, "method", "pcd", "gradient estimator: cd (chains restart at the data) or pcd (persistent chains)")
 	fl.IntVar(&o.K, "k", 1, "Monte Carlo transitions per update (Gibbs steps or sweeps)")
 	fl.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size)")
 	fl.IntVar(&o.Epochs, "epochs", 10, "passes over the training data (with --resume: the new total)")
 	fl.IntVar(&o.BatchSize, "batch-size", 100, "minibatch size")
 	fl.Float64Var(&o.LR, "lr", 0, "initial learning rate (default: 0.05 for sgd, 0.01 for adam)")
-	fl.StringVar(&o.Optimizer, "optimizer", "", "optimizer: sgd or adam (default: sgd for rbm and ising, adam for gaussian)")
+	fl.StringVar(&o.Optimizer, "optimizer", "", "optimizer: sgd or adam (default: sgd for rbm and ising, adam for gaussian and gbrbm)")
 	fl.Float64Var(&o.Momentum, "momentum", 0.5, "momentum of sgd")
 	fl.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate) "+optim.ScheduleHelp)
 	fl.Float64Var(&o.L1, "l1", 0, "L1 (LASSO) penalty strength on weights and couplings")
@@ -128,10 +134,13 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 	fl.StringVar(&o.Out, "out", "", "run directory to create")
 	fl.StringVar(&o.Resume, "resume", "", "continue the run in this directory from its last checkpoint")
 	fl.BoolVar(&o.Force, "force", false, "replace an existing run directory given to --out")
-	fl.BoolVar(&o.Float32, "float32", false, "rbm: compute conditionals, gradient statistics and Gibbs sampling in float32 (sums stay float64); fastest in a build with -tags openblas")
+	fl.BoolVar(&o.Float64, "float64", false, "rbm: compute conditionals, gradient statistics and Gibbs sampling in float64 (default: float32, with sums in float64; the other models always use float64)")
+	fl.BoolVar(&o.Float32, "float32", false, "rbm: float32 arithmetic (the default; see --float64)")
+	_ = fl.MarkHidden("float32")
 	fl.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
 	o.DataFlags.Register(cmd)
 	o.BMDCA.register(cmd)  // alignments: bmdca.go
+	o.GBRBM.register(cmd)  // real-valued data: gbrbm.go
 	o.registerLabeled(cmd) // labeled runs: labeled.go
 	return cmd
 }
@@ -179,6 +188,11 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
+	if o.Model == gbrbm.Kind {
+		if x, val, err = o.GBRBM.standardize(tc, x, val); err != nil {
+			return err
+		}
+	}
 	var m model.Model
 	if tc.Labels != "" {
 		if _, err := runs.NewModel(model.Spec{Kind: rbm.Kind, Hidden: o.Hidden}, x, tc.Seed); err != nil {
@@ -190,7 +204,7 @@ func run(o *Options) error {
 		}
 		l, rows := runs.NewLabeledModel(xt, yt, classes, o.Hidden, tc.Seed)
 		m, x, val = l, rows, labeledRows(l, xv, yv)
-	} else if m, err = runs.NewModel(model.Spec{Kind: o.Model, Hidden: o.Hidden}, x, tc.Seed); err != nil {
+	} else if m, err = runs.NewModel(o.spec(), x, tc.Seed); err != nil {
 		return cmdutil.Input(err)
 	}
 	if err := cmdutil.CheckFits(m, x, tc.Data); err != nil {
@@ -210,17 +224,26 @@ func run(o *Options) error {
 		r.Discard()
 		return err
 	}
+	releaseMemory() // the garbage of reading, before the trainer's copy
 	tr, err := newTrainer(o.IO, r, m, x, val)
 	if err != nil {
 		r.Discard()
 		return err
 	}
+	x = nil
+	releaseMemory()
 	err = fit(o.Ctx, o.IO, tr, r.Dir)
 	if tr.Epoch() == 0 {
 		r.Discard()
 	}
 	return err
 }
+
+// releaseMemory returns the memory of the data as read (float64 rows,
+// which the trainer has copied compactly where it could) to the system
+// before training starts, so that the process's peak memory is not the
+// data read plus the garbage collector's headroom over it.
+func releaseMemory() { debug.FreeOSMemory() }
 
 // create makes the run directory with the messages of the command line.
 func create(dir string, force bool) (*runs.Run, error) {
@@ -254,11 +277,12 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		Data: o.Data, Key: o.DataFlags.Key, Binarize: o.DataFlags.Binarize, Limit: o.DataFlags.Limit, N: o.DataFlags.N,
 		DataSeed: o.DataFlags.DataSeed, Validation: o.Val, Labels: o.Labels, Method: o.Method, K: o.K, Chains: o.Chains,
 		Epochs: o.Epochs, BatchSize: o.BatchSize, Optimizer: o.Optimizer, LR: o.LR, Schedule: o.Schedule,
-		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed, Float32: o.Float32,
+		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed,
+		Float32: o.Model == rbm.Kind && o.Labels == "" && !o.Float64,
 	}
 	if t.Optimizer == "" {
 		t.Optimizer = "sgd"
-		if o.Model == "gaussian" {
+		if o.Model == "gaussian" || o.Model == gbrbm.Kind {
 			t.Optimizer = "adam"
 		}
 	}
@@ -272,7 +296,7 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		t.Schedule = "linear:" + strconv.FormatFloat(t.LR/50, 'g', -1, 64)
 	}
 	switch o.Model {
-	case rbm.Kind, "ising", "gaussian":
+	case rbm.Kind, "ising", "gaussian", gbrbm.Kind:
 	default:
 		if !slices.Contains(model.Kinds(), o.Model) {
 			return nil, cmdutil.BadInput("unknown --model %q: use one of %v", o.Model, model.Kinds())
@@ -296,10 +320,14 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		return nil, cmdutil.BadInput("--lr must be positive, got %g", t.LR)
 	case t.L1 < 0 || t.L2 < 0:
 		return nil, cmdutil.BadInput("--l1 and --l2 must be non-negative")
-	case o.Model == rbm.Kind && o.Hidden < 1:
+	case (o.Model == rbm.Kind || o.Model == gbrbm.Kind) && o.Hidden < 1:
 		return nil, cmdutil.BadInput("--hidden must be at least 1, got %d", o.Hidden)
-	case t.Float32 && o.Model != rbm.Kind:
+	case o.Float32Set && o.Float64:
+		return nil, cmdutil.BadInput("--float32 and --float64 exclude each other: give one")
+	case o.Float32Set && o.Model != rbm.Kind:
 		return nil, cmdutil.BadInput("--float32 applies to --model rbm only")
+	case o.Float32Set && o.Labels != "":
+		return nil, cmdutil.BadInput("--float32 does not apply to a labeled rbm (--labels), which trains in float64")
 	case t.Labels != "" && o.Model != rbm.Kind:
 		return nil, cmdutil.BadInput("--labels needs --model rbm (a joint rbm over data and one-hot labels), got %q", o.Model)
 	}
@@ -308,6 +336,9 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 	}
 	if _, err := optim.ParseSchedule(t.Schedule, 1, 1, 1); err != nil {
 		return nil, cmdutil.Input(err)
+	}
+	if err := o.GBRBM.check(o.Model); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -419,6 +450,9 @@ func resumeTrain(o *Options, r *runs.Run) error {
 	if err != nil {
 		return err
 	}
+	if x, val, err = restandardize(tc, x, val); err != nil {
+		return err
+	}
 	if tc.Labels != "" {
 		l, ok := m.(*rbm.Labeled)
 		if !ok {
@@ -433,10 +467,13 @@ func resumeTrain(o *Options, r *runs.Run) error {
 	if err := cmdutil.CheckFits(m, x, tc.Data); err != nil {
 		return err
 	}
+	releaseMemory() // the garbage of reading, before the trainer's copy
 	tr, err := newTrainer(o.IO, r, m, x, val)
 	if err != nil {
 		return err
 	}
+	x = nil
+	releaseMemory()
 	if err := r.Resume(tr); err != nil {
 		return cmdutil.Input(err)
 	}

@@ -26,6 +26,7 @@ func defaults() Options {
 		Seed: 1, Out: "run", DataFlags: cmdutil.DataFlags{N: 1000},
 		BMDCA: BMDCAFlags{Reweight: bmdca.DefaultReweight, Pseudocount: -1, Target: bmdca.DefaultTarget,
 			MaxUpdates: bmdca.DefaultMax, SaveEvery: 50, Alphabet: "protein"},
+		GBRBM:     GBRBMFlags{Standardize: true},
 		Objective: "generative", Alpha: 0.01, SparsityCost: 0.1,
 	}
 }
@@ -36,24 +37,41 @@ func TestFlags(t *testing.T) {
 		t.Fatalf("defaults: exit %d %s,\n%+v\nwant\n%+v", code, msg, o, defaults())
 	}
 	tc, err := o.trainConfig()
-	if err != nil || tc.Optimizer != "sgd" || tc.LR != 0.05 || tc.Schedule != "linear:0.001" {
+	if err != nil || tc.Optimizer != "sgd" || tc.LR != 0.05 || tc.Schedule != "linear:0.001" || !tc.Float32 {
 		t.Errorf("rbm defaults: %+v, %v", tc, err)
 	}
 	o, _, _ = parse(t, "x.npy", "--model", "gaussian", "--out", "run")
-	if tc, _ := o.trainConfig(); tc.Optimizer != "adam" || tc.LR != 0.01 || tc.Schedule != "linear:0.0002" {
+	if tc, _ := o.trainConfig(); tc.Optimizer != "adam" || tc.LR != 0.01 || tc.Schedule != "linear:0.0002" || tc.Float32 {
 		t.Errorf("gaussian defaults: %+v", tc)
+	}
+	// float32 is the default of a plain rbm only; --float32 is accepted.
+	for _, c := range []struct {
+		args []string
+		f32  bool
+	}{
+		{[]string{"--float64"}, false},
+		{[]string{"--float32"}, true},
+		{[]string{"--labels", "y.npy"}, false},
+	} {
+		o, code, msg := parse(t, append([]string{"x.npy", "--model", "rbm", "--out", "run"}, c.args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d %s", c.args, code, msg)
+		}
+		if tc, err := o.trainConfig(); err != nil || tc.Float32 != c.f32 {
+			t.Errorf("%v: float32 %v (%v), want %v", c.args, tc.Float32, err, c.f32)
+		}
 	}
 
 	want := defaults()
 	want.Model, want.Hidden, want.Method, want.K, want.Chains, want.Epochs, want.BatchSize = "rbm", 8, "cd", 3, 40, 5, 20
 	want.LR, want.Optimizer, want.Momentum, want.Schedule, want.L1, want.L2 = 0.1, "adam", 0.9, "constant", 0.01, 0.02
-	want.Penalize, want.Val, want.Seed, want.Force, want.Labels, want.Float32 = []string{"weights", "hidden_bias"}, "v.npy", 7, true, "y.npy", true
+	want.Penalize, want.Val, want.Seed, want.Force, want.Labels, want.Float64 = []string{"weights", "hidden_bias"}, "v.npy", 7, true, "y.npy", true
 	want.DataFlags = cmdutil.DataFlags{Key: "a", Binarize: "threshold", DataSeed: 4, Limit: 9, N: 50}
 	want.EpochsSet, want.KSet, want.OptimizerSet = true, true, true
 	_, code, msg = parse(t, "x.npy", "--model", "rbm", "--out", "run", "--hidden", "8", "--method", "cd", "--k", "3",
 		"--chains", "40", "--epochs", "5", "--batch-size", "20", "--lr", "0.1", "--optimizer", "adam", "--momentum", "0.9",
 		"--schedule", "constant", "--l1", "0.01", "--l2", "0.02", "--penalize", "weights,hidden_bias", "--val", "v.npy",
-		"--seed", "7", "--force", "--labels", "y.npy", "--float32", "--key", "a", "--binarize", "threshold",
+		"--seed", "7", "--force", "--labels", "y.npy", "--float64", "--key", "a", "--binarize", "threshold",
 		"--data-seed", "4", "--limit", "9", "--n-builtin", "50")
 	// --labels with --val needs --val-labels; check the parse without --val.
 	if code != 2 || !strings.Contains(msg, "--val with --labels needs --val-labels") {
@@ -62,7 +80,7 @@ func TestFlags(t *testing.T) {
 	o, code, msg = parse(t, "x.npy", "--model", "rbm", "--out", "run", "--hidden", "8", "--method", "cd", "--k", "3",
 		"--chains", "40", "--epochs", "5", "--batch-size", "20", "--lr", "0.1", "--optimizer", "adam", "--momentum", "0.9",
 		"--schedule", "constant", "--l1", "0.01", "--l2", "0.02", "--penalize", "weights,hidden_bias",
-		"--seed", "7", "--force", "--labels", "y.npy", "--float32", "--key", "a", "--binarize", "threshold",
+		"--seed", "7", "--force", "--labels", "y.npy", "--float64", "--key", "a", "--binarize", "threshold",
 		"--data-seed", "4", "--limit", "9", "--n-builtin", "50")
 	want.Val = ""
 	if code != 0 || !reflect.DeepEqual(*o, want) {
@@ -92,6 +110,8 @@ func TestFlags(t *testing.T) {
 		{[]string{"x.npy", "--out", "run", "--model", "rbm", "--l2", "-1"}, "--l1 and --l2 must be non-negative"},
 		{[]string{"x.npy", "--out", "run", "--model", "rbm", "--hidden", "0"}, "--hidden must be at least 1"},
 		{[]string{"x.npy", "--out", "run", "--model", "ising", "--float32"}, "--float32 applies to --model rbm only"},
+		{[]string{"x.npy", "--out", "run", "--model", "rbm", "--float32", "--float64"}, "exclude each other"},
+		{[]string{"x.npy", "--out", "run", "--model", "rbm", "--float32", "--labels", "y.npy"}, "does not apply to a labeled rbm"},
 		{[]string{"x.npy", "--out", "run", "--model", "ising", "--labels", "y.npy"}, "--labels needs --model rbm"},
 		{[]string{"x.npy", "--out", "run", "--model", "rbm", "--schedule", "wobbly"}, "schedule"},
 		{[]string{"x.npy", "--out", "run", "--model", "rbm", "--epochs", "many"}, "invalid argument"},

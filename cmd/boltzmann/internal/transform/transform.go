@@ -30,7 +30,7 @@ the probabilities P(h_j = 1 | v) (n × hidden), for use as features by another
 classifier. For a labeled rbm, DATA may hold the data units only: the label is
 then unknown and the features are E[h_j | x] = sum over y of p(y | x)
 P(h_j = 1 | x, y), exact; DATA with the one-hot label units too gives
-P(h_j = 1 | x, y).`,
+P(h_j = 1 | x, y). A gbrbm run takes real-valued DATA in its own units.`,
 		Example: `  boltzmann transform runs/mnist t10k-images-idx3-ubyte.gz --out features.npy`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
