@@ -10,6 +10,9 @@ import (
 	"strings"
 )
 
+// MissingLabel is the label ReadLabels returns for a missing one (NaN).
+const MissingLabel = -1
+
 // ReadLabels reads integer class labels, one per sample, from
 //
 //	.npy           a 1-D (or N × 1) array of integers, bools, or floats with
@@ -17,7 +20,9 @@ import (
 //	IDX            an MNIST label file (magic 2049, train-labels-idx1-ubyte)
 //	.csv, .txt     one integer per line; blank lines and '#' comments skipped
 //
-// each optionally gzip-compressed (.gz).
+// each optionally gzip-compressed (.gz). A missing label, NaN in a .npy
+// file or "nan" in a text file, reads as MissingLabel (-1), as does -1
+// itself; callers that need every label refuse negative ones.
 func ReadLabels(path string) ([]int, error) {
 	f := formatOf(path)
 	if f != formatNPY && f != formatIDX && f != formatText {
@@ -59,6 +64,10 @@ func readNPYLabels(r io.Reader) ([]int, error) {
 	}
 	out := make([]int, len(data))
 	for i, v := range data {
+		if math.IsNaN(v) {
+			out[i] = MissingLabel
+			continue
+		}
 		if v != math.Trunc(v) || math.Abs(v) > 1<<53 {
 			return nil, fmt.Errorf("label %d is %g, not an integer (labels must be class numbers 0, 1, 2, ...)", i, v)
 		}
@@ -83,6 +92,9 @@ func readTextLabels(r io.Reader) ([]int, error) {
 			continue
 		}
 		k, err := strconv.Atoi(text)
+		if strings.EqualFold(text, "nan") {
+			k, err = MissingLabel, nil
+		}
 		if err != nil {
 			if len(strings.FieldsFunc(text, func(c rune) bool { return c == ',' || c == ' ' || c == '\t' })) > 1 {
 				return nil, &lineError{line, "holds several values (write one integer label per line)"}

@@ -161,7 +161,44 @@ func (c *TrainConfig) Settings(m model.Model, n int) (*train.Settings, error) {
 	if c.Standardize != nil {
 		s.Monitor = rawUnits{train.Likelihoods{}, c.Standardize.LogJacobian()}
 	}
+	if s.Objective, err = c.TrainingObjective(); err != nil {
+		return nil, err
+	}
+	if c.Patience > 0 {
+		s.Convergers = append(s.Convergers, train.EarlyStopping{Patience: c.Patience})
+	}
 	return s, nil
+}
+
+// The objectives of TrainConfig.Objective.
+const (
+	ObjectiveGenerative     = "generative"     // maximum likelihood of p(x, y) (the default)
+	ObjectiveDiscriminative = "discriminative" // the exact conditional log-likelihood log p(y | x)
+	ObjectiveHybrid         = "hybrid"         // log p(y | x) + Alpha · log p(x, y)
+)
+
+// TrainingObjective returns the train.Objective of c: nil for generative
+// training without a sparsity target (maximum likelihood), else a
+// train.Hybrid with the objective's weights and the sparsity penalty.
+func (c *TrainConfig) TrainingObjective() (train.Objective, error) {
+	var h train.Hybrid
+	switch c.Objective {
+	case "", ObjectiveGenerative:
+		if c.Sparsity == 0 {
+			return nil, nil
+		}
+		h.Likelihood = 1
+	case ObjectiveDiscriminative:
+		h.Conditional = 1
+	case ObjectiveHybrid:
+		h.Conditional, h.Likelihood = 1, c.Alpha
+	default:
+		return nil, fmt.Errorf("unknown objective %q: use %s, %s or %s", c.Objective, ObjectiveGenerative, ObjectiveDiscriminative, ObjectiveHybrid)
+	}
+	if c.Sparsity != 0 {
+		h.SparsityTarget, h.SparsityCost = c.Sparsity, c.SparsityCost
+	}
+	return h, nil
 }
 
 // Target returns the statistics bmDCA fits for the alignment a: one- and

@@ -60,6 +60,15 @@ type TrainConfig struct {
 	// parameters in one process and across any number of MPI processes;
 	// "": one process, the fastest arithmetic.
 	Reduction string `json:"reduction,omitempty"`
+
+	// Labeled runs (Labels set): the training objective and its validation.
+	ValLabels    string  `json:"validation_labels,omitempty"`   // class labels of Validation
+	ValFraction  float64 `json:"validation_fraction,omitempty"` // the last fraction of the rows (after Limit) held out for validation
+	Objective    string  `json:"objective,omitempty"`           // ObjectiveGenerative (also ""), ObjectiveDiscriminative or ObjectiveHybrid
+	Alpha        float64 `json:"alpha,omitempty"`               // hybrid: weight of the generative log-likelihood
+	Sparsity     float64 `json:"sparsity,omitempty"`            // target mean activation of the hidden units (0: no penalty)
+	SparsityCost float64 `json:"sparsity_cost,omitempty"`       // strength of the sparsity penalty
+	Patience     int     `json:"patience,omitempty"`            // stop after this many epochs without a better validation error (0: never)
 }
 
 // BMDCAConfig records how a categorical model was fitted to an alignment

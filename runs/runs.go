@@ -242,6 +242,7 @@ func WriteCurves(dir string, recs []train.Record) error {
 	}
 	panels = append(panels, figure.Panel{Title: "reconstruction error", XLabel: "epoch", YLabel: "mean squared error",
 		Series: []figure.Series{{Name: "train", X: ep, Y: col(func(r train.Record) float64 { return r.Recon })}}})
+	panels = append(panels, classificationPanels(ep, col)...)
 	return figure.Curves(filepath.Join(dir, CurvesFile), "learning curves", panels)
 }
 
@@ -271,4 +272,24 @@ func writeBMDCACurves(dir string, h []train.Record, target float64) error {
 			{Name: "connected correlations C_ij", X: x, Y: pc}, {Name: "frequencies f_i", X: x, Y: pf}, {Name: "target", X: x, Y: tg}}},
 		{Title: "slope of C_model against C_data", XLabel: "update", YLabel: "slope", Series: []figure.Series{{Name: "slope", X: x, Y: sl}}},
 	})
+}
+
+// classificationPanels are the panels of the classification error and the
+// mean log p(y|x) of a labeled run's history (none for other runs).
+func classificationPanels(ep []float64, col func(func(train.Record) float64) []float64) []figure.Panel {
+	errs := []figure.Series{
+		{Name: "train", X: ep, Y: col(func(r train.Record) float64 { return r.TrainErr })},
+		{Name: "validation", X: ep, Y: col(func(r train.Record) float64 { return r.ValErr })},
+	}
+	if !anyFinite(errs[0].Y) {
+		return nil
+	}
+	cll := []figure.Series{
+		{Name: "train", X: ep, Y: col(func(r train.Record) float64 { return r.TrainCLL })},
+		{Name: "validation", X: ep, Y: col(func(r train.Record) float64 { return r.ValCLL })},
+	}
+	return []figure.Panel{
+		{Title: "classification error", XLabel: "epoch", YLabel: "error rate", Series: errs},
+		{Title: "conditional log-likelihood log p(y|x)", XLabel: "epoch", YLabel: "nats per sample", Series: cll},
+	}
 }

@@ -112,3 +112,35 @@ func labeledFeatures(l *rbm.Labeled, x *mat.Dense) *mat.Dense {
 	}
 	return out
 }
+
+// ConfusionMatrix returns the classes × classes counts of the predictions:
+// out[y][p] is the number of rows of true class y predicted as class p.
+// Labels and predictions must lie in [0, classes).
+func ConfusionMatrix(pred, labels []int, classes int) [][]int {
+	if len(pred) != len(labels) {
+		panic(fmt.Sprintf("tasks: ConfusionMatrix with %d predictions and %d labels", len(pred), len(labels)))
+	}
+	out := make([][]int, classes)
+	for c := range out {
+		out[c] = make([]int, classes)
+	}
+	for i, p := range pred {
+		out[labels[i]][p]++
+	}
+	return out
+}
+
+// MeanLogProb returns the mean over the rows of log p(y_r | x_r) of their
+// true labels y_r, in nats, from the class log-probabilities logProb (n × C,
+// as Classify returns them).
+func MeanLogProb(logProb *mat.Dense, labels []int) float64 {
+	n, _ := logProb.Dims()
+	if n != len(labels) || n == 0 {
+		panic(fmt.Sprintf("tasks: MeanLogProb of %d rows with %d labels", n, len(labels)))
+	}
+	s := 0.0
+	for r, y := range labels {
+		s += logProb.At(r, y)
+	}
+	return s / float64(n)
+}

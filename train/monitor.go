@@ -50,13 +50,22 @@ type Record struct {
 	Pearson   float64 `json:"pearson"`
 	Slope     float64 `json:"slope"`
 	PearsonFi float64 `json:"pearson_fi"`
+
+	// TrainErr and ValErr are the classification error rates (fractions)
+	// of a model of data and labels (model.Conditional) on the monitored
+	// training rows and the validation rows that have a label; TrainCLL
+	// and ValCLL are the mean log p(y | x) of their labels (nats).
+	TrainErr float64 `json:"train_error"`
+	ValErr   float64 `json:"val_error"`
+	TrainCLL float64 `json:"train_conditional_log_likelihood"`
+	ValCLL   float64 `json:"val_conditional_log_likelihood"`
 }
 
 // nanRecord returns a record with every measurement NaN.
 func nanRecord() Record {
 	nan := math.NaN()
 	return Record{LR: nan, Seconds: nan, GradNorm: nan, LogZ: nan, TrainLL: nan, ValLL: nan, TrainPL: nan, ValPL: nan,
-		Recon: nan, Pearson: nan, Slope: nan, PearsonFi: nan}
+		Recon: nan, Pearson: nan, Slope: nan, PearsonFi: nan, TrainErr: nan, ValErr: nan, TrainCLL: nan, ValCLL: nan}
 }
 
 // floats lists the measured fields with their JSON keys.
@@ -72,6 +81,8 @@ func (r *Record) floats() []struct {
 		{"train_log_likelihood", &r.TrainLL}, {"val_log_likelihood", &r.ValLL},
 		{"train_pseudo_log_likelihood", &r.TrainPL}, {"val_pseudo_log_likelihood", &r.ValPL},
 		{"reconstruction_error", &r.Recon}, {"pearson", &r.Pearson}, {"slope", &r.Slope}, {"pearson_fi", &r.PearsonFi},
+		{"train_error", &r.TrainErr}, {"val_error", &r.ValErr},
+		{"train_conditional_log_likelihood", &r.TrainCLL}, {"val_conditional_log_likelihood", &r.ValCLL},
 	}
 }
 
@@ -128,7 +139,9 @@ func (r *Record) UnmarshalJSON(data []byte) error {
 // Settings.ExactLimit configurations or has an analytic partition
 // function), the pseudo-log-likelihood of discrete models and the
 // reconstruction error, on up to Settings.MonitorRows training rows and on
-// Settings.Validation.
+// Settings.Validation; for a model of data and labels (model.Conditional)
+// also the classification error and the mean log p(y | x) of the rows
+// with a label.
 type Likelihoods struct{}
 
 // Events returns EpochEvent.
@@ -165,6 +178,22 @@ func (Likelihoods) Measure(t *Trainer, r *Record) {
 		}
 	}
 	r.Recon = estimate.ReconstructionError(m, train)
+	if c, ok := m.(model.Conditional); ok {
+		r.TrainErr, r.TrainCLL = conditionalMeasures(c, train, trainW)
+		if s.Validation != nil {
+			r.ValErr, r.ValCLL = conditionalMeasures(c, s.Validation, nil)
+		}
+	}
+}
+
+// conditionalMeasures returns the error rate and the mean log p(y | x) of
+// the rows of x with a label, NaN when there are none.
+func conditionalMeasures(c model.Conditional, x *mat.Dense, w []float64) (errRate, meanLogP float64) {
+	logp, errs, count := c.ConditionalLogLikelihood(x, w)
+	if !(count > 0) {
+		return math.NaN(), math.NaN()
+	}
+	return errs / count, logp / count
 }
 
 // exactLogZ returns log Z when it is analytic or cheap to enumerate.

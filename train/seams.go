@@ -21,7 +21,8 @@ import (
 //     the Convergers may end the run here, before the step, so that the
 //     model is the one whose chains were measured;
 //  4. the gradient <O>_pos - <O>_neg, with the phases combined across
-//     processes by the Reducer when there is one;
+//     processes by the Reducer when there is one, weighted and completed
+//     by the Objective when there is one (objective.go);
 //  5. the step: Penalty and Optimizer;
 //  6. the Recorders see the update's Record; after the last update of an
 //     epoch the Monitor measures the epoch and the Recorders and

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/gob"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -21,6 +22,10 @@ type state struct {
 	Optimizer []byte
 	Chains    []byte
 	History   []Record
+	// Conditional is set by checkpoints whose records carry the
+	// classification measurements (Record.TrainErr, ...); an older
+	// checkpoint's records get NaN there.
+	Conditional bool
 }
 
 const stateVersion = 1
@@ -47,7 +52,7 @@ func (t *Trainer) MarshalBinary() ([]byte, error) {
 	var buf bytes.Buffer
 	err = gob.NewEncoder(&buf).Encode(state{
 		Version: stateVersion, Epoch: t.epoch, Updates: t.updates, Sweeps: t.sweeps, Status: t.status, Elapsed: t.elapsed,
-		Params: t.good, Optimizer: opt, Chains: ch, History: t.history,
+		Params: t.good, Optimizer: opt, Chains: ch, History: t.history, Conditional: true,
 	})
 	return buf.Bytes(), err
 }
@@ -74,6 +79,13 @@ func (t *Trainer) UnmarshalBinary(data []byte) error {
 	}
 	copy(t.model.Params(), s.Params)
 	copy(t.good, s.Params)
+	if !s.Conditional {
+		nan := math.NaN()
+		for i := range s.History {
+			r := &s.History[i]
+			r.TrainErr, r.ValErr, r.TrainCLL, r.ValCLL = nan, nan, nan, nan
+		}
+	}
 	t.epoch, t.updates, t.sweeps, t.elapsed, t.history = s.Epoch, s.Updates, s.Sweeps, s.Elapsed, s.History
 	t.status = s.Status
 	return nil

@@ -118,6 +118,10 @@ type Settings struct {
 	NegativeStats Stats
 	// Reducer combines the phases across processes; nil: one process.
 	Reducer Reducer
+	// Objective, if set, weights the log-likelihood gradient and adds a
+	// term of its own before the step (Hybrid: discriminative and hybrid
+	// training of a model of data and labels); nil: maximum likelihood.
+	Objective Objective
 	// Seed fixes every random choice of the run: chain streams and
 	// minibatch order.
 	Seed uint64
@@ -291,6 +295,17 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 			return nil, fmt.Errorf("train: %w", err)
 		}
 	}
+	if o := c.Objective; o != nil {
+		if c.Reducer != nil {
+			return nil, errors.New("train: an Objective with a Reducer is not supported (its term would not be reduced across processes)")
+		}
+		if lw := o.LikelihoodWeight(); !(lw >= 0) || math.IsInf(lw, 0) {
+			return nil, fmt.Errorf("train: the objective's likelihood weight must be finite and non-negative, got %v", lw)
+		}
+		if err := o.Check(m); err != nil {
+			return nil, err
+		}
+	}
 	if c.Method != CD && c.Method != PCD {
 		return nil, fmt.Errorf("train: unknown method %q (use %q or %q)", c.Method, CD, PCD)
 	}
@@ -341,7 +356,7 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 	}
 	if b, ok := m.(model.HiddenPhaseDifference); ok && c.Method == PCD && sample.IsBlockGibbs(c.Sampler) {
 		t.negHidden = mat.NewDense(t.chains.Len(), b.HiddenDim(), nil)
-		if f, ok := m.(model.FusedPhaseDifference); ok && !t.cached && c.Reducer == nil {
+		if f, ok := m.(model.FusedPhaseDifference); ok && !t.cached && c.Reducer == nil && c.Objective == nil {
 			if _, ok := c.Optimizer.(optim.RangeStepper); ok {
 				t.fused = f
 			}
@@ -458,7 +473,9 @@ func (t *Trainer) RunEpoch(ctx context.Context) error {
 		if perm != nil {
 			t.fillBatch(perm[b*s.BatchSize : (b+1)*s.BatchSize])
 		}
-		t.negative()
+		if t.generative() {
+			t.negative()
+		}
 		rec := t.newRecord(UpdateEvent)
 		if measureUpdates {
 			s.Monitor.Measure(t, &rec)
@@ -585,7 +602,7 @@ func (t *Trainer) step() error {
 		t.fusedUpdate()
 		return nil
 	}
-	if err := t.gradient(); err != nil {
+	if err := t.objectiveGradient(); err != nil {
 		return err
 	}
 	s := &t.settings
@@ -593,6 +610,40 @@ func (t *Trainer) step() error {
 	s.Penalty.AddGradient(p, t.grad)
 	s.Optimizer.Step(p, t.grad)
 	s.Penalty.ApplyProximalL1(p, s.Optimizer.LastRate())
+	return nil
+}
+
+// generative reports whether the updates use the log-likelihood gradient
+// (no Objective, or one with a positive likelihood weight), and so the
+// negative phase.
+func (t *Trainer) generative() bool {
+	o := t.settings.Objective
+	return o == nil || o.LikelihoodWeight() != 0
+}
+
+// objectiveGradient writes the gradient of the update into t.grad: the
+// log-likelihood gradient, weighted and completed by the Objective when
+// there is one.
+func (t *Trainer) objectiveGradient() error {
+	o := t.settings.Objective
+	if o == nil {
+		return t.gradient()
+	}
+	if lw := o.LikelihoodWeight(); lw == 0 {
+		clear(t.grad)
+	} else {
+		if err := t.gradient(); err != nil {
+			return err
+		}
+		if lw != 1 {
+			for j := range t.grad {
+				t.grad[j] *= lw
+			}
+		}
+	}
+	if err := o.AddGradient(t.model, t.batch, t.batchW, t.grad); err != nil {
+		return fmt.Errorf("train: objective: %w", err)
+	}
 	return nil
 }
 

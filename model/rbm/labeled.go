@@ -49,7 +49,12 @@ func init() {
 // for this model. FreeEnergy, AddStats, Energy and HiddenProb are those of
 // the plain RBM on [x, y] and are meaningful on rows whose label block is
 // one-hot; FreeEnergyData marginalizes the label block of rows holding only
-// the D data units.
+// the D data units. A row [x, 0] with an all-zero label block is a row
+// whose label is unknown: FreeEnergy, AddStats and PhaseDifference give it
+// the free energy and statistics of the data marginal p(x), so it
+// contributes to generative training only (see labeled_disc.go, which also
+// holds the exact conditional log-likelihood log p(y|x) and its gradient,
+// model.Conditional, for discriminative and hybrid training).
 //
 // # Parameter layout
 //
@@ -138,11 +143,34 @@ func (l *Labeled) Space() model.Space {
 }
 
 // FreeEnergy writes F(v_r) for each row v_r = [x, y] of v (batch × (D+C)),
-// y one-hot.
-func (l *Labeled) FreeEnergy(v *mat.Dense, out []float64) { l.rbm.FreeEnergy(v, out) }
+// y one-hot; a row with an all-zero label block (label unknown) gets the
+// free energy F(x) of the data marginal (FreeEnergyData).
+func (l *Labeled) FreeEnergy(v *mat.Dense, out []float64) {
+	l.rbm.FreeEnergy(v, out)
+	idx := l.unlabeledRows(v)
+	if idx == nil {
+		return
+	}
+	x := mat.NewDense(len(idx), l.nd, nil)
+	for k, r := range idx {
+		copy(x.RawRowView(k), v.RawRowView(r)[:l.nd])
+	}
+	f := make([]float64, len(idx))
+	l.FreeEnergyData(x, f)
+	for k, r := range idx {
+		out[r] = f[k]
+	}
+}
 
-// AddStats adds Σ_r w_r ∂F(v_r)/∂θ to sum for rows [x, y] with y one-hot.
-func (l *Labeled) AddStats(v *mat.Dense, w []float64, sum []float64) { l.rbm.AddStats(v, w, sum) }
+// AddStats adds Σ_r w_r ∂F(v_r)/∂θ to sum for rows [x, y] with y one-hot;
+// a row with an all-zero label block adds ∂F(x)/∂θ = Σ_c p(c|x) ∂F(x,
+// e_c)/∂θ, the statistics of the data marginal.
+func (l *Labeled) AddStats(v *mat.Dense, w []float64, sum []float64) {
+	if idx := l.unlabeledRows(v); idx != nil {
+		v, w = l.expandUnlabeled(v, w, idx)
+	}
+	l.rbm.AddStats(v, w, sum)
+}
 
 // Energy writes E(v_r, h_r) into out.
 func (l *Labeled) Energy(v, h *mat.Dense, out []float64) { l.rbm.Energy(v, h, out) }
@@ -151,8 +179,13 @@ func (l *Labeled) Energy(v, h *mat.Dense, out []float64) { l.rbm.Energy(v, h, ou
 func (l *Labeled) HiddenProb(v, prob *mat.Dense) { l.rbm.HiddenProb(v, prob) }
 
 // PhaseDifference writes the Monte Carlo gradient of -L for the rows of pos
-// and neg (both with one-hot label blocks) into grad, as RBM.PhaseDifference.
+// and neg (both with one-hot label blocks) into grad, as RBM.PhaseDifference;
+// a row of pos with an all-zero label block enters with the statistics of
+// the data marginal, as in AddStats.
 func (l *Labeled) PhaseDifference(pos *mat.Dense, w []float64, neg *mat.Dense, grad []float64) {
+	if idx := l.unlabeledRows(pos); idx != nil {
+		pos, w = l.expandUnlabeled(pos, w, idx)
+	}
 	l.rbm.PhaseDifference(pos, w, neg, grad)
 }
 
@@ -240,7 +273,8 @@ func (l *Labeled) InitFromData(x *mat.Dense, rng *rand.Rand) {
 }
 
 // Concat returns the visible rows [x_r, one-hot(labels_r)] (n × (D+C)) for
-// data x (n × D) and labels in [0, C).
+// data x (n × D) and labels in [0, C); the label Unlabeled (-1) gives an
+// all-zero label block, a row whose label is unknown.
 func (l *Labeled) Concat(x *mat.Dense, labels []int) *mat.Dense {
 	n, d := x.Dims()
 	if d != l.nd || len(labels) != n {
@@ -251,8 +285,11 @@ func (l *Labeled) Concat(x *mat.Dense, labels []int) *mat.Dense {
 		row := out.RawRowView(k)
 		copy(row, x.RawRowView(k))
 		y := labels[k]
+		if y == Unlabeled {
+			continue
+		}
 		if y < 0 || y >= l.nc {
-			panic(fmt.Sprintf("rbm: Concat: label %d of row %d is outside [0, %d)", y, k, l.nc))
+			panic(fmt.Sprintf("rbm: Concat: label %d of row %d is outside [0, %d) (or -1, unknown)", y, k, l.nc))
 		}
 		row[l.nd+y] = 1
 	}
@@ -539,7 +576,8 @@ func (l *Labeled) Sampler() sample.Sampler { return LabeledGibbs{} }
 // in nats per sample: the data units one by one (from the flip energy
 // changes, as for an RBM) and the label block as one categorical variable
 // (ClassLogProb), never a label bit alone. estimate.PseudoLogLikelihood
-// uses it for labeled RBMs.
+// uses it for labeled RBMs. Rows with an all-zero label block (label
+// unknown) are skipped; with no labeled row the result is NaN.
 func (l *Labeled) PseudoLogLikelihood(v *mat.Dense, w []float64) float64 {
 	n, d := v.Dims()
 	if d != l.rbm.nv || (w != nil && len(w) != n) {
@@ -549,12 +587,11 @@ func (l *Labeled) PseudoLogLikelihood(v *mat.Dense, w []float64) float64 {
 	l.rbm.FlipDeltas(v, df)
 	lp := mat.NewDense(n, l.nc, nil)
 	l.ClassLogProb(v.Slice(0, n, 0, l.nd).(*mat.Dense), lp)
-	label := model.Var{Start: l.nd, Len: l.nc, OneHot: true}
 	s, sw := 0.0, 0.0
 	for r := range n {
-		y := label.Get(v.RawRowView(r))
-		if y < 0 {
-			panic(fmt.Sprintf("rbm: PseudoLogLikelihood: the label block of row %d is not one-hot", r))
+		y := l.label(v.RawRowView(r), r)
+		if y == Unlabeled {
+			continue
 		}
 		pl := lp.At(r, y)
 		for _, dv := range df.RawRowView(r)[:l.nd] {
@@ -566,6 +603,9 @@ func (l *Labeled) PseudoLogLikelihood(v *mat.Dense, w []float64) float64 {
 		}
 		s += wr * pl
 		sw += wr
+	}
+	if sw == 0 {
+		return math.NaN()
 	}
 	return s / sw
 }

@@ -5,8 +5,10 @@ package classify
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"codeberg.org/sbinet/npyio"
@@ -40,8 +42,11 @@ by 'boltzmann train DATA --labels LABELS --model rbm'): argmax_y p(y|x),
 computed exactly from the free energies F(x, y) of the C one-hot label
 vectors, with no partition function. Predictions are written as integers to
 --out (.npy int64, or .csv); --proba FILE writes the class probabilities
-p(y|x) (n × C). With --labels (.npy integers or an IDX label file) the error
-rate is printed, and --json prints {"error_rate": ..., "n_samples": ...}.`,
+p(y|x) (n × C, float64; .npy, .npz or .csv). With --labels (.npy integers or
+an IDX label file) it prints the error rate, the mean log p(y|x) of the true
+labels (nats) and the confusion matrix (rows: true class, columns: predicted
+class); --json prints them as one object {"error_rate", "mean_log_prob",
+"confusion", "n_samples", "classes"}.`,
 		Example: `  boltzmann classify runs/mnist-labeled t10k-images-idx3-ubyte.gz --labels t10k-labels-idx1-ubyte.gz \
       --out pred.npy --json`,
 		Args: cobra.ExactArgs(2),
@@ -74,6 +79,10 @@ type report struct {
 	NSamples  int      `json:"n_samples"`
 	ErrorRate *float64 `json:"error_rate,omitempty"`
 	Classes   int      `json:"classes"`
+	// MeanLogProb is the mean log p(y|x) of the true labels (nats),
+	// Confusion[y][p] the number of rows of class y predicted as p.
+	MeanLogProb *float64 `json:"mean_log_prob,omitempty"`
+	Confusion   [][]int  `json:"confusion,omitempty"`
 }
 
 func run(o *Options) error {
@@ -117,24 +126,51 @@ func run(o *Options) error {
 	if err := writeLabels(o.Out, pred); err != nil {
 		return err
 	}
+	rep := report{NSamples: n, Classes: l.Classes()}
+	if labels != nil {
+		rep.ErrorRate = cmdutil.Ptr(tasks.ErrorRate(pred, labels))
+		rep.MeanLogProb = cmdutil.Ptr(tasks.MeanLogProb(lp, labels))
+		rep.Confusion = tasks.ConfusionMatrix(pred, labels, l.Classes())
+	}
 	if writeProba != nil {
 		lp.Apply(func(_, _ int, v float64) float64 { return math.Exp(v) }, lp)
 		if err := writeProba(lp); err != nil {
 			return err
 		}
 	}
-	rep := report{NSamples: n, Classes: l.Classes()}
-	if labels != nil {
-		rep.ErrorRate = cmdutil.Ptr(tasks.ErrorRate(pred, labels))
-	}
 	if o.JSON {
 		return json.NewEncoder(o.IO.Stdout).Encode(rep)
 	}
 	if rep.ErrorRate != nil {
-		fmt.Fprintf(o.IO.Stdout, "error rate %.4f on %d samples\n", *rep.ErrorRate, n)
+		fmt.Fprintf(o.IO.Stdout, "error rate %.4f on %d samples, mean log p(y|x) of the true labels %.4f nats\n", *rep.ErrorRate, n, *rep.MeanLogProb)
+		printConfusion(o.IO.Stdout, rep.Confusion)
 	}
 	o.IO.Logger().Info("classified", "rows", n, "out", o.Out)
 	return nil
+}
+
+// printConfusion prints the confusion matrix with a header row of
+// predicted classes and one row per true class.
+func printConfusion(w io.Writer, m [][]int) {
+	width := 1
+	for _, row := range m {
+		for _, v := range row {
+			width = max(width, len(strconv.Itoa(v)))
+		}
+	}
+	width = max(width, len(strconv.Itoa(len(m)-1)))
+	fmt.Fprintf(w, "confusion matrix (rows: true class, columns: predicted class)\n%*s", width+2, "")
+	for c := range m {
+		fmt.Fprintf(w, " %*d", width, c)
+	}
+	fmt.Fprintln(w)
+	for y, row := range m {
+		fmt.Fprintf(w, "%*d: ", width, y)
+		for _, v := range row {
+			fmt.Fprintf(w, " %*d", width, v)
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // writeLabels writes integer labels as an int64 .npy array or one per line.

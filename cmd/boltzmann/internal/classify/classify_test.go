@@ -42,3 +42,15 @@ func TestFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintConfusion(t *testing.T) {
+	var b strings.Builder
+	printConfusion(&b, [][]int{{12, 0}, {3, 101}})
+	want := "confusion matrix (rows: true class, columns: predicted class)\n" +
+		"        0   1\n" +
+		"  0:   12   0\n" +
+		"  1:    3 101\n"
+	if b.String() != want {
+		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
+	}
+}

@@ -204,9 +204,45 @@ func ReadLabels(path string, n, classes, limit int) ([]int, error) {
 		return nil, BadInput("%s has %d labels for %d samples: give one label per sample", path, len(y), n)
 	}
 	for i, v := range y {
+		if v == dataset.MissingLabel {
+			return nil, BadInput("%s: the label of sample %d is missing (NaN or -1): give every sample a label", path, i+1)
+		}
 		if v < 0 || (classes > 0 && v >= classes) {
 			return nil, BadInput("%s: label %d of sample %d is outside [0, %d)", path, v, i+1, classes)
 		}
+	}
+	return y, nil
+}
+
+// ReadPartialLabels is ReadLabels for training data that may mix labeled
+// and unlabeled samples: a missing label (NaN or -1) reads as
+// dataset.MissingLabel; at least one label must be given.
+func ReadPartialLabels(path string, n, classes, limit int) ([]int, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, BadInput("cannot open label file %s: %v", path, UnwrapPathError(err))
+	}
+	y, err := dataset.ReadLabels(path)
+	if err != nil {
+		return nil, Input(err)
+	}
+	if limit > 0 && len(y) > n {
+		y = y[:n]
+	}
+	if len(y) != n {
+		return nil, BadInput("%s has %d labels for %d samples: give one label per sample (NaN or -1 for an unknown one)", path, len(y), n)
+	}
+	known := 0
+	for i, v := range y {
+		if v == dataset.MissingLabel {
+			continue
+		}
+		if v < 0 || (classes > 0 && v >= classes) {
+			return nil, BadInput("%s: label %d of sample %d is outside [0, %d) (NaN or -1 marks an unknown label)", path, v, i+1, classes)
+		}
+		known++
+	}
+	if known == 0 {
+		return nil, BadInput("%s holds no label (all NaN or -1): label at least some samples", path)
 	}
 	return y, nil
 }

@@ -4,7 +4,9 @@ package sample
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
@@ -35,7 +37,38 @@ type Options struct {
 	// Float64 runs an rbm's transitions in float64 instead of its
 	// float32 kernels.
 	Float64 bool
+	// AllLabels (--label all) draws N samples of every class of a labeled
+	// rbm, written class by class; --png draws one row per class.
+	AllLabels bool
 }
+
+// labelFlag is the value of --label: a class number or "all".
+type labelFlag struct{ o *Options }
+
+func (f labelFlag) String() string {
+	if f.o == nil || f.o.Label < 0 && !f.o.AllLabels {
+		return ""
+	}
+	if f.o.AllLabels {
+		return "all"
+	}
+	return strconv.Itoa(f.o.Label)
+}
+
+func (f labelFlag) Set(s string) error {
+	if s == "all" {
+		f.o.Label, f.o.AllLabels = -1, true
+		return nil
+	}
+	k, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("want a class number or all, got %q", s)
+	}
+	f.o.Label, f.o.AllLabels = k, false
+	return nil
+}
+
+func (labelFlag) Type() string { return "K|all" }
 
 // NewCmdSample returns the sample command; runF, if not nil, replaces the
 // run function (tests of the flags).
@@ -66,9 +99,13 @@ images of --shape HxW (default square).
 For a labeled rbm (trained with --labels) the samples hold the data units and
 the one-hot label block; --label K clamps the label block to class K, so the
 chains draw data of class K from p(x | y = K), and only the data units are
-written. --png draws the data units.`,
+written. --png draws the data units. --label all draws N samples of every
+class (--chains chains per class), written class by class (the N samples of
+class 0 first, then class 1, ...), and --png draws them as a grid with one
+row of N images per class.`,
 		Example: `  boltzmann sample runs/bas -n 100 --burn-in 1000 --out fantasy.npy
   boltzmann sample runs/mnist-labeled -n 64 --label 3 --out threes.npy --png threes.png
+  boltzmann sample runs/mnist-labeled -n 10 --label all --out digits.npy --png digits.png --shape 28x28
   boltzmann sample runs/mnist -n 100 --chains 10 --burn-in 1000 --thin 100 --anneal-from 3 \
       --out fantasy.npy --png fantasy.png --json`,
 		Args: cobra.ExactArgs(1),
@@ -94,7 +131,8 @@ written. --png draws the data units.`,
 	fl.StringVar(&o.Out, "out", "", "output file (.npy, .npz or .csv)")
 	fl.BoolVar(&o.JSON, "json", false, "print the mixing diagnostics as one JSON object")
 	fl.StringVar(&o.PNG, "png", "", "also draw the samples as a grid of images into this PNG")
-	fl.IntVar(&o.Label, "label", -1, "labeled rbm: draw data of class K (the label block clamped to it)")
+	o.Label = -1
+	fl.Var(labelFlag{o}, "label", "labeled rbm: draw data of class K (the label block clamped to it), or all: -n samples of every class")
 	fl.StringVar(&o.Shape, "shape", "", "image shape HxW for --png, e.g. 28x28 (default: square)")
 	cmdutil.RegisterFloat64(cmd, &o.Float64)
 	_ = fl.MarkHidden("steps")
@@ -120,6 +158,7 @@ func (o *Options) validate() error {
 // report is the JSON printed by sample --json.
 type report struct {
 	NSamples   int      `json:"n_samples"`
+	PerClass   int      `json:"per_class,omitempty"` // --label all: samples of each class
 	Chains     int      `json:"chains"`
 	PerChain   int      `json:"per_chain"`
 	BurnIn     int      `json:"burn_in"`
@@ -156,9 +195,13 @@ func run(o *Options) error {
 		chains = o.N
 	}
 	per := (o.N + chains - 1) / chains
+	classes := 1 // --label all: chains per class, chain k clamped to class k mod classes
+	if o.AllLabels {
+		classes, _ = clamp.Dims()
+	}
 	var bar *cmdutil.Progress
 	s, err := tasks.Sample(m, &tasks.SampleSettings{
-		Chains: chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin, AnnealFrom: o.AnnealFrom, Seed: o.Seed, Clamp: clamp,
+		Chains: classes * chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin, AnnealFrom: o.AnnealFrom, Seed: o.Seed, Clamp: clamp,
 		OnStep: func(done, total int) {
 			if bar == nil {
 				bar = cmdutil.NewProgress(o.IO, "sampling", total)
@@ -170,18 +213,24 @@ func run(o *Options) error {
 		return cmdutil.Input(err)
 	}
 	bar.Finish()
-	x := s.X.Slice(0, o.N, 0, cols).(*mat.Dense)
+	x, total, gridCols := s.X.Slice(0, o.N, 0, cols).(*mat.Dense), o.N, 0
+	if o.AllLabels {
+		x, total, gridCols = byClass(s.X, classes, o.N, cols), classes*o.N, o.N
+	}
 	if err := write(x); err != nil {
 		return err
 	}
 	if o.PNG != "" {
-		img := x.Slice(0, o.N, 0, imageCols(m)).(*mat.Dense)
-		if err := figure.ImageGrid(o.PNG, img, h, w, 0, max(1, 56/max(h, w))); err != nil {
+		img := x.Slice(0, total, 0, imageCols(m)).(*mat.Dense)
+		if err := figure.ImageGrid(o.PNG, img, h, w, gridCols, max(1, 56/max(h, w))); err != nil {
 			return err
 		}
 	}
-	rep := report{NSamples: o.N, Chains: chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin,
+	rep := report{NSamples: total, Chains: classes * chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin,
 		AnnealFrom: o.AnnealFrom, Tau: cmdutil.Ptr(s.Tau), ESS: cmdutil.Ptr(s.ESS)}
+	if o.AllLabels {
+		rep.PerClass = o.N
+	}
 	nf := 0
 	for _, fc := range s.FreeEnergy {
 		for _, v := range fc {
@@ -202,12 +251,23 @@ func run(o *Options) error {
 // of columns to write: the data units of a labeled rbm with --label, else
 // every unit. A run without labels or a class out of range is bad input.
 func (o *Options) labelClamp(m model.Model, kind string) (*mat.Dense, int, error) {
-	if o.Label < 0 {
+	if o.Label < 0 && !o.AllLabels {
 		return nil, m.Dim(), nil
 	}
 	l, ok := m.(*rbm.Labeled)
 	if !ok {
 		return nil, 0, cmdutil.BadInput("--label needs a run trained with --labels (kind %s), but %s holds a %s model", rbm.LabeledKind, o.Run, kind)
+	}
+	if o.AllLabels {
+		c := mat.NewDense(l.Classes(), l.Dim(), nil)
+		for k := range l.Classes() {
+			row := c.RawRowView(k)
+			for i := range l.DataDim() {
+				row[i] = math.NaN()
+			}
+			row[l.DataDim()+k] = 1
+		}
+		return c, l.DataDim(), nil
 	}
 	if o.Label >= l.Classes() {
 		return nil, 0, cmdutil.BadInput("--label %d is out of range: the model has %d classes (0 to %d)", o.Label, l.Classes(), l.Classes()-1)
@@ -219,6 +279,21 @@ func (o *Options) labelClamp(m model.Model, kind string) (*mat.Dense, int, error
 	}
 	row[l.DataDim()+o.Label] = 1
 	return c, l.DataDim(), nil
+}
+
+// byClass returns the first n samples of each class from the draws x of
+// Sample with the chains' label blocks clamped to class (chain mod
+// classes), class by class: rows [c·n, (c+1)·n) are the samples of class
+// c in draw order, cols columns each. The number of chains is a multiple of
+// classes, so row r of x is of class r mod classes.
+func byClass(x *mat.Dense, classes, n, cols int) *mat.Dense {
+	out := mat.NewDense(classes*n, cols, nil)
+	for c := range classes {
+		for k := range n {
+			copy(out.RawRowView(c*n+k), x.RawRowView(k*classes + c)[:cols])
+		}
+	}
+	return out
 }
 
 // imageCols is the number of units drawn by --png: a labeled rbm's data

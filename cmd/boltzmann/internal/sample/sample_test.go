@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
 )
 
@@ -49,5 +51,20 @@ func TestFlags(t *testing.T) {
 		if o, code, msg := parse(t, c.args...); o != nil || code != 2 || !strings.Contains(msg, c.want) {
 			t.Errorf("%v: called %v, exit %d, %q; want exit 2 and %q", c.args, o != nil, code, msg, c.want)
 		}
+	}
+}
+
+func TestLabelAllFlag(t *testing.T) {
+	o, code, msg := parse(t, "run", "--out", "s.npy", "--label", "all", "-n", "10")
+	if code != 0 || !o.AllLabels || o.Label != -1 || o.N != 10 {
+		t.Errorf("--label all: exit %d %s, %+v", code, msg, o)
+	}
+	if o, _, _ := parse(t, "run", "--out", "s.npy", "--label", "all", "--label", "3"); o.AllLabels || o.Label != 3 {
+		t.Errorf("--label 3 after all: %+v", o)
+	}
+	x := mat.NewDense(6, 2, []float64{0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5}) // rows of classes 0, 1, 2, 0, 1, 2
+	got := byClass(x, 3, 2, 1)
+	if want := []float64{0, 3, 1, 4, 2, 5}; !reflect.DeepEqual(got.RawMatrix().Data, want) {
+		t.Errorf("byClass: %v, want %v", got.RawMatrix().Data, want)
 	}
 }

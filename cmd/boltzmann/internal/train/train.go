@@ -61,6 +61,16 @@ type Options struct {
 	// Which flags were given: unset ones take the trainer's defaults or,
 	// with --resume, the run's settings.
 	EpochsSet, KSet, OptimizerSet, MaxUpdatesSet, Float32Set bool
+
+	// Labeled runs (labeled.go): objective, sparsity target, validation.
+	Objective    string
+	Alpha        float64
+	Sparsity     float64
+	SparsityCost float64
+	ValLabels    string
+	ValFraction  float64
+	Patience     int
+	AlphaSet     bool
 }
 
 // NewCmdTrain returns the train command; runF, if not nil, replaces the
@@ -77,10 +87,12 @@ After each epoch the model, the training history, learning curves and a
 checkpoint are written to RUN_DIR; --resume RUN_DIR continues a stopped run
 and ends with exactly the parameters of an uninterrupted one.
 
-DATA: ` + cmdutil.DataFormats + `.`,
+DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 		Example: `  boltzmann train builtin:bars-and-stripes --model rbm --hidden 16 --epochs 50 --out runs/bas
   boltzmann train spins.npy --model ising --method pcd --chains 1000 --l2 1e-4 --out runs/ising
   boltzmann train --resume runs/bas --epochs 100
+  boltzmann train x.npy --labels y.npy --model rbm --hidden 500 --objective hybrid --alpha 0.01 \
+      --val-fraction 0.1 --patience 5 --out runs/cls
   boltzmann train PF00014.fasta --model potts --out runs/pf14   # bmDCA; flags marked "alignments:"`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -93,6 +105,7 @@ DATA: ` + cmdutil.DataFormats + `.`,
 			o.OptimizerSet, o.MaxUpdatesSet = fl.Changed("optimizer"), fl.Changed("max-updates")
 			o.Float32Set = fl.Changed("float32")
 			o.GBRBM.StandardizeSet, o.GBRBM.FixedVarianceSet = fl.Changed("standardize"), fl.Changed("fixed-variance")
+			o.AlphaSet = fl.Changed("alpha")
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -127,8 +140,9 @@ DATA: ` + cmdutil.DataFormats + `.`,
 	_ = fl.MarkHidden("float32")
 	fl.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
 	o.DataFlags.Register(cmd)
-	o.BMDCA.register(cmd) // alignments: bmdca.go
-	o.GBRBM.register(cmd) // real-valued data: gbrbm.go
+	o.BMDCA.register(cmd)  // alignments: bmdca.go
+	o.GBRBM.register(cmd)  // real-valued data: gbrbm.go
+	o.registerLabeled(cmd) // labeled runs: labeled.go
 	fl.StringVar(&o.Reduction, "reduction", "", "how the phase sums are formed: blocks adds per-block sums in a fixed order, so that the run gives the same parameters in one process and across any number of MPI processes (the default under mpirun); default in one process: the fastest arithmetic")
 	return cmd
 }
@@ -189,11 +203,12 @@ func run(o *Options) error {
 		if _, err := runs.NewModel(model.Spec{Kind: rbm.Kind, Hidden: o.Hidden}, x, tc.Seed); err != nil {
 			return cmdutil.Input(err) // {0,1} data
 		}
-		y, classes, err := readLabels(x, tc.Labels, tc.Limit, 0)
+		xt, yt, xv, yv, classes, err := labeledData(tc, x, val, 0)
 		if err != nil {
 			return err
 		}
-		m, x = runs.NewLabeledModel(x, y, classes, o.Hidden, tc.Seed)
+		l, rows := runs.NewLabeledModel(xt, yt, classes, o.Hidden, tc.Seed)
+		m, x, val = l, rows, labeledRows(l, xv, yv)
 	} else if m, err = runs.NewModel(o.spec(), x, tc.Seed); err != nil {
 		return cmdutil.Input(err)
 	}
@@ -321,8 +336,9 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		return nil, cmdutil.BadInput("--float32 does not apply to a labeled rbm (--labels), which trains in float64")
 	case t.Labels != "" && o.Model != rbm.Kind:
 		return nil, cmdutil.BadInput("--labels needs --model rbm (a joint rbm over data and one-hot labels), got %q", o.Model)
-	case t.Labels != "" && t.Validation != "":
-		return nil, cmdutil.BadInput("--val is not supported with --labels: measure held-out data with 'boltzmann classify'")
+	}
+	if err := o.labeledConfig(t); err != nil {
+		return nil, err
 	}
 	if _, err := optim.ParseSchedule(t.Schedule, 1, 1, 1); err != nil {
 		return nil, cmdutil.Input(err)
@@ -344,26 +360,6 @@ func readTrainingData(t *runs.TrainConfig) (x, val *mat.Dense, err error) {
 		}
 	}
 	return x, val, nil
-}
-
-// readLabels reads the class labels of the rows x of a labeled run and
-// returns them with the number of classes (at least 2; classes > 0: the
-// labels must lie in [0, classes)).
-func readLabels(x *mat.Dense, path string, limit, classes int) ([]int, int, error) {
-	n, _ := x.Dims()
-	y, err := cmdutil.ReadLabels(path, n, classes, limit)
-	if err != nil {
-		return nil, 0, err
-	}
-	if classes == 0 {
-		for _, v := range y {
-			classes = max(classes, v+1)
-		}
-	}
-	if classes < 2 {
-		return nil, 0, cmdutil.BadInput("%s holds a single class: classification needs at least 2", path)
-	}
-	return y, classes, nil
 }
 
 // newTrainer builds the trainer of a run on rows x (validation rows val,
@@ -412,6 +408,7 @@ func logEpoch(f *cmdutil.Factory, r trainlib.Record) {
 	}{
 		{"train_ll", r.TrainLL}, {"val_ll", r.ValLL}, {"train_pll", r.TrainPL},
 		{"val_pll", r.ValPL}, {"recon", r.Recon},
+		{"train_error", r.TrainErr}, {"val_error", r.ValErr}, {"val_log_p_y_given_x", r.ValCLL},
 	} {
 		if kv.v == kv.v { // not NaN
 			args = append(args, kv.k, cmdutil.Round(kv.v, 4))
@@ -429,6 +426,10 @@ func fit(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, dir stri
 	err := tr.Run(ctx)
 	switch {
 	case err == nil:
+		if best, ok := trainlib.BestEpoch(tr.History()); ok && tr.Status() == trainlib.Converged {
+			f.Logger().Info("early stopping: the validation error stopped improving", "best_epoch", best.Epoch,
+				"best_val_error", cmdutil.Round(best.ValErr, 4), "last_epoch", tr.Epoch())
+		}
 		f.Logger().Info("training done", "epochs", tr.Epoch(), "seconds", cmdutil.Round(time.Since(start).Seconds(), 1), "run", dir)
 		return nil
 	case errors.Is(err, trainlib.ErrDiverged):
@@ -469,11 +470,11 @@ func resumeTrain(o *Options, r *runs.Run) error {
 		if !ok {
 			return cmdutil.BadInput("%s: a run with labels holds a %s model", r.Dir, r.Config.Model.Kind)
 		}
-		y, _, err := readLabels(x, tc.Labels, tc.Limit, l.Classes())
+		xt, yt, xv, yv, _, err := labeledData(tc, x, val, l.Classes())
 		if err != nil {
 			return err
 		}
-		x = l.Concat(x, y)
+		x, val = l.Concat(xt, yt), labeledRows(l, xv, yv)
 	}
 	if err := cmdutil.CheckFits(m, x, tc.Data); err != nil {
 		return err

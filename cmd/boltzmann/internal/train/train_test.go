@@ -26,7 +26,8 @@ func defaults() Options {
 		Seed: 1, Out: "run", DataFlags: cmdutil.DataFlags{N: 1000},
 		BMDCA: BMDCAFlags{Reweight: bmdca.DefaultReweight, Pseudocount: -1, Target: bmdca.DefaultTarget,
 			MaxUpdates: bmdca.DefaultMax, SaveEvery: 50, Alphabet: "protein"},
-		GBRBM: GBRBMFlags{Standardize: true},
+		GBRBM:     GBRBMFlags{Standardize: true},
+		Objective: "generative", Alpha: 0.01, SparsityCost: 0.1,
 	}
 }
 
@@ -72,8 +73,8 @@ func TestFlags(t *testing.T) {
 		"--schedule", "constant", "--l1", "0.01", "--l2", "0.02", "--penalize", "weights,hidden_bias", "--val", "v.npy",
 		"--seed", "7", "--force", "--labels", "y.npy", "--float64", "--key", "a", "--binarize", "threshold",
 		"--data-seed", "4", "--limit", "9", "--n-builtin", "50")
-	// --labels with --val is refused; check the parse without --val.
-	if code != 2 || !strings.Contains(msg, "--val is not supported with --labels") {
+	// --labels with --val needs --val-labels; check the parse without --val.
+	if code != 2 || !strings.Contains(msg, "--val with --labels needs --val-labels") {
 		t.Errorf("--labels with --val: exit %d, %s", code, msg)
 	}
 	o, code, msg = parse(t, "x.npy", "--model", "rbm", "--out", "run", "--hidden", "8", "--method", "cd", "--k", "3",
@@ -158,6 +159,58 @@ func TestAlignmentFlags(t *testing.T) {
 		{[]string{"f.fasta", "--out", "run", "--save-every", "0"}, "--save-every must be at least 1"},
 		{[]string{"f.fasta", "--out", "run", "--model", "catrbm", "--hidden", "0"}, "--hidden must be at least 1"},
 		{[]string{"f.fasta", "--out", "run", "--lr", "inf"}, "--lr must be positive"},
+	} {
+		if o, code, msg := parse(t, c.args...); o != nil || code != 2 || !strings.Contains(msg, c.want) {
+			t.Errorf("%v: called %v, exit %d, %q; want exit 2 and %q", c.args, o != nil, code, msg, c.want)
+		}
+	}
+}
+
+func TestLabeledFlags(t *testing.T) {
+	base := []string{"x.npy", "--model", "rbm", "--out", "run", "--labels", "y.npy"}
+	o, code, msg := parse(t, append(base, "--objective", "hybrid", "--alpha", "0.05", "--sparsity", "0.1",
+		"--sparsity-cost", "0.5", "--val", "v.npy", "--val-labels", "vy.npy", "--patience", "4")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	if o.Objective != "hybrid" || o.Alpha != 0.05 || !o.AlphaSet || o.Sparsity != 0.1 || o.SparsityCost != 0.5 ||
+		o.Val != "v.npy" || o.ValLabels != "vy.npy" || o.Patience != 4 {
+		t.Errorf("flags: %+v", o)
+	}
+	tc, err := o.trainConfig()
+	if err != nil || tc.Objective != "hybrid" || tc.Alpha != 0.05 || tc.Sparsity != 0.1 || tc.SparsityCost != 0.5 ||
+		tc.ValLabels != "vy.npy" || tc.Patience != 4 || tc.ValFraction != 0 {
+		t.Errorf("config: %+v, %v", tc, err)
+	}
+	o, _, _ = parse(t, append(base, "--objective", "discriminative", "--val-fraction", "0.2", "--patience", "3")...)
+	if tc, err := o.trainConfig(); err != nil || tc.Objective != "discriminative" || tc.Alpha != 0 || tc.ValFraction != 0.2 ||
+		tc.Sparsity != 0 || tc.SparsityCost != 0 {
+		t.Errorf("discriminative config: %+v, %v", tc, err)
+	}
+	// A run without labels records no objective; sparsity applies to a plain rbm.
+	o, _, _ = parse(t, "x.npy", "--model", "rbm", "--out", "run", "--sparsity", "0.05")
+	if tc, err := o.trainConfig(); err != nil || tc.Objective != "" || tc.Sparsity != 0.05 || tc.SparsityCost != 0.1 {
+		t.Errorf("plain rbm with sparsity: %+v, %v", tc, err)
+	}
+	plain := []string{"x.npy", "--model", "rbm", "--out", "run"}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{append(base, "--objective", "bayes"), "unknown --objective"},
+		{append(plain, "--objective", "discriminative"), "--objective discriminative needs --labels"},
+		{append(base, "--alpha", "0.1"), "--alpha applies to --objective hybrid only"},
+		{append(base, "--objective", "hybrid", "--alpha", "0"), "--alpha must be positive"},
+		{[]string{"x.npy", "--model", "ising", "--out", "run", "--sparsity", "0.1"}, "--sparsity applies to --model rbm only"},
+		{append(base, "--sparsity", "1"), "--sparsity must lie in (0, 1)"},
+		{append(base, "--sparsity", "0.1", "--sparsity-cost", "-1"), "--sparsity-cost must be non-negative"},
+		{append(base, "--val-labels", "vy.npy"), "--val-labels needs --labels and --val"},
+		{append(plain, "--val", "v.npy", "--val-labels", "vy.npy"), "--val-labels needs --labels and --val"},
+		{append(base, "--val", "v.npy"), "--val with --labels needs --val-labels"},
+		{append(plain, "--val-fraction", "0.1"), "--val-fraction needs --labels and no --val"},
+		{append(base, "--val-fraction", "1.5"), "--val-fraction must lie in (0, 1)"},
+		{append(base, "--patience", "-1"), "--patience must be non-negative"},
+		{append(base, "--patience", "3"), "--patience needs labeled validation rows"},
 	} {
 		if o, code, msg := parse(t, c.args...); o != nil || code != 2 || !strings.Contains(msg, c.want) {
 			t.Errorf("%v: called %v, exit %d, %q; want exit 2 and %q", c.args, o != nil, code, msg, c.want)
