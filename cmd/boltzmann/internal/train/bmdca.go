@@ -100,6 +100,9 @@ func (o *Options) bmdcaConfig() (*runs.BMDCAConfig, string, error) {
 	case kind == catrbm.Kind && o.Hidden < 1:
 		return nil, "", cmdutil.BadInput("--hidden must be at least 1, got %d", o.Hidden)
 	}
+	if err := checkBMDCANumbers(b, o.Hidden); err != nil {
+		return nil, "", err
+	}
 	return b, kind, nil
 }
 

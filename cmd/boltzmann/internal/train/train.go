@@ -290,6 +290,9 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 	case t.Labels != "" && t.Validation != "":
 		return nil, cmdutil.BadInput("--val is not supported with --labels: measure held-out data with 'boltzmann classify'")
 	}
+	if err := checkTrainNumbers(t, o.Hidden); err != nil {
+		return nil, err
+	}
 	if _, err := optim.ParseSchedule(t.Schedule, 1, 1, 1); err != nil {
 		return nil, cmdutil.Input(err)
 	}
