@@ -49,6 +49,7 @@ func NewModel(spec model.Spec, x *mat.Dense, seed uint64) (model.Model, error) {
 		}
 		spec.Encode = string(enc)
 	case "gaussian":
+		spec.Hidden = 0 // no hidden units: --hidden's default is the rbm's
 	default:
 		if !slices.Contains(model.Kinds(), spec.Kind) {
 			return nil, fmt.Errorf("unknown model kind %q: use one of %v", spec.Kind, model.Kinds())
