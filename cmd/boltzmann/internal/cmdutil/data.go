@@ -61,6 +61,9 @@ func ReadData(path string, opt dataset.ReadOptions) (*mat.Dense, error) {
 			return nil, BadInput("cannot open data file %s: %v (check the path)", path, UnwrapPathError(err))
 		}
 	}
+	if err := CheckBuiltinMemory(path, opt); err != nil {
+		return nil, err
+	}
 	x, err := dataset.Read(path, opt)
 	if err != nil {
 		return nil, Input(err)
@@ -79,6 +82,9 @@ func ReadData(path string, opt dataset.ReadOptions) (*mat.Dense, error) {
 // none).
 func ReadDataWithNaN(path string, opt dataset.ReadOptions) (*mat.Dense, []bool, error) {
 	opt.AllowNaN = true
+	if err := CheckBuiltinMemory(path, opt); err != nil {
+		return nil, nil, err
+	}
 	x, err := dataset.Read(path, opt)
 	if err != nil {
 		return nil, nil, Input(err)
@@ -145,6 +151,11 @@ func CheckStates(m model.Model, x *mat.Dense, skip []bool, what string) error {
 // LoadRun loads the model of a run directory; a directory that is not a
 // run, or a damaged one, is bad input.
 func LoadRun(dir string) (model.Model, *runs.Config, error) {
+	if cfg, err := runs.ReadConfig(dir); err == nil {
+		if err := CheckModelMemory(cfg.Model, dir); err != nil {
+			return nil, nil, err
+		}
+	}
 	m, cfg, err := runs.LoadModel(dir)
 	if err != nil {
 		return nil, nil, Input(err)

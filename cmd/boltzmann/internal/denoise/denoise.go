@@ -103,6 +103,9 @@ func run(o *Options) error {
 		return err
 	}
 	n, d := x.Dims()
+	if err := o.Infer.CheckMemory(m, n); err != nil {
+		return err
+	}
 	if err := cmdutil.CheckStates(m, x, nanMask, o.Data); err != nil {
 		return err
 	}

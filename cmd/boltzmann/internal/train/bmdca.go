@@ -115,6 +115,9 @@ func trainBMDCA(o *Options) error {
 	if err != nil {
 		return err
 	}
+	if err := checkBMDCAMemory(kind, o.Hidden, b, a.L(), a.Q()); err != nil {
+		return err
+	}
 	m, err := runs.NewCategorical(kind, o.Hidden, a, tgt, b.Seed)
 	if err != nil {
 		return cmdutil.Input(err)

@@ -2,8 +2,13 @@ package train
 
 import (
 	"math"
+	"strings"
 
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
+	"boltzmann/dataset"
+	"boltzmann/model"
+	"boltzmann/model/catrbm"
+	"boltzmann/model/rbm"
 	"boltzmann/runs"
 )
 
@@ -48,3 +53,50 @@ func checkBMDCANumbers(b *runs.BMDCAConfig, hidden int) error {
 
 func finitePositive(v float64) bool    { return v > 0 && !math.IsInf(v, 1) }
 func finiteNonNegative(v float64) bool { return v >= 0 && !math.IsInf(v, 1) }
+
+// checkTrainMemory refuses a run on rows whose model, chains and minibatch
+// buffers cannot fit, for data of n rows and d columns: called before the
+// data are read for builtin data (whose shape the spec gives) and again
+// with the data's shape, always before the model is built.
+func checkTrainMemory(o *Options, t *runs.TrainConfig, n, d int) error {
+	spec := model.Spec{Kind: o.Model, Visible: d}
+	if o.Model == rbm.Kind {
+		spec.Hidden = o.Hidden
+	}
+	batch := min(t.BatchSize, n)
+	chains := t.Chains
+	if chains == 0 {
+		chains = batch
+	}
+	return cmdutil.CheckTrainMemory(spec, chains, batch)
+}
+
+// checkBuiltinTrainMemory is checkTrainMemory before builtin data are
+// generated (files pass: their shape is known once read).
+func checkBuiltinTrainMemory(o *Options, t *runs.TrainConfig) error {
+	if !strings.HasPrefix(t.Data, "builtin:") {
+		return nil
+	}
+	d, err := dataset.BuiltinFeatures(t.Data)
+	if err != nil {
+		return cmdutil.Input(err)
+	}
+	n := t.N
+	if n == 0 {
+		n = 1000
+	}
+	if t.Limit > 0 {
+		n = min(n, t.Limit)
+	}
+	return checkTrainMemory(o, t, n, d)
+}
+
+// checkBMDCAMemory refuses a bmDCA run whose model and chains cannot fit
+// an alignment of l columns over q states.
+func checkBMDCAMemory(kind string, hidden int, b *runs.BMDCAConfig, l, q int) error {
+	spec := model.Spec{Kind: kind, Visible: l, States: q}
+	if kind == catrbm.Kind {
+		spec.Hidden = hidden
+	}
+	return cmdutil.CheckTrainMemory(spec, b.Chains, 0)
+}

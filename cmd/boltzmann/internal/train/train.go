@@ -161,8 +161,15 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
+	if err := checkBuiltinTrainMemory(o, tc); err != nil {
+		return err
+	}
 	x, val, err := readTrainingData(tc)
 	if err != nil {
+		return err
+	}
+	n, d := x.Dims()
+	if err := checkTrainMemory(o, tc, n, d); err != nil {
 		return err
 	}
 	var m model.Model
