@@ -85,8 +85,8 @@ func TestCreateOpen(t *testing.T) {
 	if err := r.WriteConfig(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := runs.Create(dir, false); !errors.Is(err, runs.ErrExists) {
-		t.Errorf("Create of a non-empty directory: %v, want ErrExists", err)
+	if _, err := runs.Create(dir, true); !errors.Is(err, runs.ErrLocked) {
+		t.Errorf("Create of a directory another Run holds: %v, want ErrLocked", err)
 	}
 	o, err := runs.Open(dir)
 	if err != nil || o.Config.Train.Data != "x.npy" {
@@ -94,6 +94,13 @@ func TestCreateOpen(t *testing.T) {
 	}
 	if err := o.Resume(nil); err == nil {
 		t.Error("Resume of a run without checkpoint succeeded")
+	}
+	r.Close()
+	if err := os.WriteFile(filepath.Join(dir, runs.CheckpointFile), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runs.Create(dir, false); !errors.Is(err, runs.ErrExists) {
+		t.Errorf("Create of a run directory with a checkpoint: %v, want ErrExists", err)
 	}
 
 	// Discard removes only a directory that Create made.
@@ -103,6 +110,9 @@ func TestCreateOpen(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, runs.ConfigFile)); err == nil {
 		t.Error("Create with force kept config.json")
+	}
+	if _, err := os.Stat(filepath.Join(dir, runs.CheckpointFile)); err == nil {
+		t.Error("Create with force kept checkpoint.bin")
 	}
 	r2.Discard()
 	if _, err := os.Stat(dir); err != nil {

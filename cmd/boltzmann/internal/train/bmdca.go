@@ -126,6 +126,7 @@ func trainBMDCA(o *Options) error {
 	if err != nil {
 		return err
 	}
+	defer r.Close()
 	r.Config = &runs.Config{Model: m.(model.Specifier).Spec(), BMDCA: b}
 	if err := r.WriteConfig(); err != nil {
 		r.Discard()

@@ -149,6 +149,10 @@ func run(o *Options) error {
 		if err != nil {
 			return cmdutil.Input(err)
 		}
+		if err := r.Lock(); err != nil { // one writer per run directory
+			return cmdutil.Input(err)
+		}
+		defer r.Close()
 		if r.Config.BMDCA != nil {
 			return resumeBMDCA(o, r)
 		}
@@ -197,6 +201,7 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
+	defer r.Close()
 	r.Config = &runs.Config{Model: m.(model.Specifier).Spec(), Train: tc}
 	if err := r.WriteConfig(); err != nil {
 		r.Discard()
