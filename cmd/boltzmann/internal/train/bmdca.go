@@ -211,6 +211,9 @@ func resumeBMDCA(o *Options, r *runs.Run) error {
 	if o.MaxUpdatesSet {
 		b.MaxUpdates = o.BMDCA.MaxUpdates
 	}
+	if err := o.applyResumeBMDCA(b); err != nil {
+		return err
+	}
 	_, tgt, err := readTarget(b)
 	if err != nil {
 		return err
@@ -231,6 +234,6 @@ func resumeBMDCA(o *Options, r *runs.Run) error {
 	if err := r.WriteConfig(); err != nil {
 		return err
 	}
-	o.IO.Logger().Info("resuming", "run", r.Dir, "from_update", tr.Updates(), "max_updates", b.MaxUpdates)
+	o.IO.Logger().Info("resuming", "run", r.Dir, "from_update", tr.Updates(), "max_updates", b.MaxUpdates, "lr", b.LR)
 	return fitBMDCA(o.Ctx, o.IO, tr, r)
 }

@@ -86,6 +86,11 @@ DATA: ` + cmdutil.DataFormats + `.`,
 			o.Ctx = cmd.Context()
 			o.EpochsSet, o.KSet = fl.Changed("epochs"), fl.Changed("k")
 			o.OptimizerSet, o.MaxUpdatesSet = fl.Changed("optimizer"), fl.Changed("max-updates")
+			if o.Resume != "" {
+				if err := checkResumeFlags(o, fl); err != nil {
+					return err
+				}
+			}
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -113,7 +118,7 @@ DATA: ` + cmdutil.DataFormats + `.`,
 	fl.StringVar(&o.Val, "val", "", "held-out data monitored each epoch")
 	fl.Uint64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same run")
 	fl.StringVar(&o.Out, "out", "", "run directory to create")
-	fl.StringVar(&o.Resume, "resume", "", "continue the run in this directory from its last checkpoint")
+	fl.StringVar(&o.Resume, "resume", "", "continue the run in this directory from its last checkpoint, with its settings; only --epochs, --lr, --schedule (alignments: --max-updates, --lr) may be given, and apply from the next update")
 	fl.BoolVar(&o.Force, "force", false, "replace an existing run directory given to --out")
 	fl.BoolVar(&o.Float32, "float32", false, "rbm: compute conditionals, gradient statistics and Gibbs sampling in float32 (sums stay float64); fastest in a build with -tags openblas")
 	fl.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
@@ -429,6 +434,9 @@ func resumeTrain(o *Options, r *runs.Run) error {
 	if o.EpochsSet {
 		tc.Epochs = o.Epochs
 	}
+	if err := o.applyResume(tc); err != nil {
+		return err
+	}
 	x, val, err := readTrainingData(tc)
 	if err != nil {
 		return err
@@ -460,6 +468,6 @@ func resumeTrain(o *Options, r *runs.Run) error {
 	if err := r.WriteConfig(); err != nil {
 		return err
 	}
-	o.IO.Logger().Info("resuming", "run", r.Dir, "from_epoch", tr.Epoch(), "to_epoch", tc.Epochs)
+	o.IO.Logger().Info("resuming", append([]any{"run", r.Dir, "from_epoch", tr.Epoch(), "to_epoch", tc.Epochs}, scheduleLog(tc, tr)...)...)
 	return fit(o.Ctx, o.IO, tr, r.Dir)
 }
