@@ -115,7 +115,7 @@ func run(o *Options) error {
 		return cmdutil.Input(err)
 	}
 	if err := writeLabels(o.Out, pred); err != nil {
-		return err
+		return cmdutil.WriteError(o.Out, err)
 	}
 	if writeProba != nil {
 		lp.Apply(func(_, _ int, v float64) float64 { return math.Exp(v) }, lp)

@@ -29,7 +29,7 @@ func TestGaussianWorkflow(t *testing.T) {
 	x := mat.NewDense(n, d, nil)
 	for r := range n {
 		z0, z1, z2 := rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
-		x.SetRow(r, []float64{2 + z0, -1 + 0.8*z0 + 0.6*z1, 0.5*z2})
+		x.SetRow(r, []float64{2 + z0, -1 + 0.8*z0 + 0.6*z1, 0.5 * z2})
 	}
 	data := filepath.Join(tmp, "x.npy")
 	if err := dataset.WriteNPY(data, x); err != nil {

@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 
+	"boltzmann/bmdca"
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
 	"boltzmann/model"
 	_ "boltzmann/model/gaussian" // register the kinds trained here
@@ -101,17 +103,17 @@ DATA: ` + cmdutil.DataFormats + `.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.Model, "model", "", "model kind: rbm, ising or gaussian")
-	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm)")
+	fl.StringVar(&o.Model, "model", "", "model kind: rbm, ising or gaussian for rows of data; potts (the default for an alignment) or catrbm for alignments")
+	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm, catrbm)")
 	fl.StringVar(&o.Method, "method", "pcd", "gradient estimator: cd (chains restart at the data) or pcd (persistent chains)")
-	fl.IntVar(&o.K, "k", 1, "Monte Carlo transitions per update (Gibbs steps or sweeps)")
-	fl.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size)")
+	fl.IntVar(&o.K, "k", 1, "Monte Carlo transitions per update: Gibbs steps or sweeps (rows of data; alignments: "+strconv.Itoa(bmdca.DefaultSweeps)+" sweeps)")
+	fl.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size; alignments: "+strconv.Itoa(bmdca.DefaultChains)+")")
 	fl.IntVar(&o.Epochs, "epochs", 10, "passes over the training data (with --resume: the new total)")
 	fl.IntVar(&o.BatchSize, "batch-size", 100, "minibatch size")
-	fl.Float64Var(&o.LR, "lr", 0, "initial learning rate (default: 0.05 for sgd, 0.01 for adam)")
+	fl.Float64Var(&o.LR, "lr", 0, "initial learning rate (default: 0.05 for sgd, 0.01 for adam; alignments: "+strconv.FormatFloat(bmdca.DefaultLR, 'g', -1, 64)+", constant)")
 	fl.StringVar(&o.Optimizer, "optimizer", "", "optimizer: sgd or adam (default: sgd for rbm and ising, adam for gaussian)")
 	fl.Float64Var(&o.Momentum, "momentum", 0.5, "momentum of sgd")
-	fl.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate) "+optim.ScheduleHelp)
+	fl.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate; alignments: constant) "+strings.Replace(optim.ScheduleHelp, " (default)", "", 1))
 	fl.Float64Var(&o.L1, "l1", 0, "L1 (LASSO) penalty strength on weights and couplings")
 	fl.Float64Var(&o.L2, "l2", 0, "L2 (ridge) penalty strength on weights and couplings")
 	fl.StringSliceVar(&o.Penalize, "penalize", nil, "parameter groups the L1/L2 penalties apply to (default: weights and couplings), e.g. weights,hidden_bias")
