@@ -132,3 +132,29 @@ func TestCreateOpen(t *testing.T) {
 		t.Errorf("Open of a plain directory: %v, want ErrNotRunDir", err)
 	}
 }
+
+// FuzzConfig: any bytes as config.json are read without a panic; what is
+// read is written back and read again to the same settings.
+func FuzzConfig(f *testing.F) {
+	f.Add([]byte(v1Train))
+	f.Add([]byte(v1BMDCA))
+	f.Add([]byte(`{"version": 2, "model": {"kind": "rbm", "visible": 9, "hidden": 4}, "train": {"data": "x.npy", "method": "pcd", "k": 1, "epochs": 2, "batch_size": 10, "optimizer": "sgd", "lr": 0.05, "seed": 1, "data_seed": 0, "chains": 0}}`))
+	f.Add([]byte(`{"version": 2, "model": {"kind": "potts", "visible": 5, "states": 21}, "bmdca": {"data": "a.fasta", "alphabet": "protein", "reweight": 0.8, "pseudocount": -1, "target_pearson": 0.95, "max_updates": 10, "save_every": 5, "sweeps": 10, "chains": 100, "lr": 0.05, "seed": 1}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, runs.ConfigFile), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := runs.ReadConfig(dir)
+		if err != nil {
+			return
+		}
+		if err := runs.WriteConfig(dir, c); err != nil {
+			t.Fatalf("a config read could not be written: %v", err)
+		}
+		back, err := runs.ReadConfig(dir)
+		if err != nil || !reflect.DeepEqual(back.Train, c.Train) || !reflect.DeepEqual(back.BMDCA, c.BMDCA) || back.Model.Kind != c.Model.Kind {
+			t.Fatalf("config changed on a round trip: %+v / %+v (%v)", c, back, err)
+		}
+	})
+}

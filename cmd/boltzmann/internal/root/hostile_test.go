@@ -47,7 +47,7 @@ func hostileFixtures(t *testing.T, dir string) map[string]string {
 	fx := map[string]string{
 		"rbm": filepath.Join(dir, "rbm"), "lab": filepath.Join(dir, "lab"), "potts": filepath.Join(dir, "potts"),
 		"x": filepath.Join(dir, "x.npy"), "y": filepath.Join(dir, "y.npy"), "msa": writeMSA(t, 4, 60),
-		"grey": filepath.Join(dir, "grey.npy"),
+		"grey": filepath.Join(dir, "grey.npy"), "huge": filepath.Join(dir, "huge"),
 	}
 	mustRun(t, "train", "builtin:bars-and-stripes:3", "--model", "rbm", "--hidden", "4", "--epochs", "1", "--out", fx["rbm"], "-q")
 	mustRun(t, "train", fx["msa"], "--model", "potts", "--chains", "16", "--max-updates", "2", "--out", fx["potts"], "-q")
@@ -71,6 +71,15 @@ func hostileFixtures(t *testing.T, dir string) map[string]string {
 	}
 	f.Close()
 	mustRun(t, "train", fx["x"], "--labels", fx["y"], "--model", "rbm", "--hidden", "4", "--epochs", "1", "--batch-size", "10", "--out", fx["lab"], "-q")
+	// A run directory whose config.json names a model of 10^11 weights.
+	if err := os.CopyFS(fx["huge"], os.DirFS(fx["rbm"])); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := os.ReadFile(filepath.Join(fx["huge"], "config.json"))
+	cfg = []byte(strings.Replace(string(cfg), `"hidden": 4`, `"hidden": 100000000000`, 1))
+	if err := os.WriteFile(filepath.Join(fx["huge"], "config.json"), cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	grey := mat.NewDense(1, 9, []float64{0, 1, 0.5, 1, 0, 0, 1, 1, 0})
 	if err := dataset.WriteNPY(fx["grey"], grey); err != nil {
 		t.Fatal(err)
@@ -171,6 +180,9 @@ func TestHostileInput(t *testing.T) {
 		{transform, "--limit", []string{"-1"}, "limit"},
 		{[]string{"transform", fx["rbm"], "builtin:bars-and-stripes:3", "--out", out + ".npy"}, "--n-builtin", []string{huge}, "memory"},
 		{[]string{"contacts", fx["potts"], "--out", out + ".txt"}, "--min-separation", []string{"-1"}, "--min-separation"},
+		{[]string{"sample", fx["huge"], "--out", out + ".npy"}, "-n", []string{"1"}, "memory"},
+		{[]string{"evaluate", fx["huge"], fx["x"]}, "--limit", []string{"1"}, "memory"},
+		{[]string{"train", "--resume", fx["huge"]}, "--epochs", []string{"2"}, "memory"},
 	}
 	before := treeDigest(t, tmp)
 	for _, fc := range flags {

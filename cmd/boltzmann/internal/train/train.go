@@ -160,6 +160,9 @@ func run(o *Options) error {
 			return cmdutil.Input(err)
 		}
 		defer r.Close()
+		if err := cmdutil.CheckModelMemory(r.Config.Model, r.Dir); err != nil {
+			return err
+		}
 		if r.Config.BMDCA != nil {
 			return resumeBMDCA(o, r)
 		}
