@@ -105,7 +105,7 @@ func (o *Options) validate() error {
 		return cmdutil.BadInput("-n and --thin must be at least 1 and --burn-in, --chains non-negative, got %d, %d, %d, %d", o.N, o.Thin, o.BurnIn, o.Chains)
 	}
 	if o.AnnealFrom != 0 && (!(o.AnnealFrom >= 1) || math.IsInf(o.AnnealFrom, 1) || o.BurnIn < 1) {
-		return cmdutil.BadInput("--anneal-from T needs a finite T >= 1 and a --burn-in of at least 1, got T = %g", o.AnnealFrom)
+		return cmdutil.BadInput("--anneal-from T needs T >= 1, finite, and a --burn-in of at least 1, got T = %g", o.AnnealFrom)
 	}
 	if o.Label < -1 {
 		return cmdutil.BadInput("--label must be a class number >= 0, got %d", o.Label)
