@@ -86,18 +86,60 @@ func Builtin(spec string, n int, seed uint64) (*mat.Dense, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("dataset: builtin:%s: need a positive number of samples, got %d", spec, n)
 	}
+	b, err := parseBuiltin(spec)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0xda7a5e7))
+	switch {
+	case b.family == BarsAndStripes:
+		return barsAndStripes(b.size, n, rng), nil
+	case b.family == GaussianMixture:
+		return gaussianMixture(b.dim, b.factors, n, rng), nil
+	case b.size*b.size <= 16:
+		return isingExact(b.size, b.temp, n, rng), nil
+	}
+	return isingWolff(b.size, b.temp, n, wolffBurnIn, wolffThin, rng), nil
+}
+
+// BuiltinFeatures returns the number of features (columns) of the
+// built-in data set spec without generating it, so that its size can be
+// checked first: S·S for bars-and-stripes:S, L·L for ising2d:L, D for
+// gaussian-mixture:D:H.
+func BuiltinFeatures(spec string) (int, error) {
+	b, err := parseBuiltin(strings.TrimPrefix(spec, "builtin:"))
+	if err != nil {
+		return 0, err
+	}
+	if b.family == GaussianMixture {
+		return b.dim, nil
+	}
+	return b.size * b.size, nil
+}
+
+// builtinSpec is a parsed built-in data set spec: the family, the image
+// side S or lattice side L, the temperature of ising2d, and the dimension
+// D and number of factors H of gaussian-mixture.
+type builtinSpec struct {
+	family       string
+	size         int
+	temp         float64
+	dim, factors int
+}
+
+// parseBuiltin parses and checks spec (without "builtin:").
+func parseBuiltin(spec string) (builtinSpec, error) {
 	family, params, _ := strings.Cut(spec, ":")
 	var args []string
 	if params != "" {
 		args = strings.Split(params, ":")
 	}
-	rng := rand.New(rand.NewPCG(seed, 0xda7a5e7))
-	bad := func(format string, a ...any) (*mat.Dense, error) {
-		return nil, fmt.Errorf("dataset: builtin:%s: %s", spec, fmt.Sprintf(format, a...))
+	bad := func(format string, a ...any) (builtinSpec, error) {
+		return builtinSpec{}, fmt.Errorf("dataset: builtin:%s: %s", spec, fmt.Sprintf(format, a...))
 	}
 	switch family {
 	case BarsAndStripes:
-		s := 4
+		b := builtinSpec{family: family, size: 4}
 		if len(args) > 1 {
 			return bad("too many parameters (use bars-and-stripes:S)")
 		}
@@ -106,11 +148,11 @@ func Builtin(spec string, n int, seed uint64) (*mat.Dense, error) {
 			if err != nil || v < 1 || v > 12 {
 				return bad("size %q must be an integer from 1 to 12 (use bars-and-stripes:S)", args[0])
 			}
-			s = v
+			b.size = v
 		}
-		return barsAndStripes(s, n, rng), nil
+		return b, nil
 	case Ising2D:
-		l, t := 4, 2.5
+		b := builtinSpec{family: family, size: 4, temp: 2.5}
 		if len(args) > 2 {
 			return bad("too many parameters (use ising2d:L:T)")
 		}
@@ -119,37 +161,34 @@ func Builtin(spec string, n int, seed uint64) (*mat.Dense, error) {
 			if err != nil || v < 2 || v > 1024 {
 				return bad("lattice size %q must be an integer from 2 to 1024 (use ising2d:L:T)", args[0])
 			}
-			l = v
+			b.size = v
 		}
 		if len(args) == 2 {
 			v, err := strconv.ParseFloat(args[1], 64)
 			if err != nil || !(v > 0) || math.IsInf(v, 0) {
 				return bad("temperature %q must be a positive number (use ising2d:L:T)", args[1])
 			}
-			t = v
+			b.temp = v
 		}
-		if l*l <= 16 {
-			return isingExact(l, t, n, rng), nil
-		}
-		return isingWolff(l, t, n, wolffBurnIn, wolffThin, rng), nil
+		return b, nil
 	case GaussianMixture:
-		d, h := 4, 2
+		b := builtinSpec{family: family, dim: 4, factors: 2}
 		if len(args) > 2 {
 			return bad("too many parameters (use gaussian-mixture:D:H)")
 		}
 		for i, p := range args {
 			v, err := strconv.Atoi(p)
-			if err != nil || v < 1 || v > 1024 || (i == 1 && v > min(d, 20)) {
-				return bad("%s %q must be an integer from 1 to %d (use gaussian-mixture:D:H)", []string{"dimension", "number of factors"}[i], p, []int{1024, min(d, 20)}[i])
+			if err != nil || v < 1 || v > 1024 || (i == 1 && v > min(b.dim, 20)) {
+				return bad("%s %q must be an integer from 1 to %d (use gaussian-mixture:D:H)", []string{"dimension", "number of factors"}[i], p, []int{1024, min(b.dim, 20)}[i])
 			}
 			if i == 0 {
-				d = v
-				h = min(h, d)
+				b.dim = v
+				b.factors = min(b.factors, b.dim)
 			} else {
-				h = v
+				b.factors = v
 			}
 		}
-		return gaussianMixture(d, h, n, rng), nil
+		return b, nil
 	}
 	return bad("unknown built-in data set (available: bars-and-stripes[:S], ising2d[:L[:T]], gaussian-mixture[:D[:H]])")
 }

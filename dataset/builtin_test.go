@@ -288,3 +288,25 @@ func TestGaussianMixture(t *testing.T) {
 		t.Errorf("default dimension %d, want 4", c)
 	}
 }
+
+// TestBuiltinFeatures: the number of columns is known without generating
+// the data, and equals that of the generated data.
+func TestBuiltinFeatures(t *testing.T) {
+	for spec, want := range map[string]int{"bars-and-stripes": 16, "builtin:bars-and-stripes:3": 9, "ising2d": 16, "ising2d:1024": 1 << 20, "ising2d:5:2.3": 25, "gaussian-mixture": 4, "gaussian-mixture:7:3": 7} {
+		got, err := BuiltinFeatures(spec)
+		if err != nil || got != want {
+			t.Errorf("BuiltinFeatures(%q) = %d, %v; want %d", spec, got, err, want)
+		}
+		if want < 100 {
+			x, err := Builtin(spec, 3, 1)
+			if _, d := x.Dims(); err != nil || d != want {
+				t.Errorf("Builtin(%q) has %d columns, %v", spec, d, err)
+			}
+		}
+	}
+	for _, spec := range []string{"ising2d:4096", "bars-and-stripes:0", "mnist"} {
+		if _, err := BuiltinFeatures(spec); err == nil {
+			t.Errorf("BuiltinFeatures(%q) accepted", spec)
+		}
+	}
+}

@@ -162,6 +162,8 @@ func newPlot(pn Panel) (*plot.Plot, error) {
 	}
 	fixLogRange(&p.X, pn.LogX)
 	fixLogRange(&p.Y, pn.LogY)
+	fixLinearRange(&p.X, pn.LogX)
+	fixLinearRange(&p.Y, pn.LogY)
 	// Put the legend in the corner away from where the curves end.
 	p.Legend.Top = true
 	if len(lastY) > 0 && p.Y.Max > p.Y.Min {
@@ -184,7 +186,29 @@ func finitePoints(s Series, logX, logY bool) plotter.XYs {
 	return xys
 }
 
-func bad(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+// bad reports whether v cannot be drawn: NaN, ±Inf, or so large (a
+// diverged run's measurement) that the axis span would overflow.
+func bad(v float64) bool { return math.IsNaN(v) || math.Abs(v) > maxDrawn }
+
+// maxDrawn is the largest magnitude drawn; larger values are left out like
+// NaN, so that the span of an axis stays finite.
+const maxDrawn = 1e150
+
+// fixLinearRange gives an empty or (numerically) single-valued linear axis
+// a range its tick marker accepts: gonum's DefaultTicks panics unless
+// max > min, and widening a constant 1e17 by ±1 leaves it constant.
+func fixLinearRange(a *plot.Axis, log bool) {
+	if log {
+		return
+	}
+	switch mag := math.Max(math.Abs(a.Min), math.Abs(a.Max)); {
+	case a.Min > a.Max: // no data
+		a.Min, a.Max = 0, 1
+	case a.Max-a.Min <= 1e-9*mag || a.Max == a.Min:
+		d := math.Max(1e-3*mag, 1)
+		a.Min, a.Max = a.Min-d, a.Max+d
+	}
+}
 
 // fixLogRange gives an empty or single-valued logarithmic axis a positive
 // range, which the logarithmic scale needs.

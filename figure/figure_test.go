@@ -1,6 +1,7 @@
 package figure
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -307,4 +308,33 @@ func TestLogTicksLabelShortRanges(t *testing.T) {
 	if n := labels(1, 1e6); n < 3 {
 		t.Errorf("[1, 1e6]: %d labels", n)
 	}
+}
+
+// TestCurvesDegenerateRanges: curves of a diverging run (a constant 1e17,
+// values near the largest float64, ±Inf, NaN only, one point) are drawn
+// without a panic and without an error, whatever their range.
+func TestCurvesDegenerateRanges(t *testing.T) {
+	dir := t.TempDir()
+	inf, nan := math.Inf(1), math.NaN()
+	for i, y := range [][]float64{
+		{1e17, 1e17, 1e17},
+		{0, 0, 0},
+		{-1e300, 1e300, 5},
+		{math.MaxFloat64, -math.MaxFloat64, 1},
+		{inf, -inf, nan},
+		{nan, nan, nan},
+		{1, 1 + 1e-15, 1},
+		{-3e-320, 0, 3e-320},
+	} {
+		for _, log := range []bool{false, true} {
+			path := filepath.Join(dir, fmt.Sprintf("c%d-%v.png", i, log))
+			panels := []Panel{{Title: "t", LogY: log, Series: []Series{{Name: "s", X: []float64{1, 2, 3}, Y: y}}}}
+			if err := Curves(path, "", panels); err != nil {
+				t.Errorf("y = %v (log %v): %v", y, log, err)
+				continue
+			}
+			decode(t, path)
+		}
+	}
+	noTempFiles(t, dir)
 }

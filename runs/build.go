@@ -50,6 +50,7 @@ func NewModel(spec model.Spec, x *mat.Dense, seed uint64) (model.Model, error) {
 		}
 		spec.Encode = string(enc)
 	case "gaussian":
+		spec.Hidden = 0 // no hidden units: --hidden's default is the rbm's
 	case gbrbm.Kind:
 		if spec.Hidden < 1 {
 			return nil, fmt.Errorf("a gbrbm needs at least 1 hidden unit, got %d", spec.Hidden)

@@ -85,8 +85,8 @@ func TestCreateOpen(t *testing.T) {
 	if err := r.WriteConfig(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := runs.Create(dir, false); !errors.Is(err, runs.ErrExists) {
-		t.Errorf("Create of a non-empty directory: %v, want ErrExists", err)
+	if _, err := runs.Create(dir, true); !errors.Is(err, runs.ErrLocked) {
+		t.Errorf("Create of a directory another Run holds: %v, want ErrLocked", err)
 	}
 	o, err := runs.Open(dir)
 	if err != nil || o.Config.Train.Data != "x.npy" {
@@ -94,6 +94,13 @@ func TestCreateOpen(t *testing.T) {
 	}
 	if err := o.Resume(nil); err == nil {
 		t.Error("Resume of a run without checkpoint succeeded")
+	}
+	r.Close()
+	if err := os.WriteFile(filepath.Join(dir, runs.CheckpointFile), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runs.Create(dir, false); !errors.Is(err, runs.ErrExists) {
+		t.Errorf("Create of a run directory with a checkpoint: %v, want ErrExists", err)
 	}
 
 	// Discard removes only a directory that Create made.
@@ -103,6 +110,9 @@ func TestCreateOpen(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, runs.ConfigFile)); err == nil {
 		t.Error("Create with force kept config.json")
+	}
+	if _, err := os.Stat(filepath.Join(dir, runs.CheckpointFile)); err == nil {
+		t.Error("Create with force kept checkpoint.bin")
 	}
 	r2.Discard()
 	if _, err := os.Stat(dir); err != nil {
@@ -121,4 +131,30 @@ func TestCreateOpen(t *testing.T) {
 	if _, err := runs.Open(tmp); !errors.Is(err, runs.ErrNotRunDir) {
 		t.Errorf("Open of a plain directory: %v, want ErrNotRunDir", err)
 	}
+}
+
+// FuzzConfig: any bytes as config.json are read without a panic; what is
+// read is written back and read again to the same settings.
+func FuzzConfig(f *testing.F) {
+	f.Add([]byte(v1Train))
+	f.Add([]byte(v1BMDCA))
+	f.Add([]byte(`{"version": 2, "model": {"kind": "rbm", "visible": 9, "hidden": 4}, "train": {"data": "x.npy", "method": "pcd", "k": 1, "epochs": 2, "batch_size": 10, "optimizer": "sgd", "lr": 0.05, "seed": 1, "data_seed": 0, "chains": 0}}`))
+	f.Add([]byte(`{"version": 2, "model": {"kind": "potts", "visible": 5, "states": 21}, "bmdca": {"data": "a.fasta", "alphabet": "protein", "reweight": 0.8, "pseudocount": -1, "target_pearson": 0.95, "max_updates": 10, "save_every": 5, "sweeps": 10, "chains": 100, "lr": 0.05, "seed": 1}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, runs.ConfigFile), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := runs.ReadConfig(dir)
+		if err != nil {
+			return
+		}
+		if err := runs.WriteConfig(dir, c); err != nil {
+			t.Fatalf("a config read could not be written: %v", err)
+		}
+		back, err := runs.ReadConfig(dir)
+		if err != nil || !reflect.DeepEqual(back.Train, c.Train) || !reflect.DeepEqual(back.BMDCA, c.BMDCA) || back.Model.Kind != c.Model.Kind {
+			t.Fatalf("config changed on a round trip: %+v / %+v (%v)", c, back, err)
+		}
+	})
 }

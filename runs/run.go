@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"boltzmann/internal/atomicfile"
 	"boltzmann/model"
@@ -31,13 +32,21 @@ type Run struct {
 	Config *Config
 	// created records that Create made Dir, so that Discard removes it.
 	created bool
+	// lock is the writer's lock of Dir (Create, Lock), released by Close.
+	lock *Lock
 }
 
-// Create prepares dir for a new run: it makes the directory, or, when dir
-// exists, refuses it unless it is empty or force is set. With force the
-// files of a previous run are removed, checkpoint.bin first, config.json
-// last, so that a kill while replacing leaves either the old run (which
-// resumes or restarts) or a directory without checkpoint.
+// Create prepares dir for a new run and takes its lock (see Lock; Close
+// releases it). It makes the directory, or, when dir exists, uses it if it
+// is empty, or if it holds a run that stopped before its first checkpoint
+// (nothing but the files this package writes, and no checkpoint.bin: the
+// same command starts it again), or, with force, if it holds a run: the
+// files of the previous run (and only those: files the user put there
+// stay) are removed, checkpoint.bin first, config.json last, so that a
+// kill while replacing leaves either the old run (which resumes or
+// restarts) or a directory without checkpoint. Anything else is ErrExists
+// (ErrNotRunDir with force, for a directory that holds no run). The
+// temporary files of killed writes are removed in every case.
 func Create(dir string, force bool) (*Run, error) {
 	st, err := os.Stat(dir)
 	switch {
@@ -45,24 +54,73 @@ func Create(dir string, force bool) (*Run, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("cannot create the run directory: %v", err)
 		}
-		return &Run{Dir: dir, created: true}, nil
+		l, err := lockDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		return &Run{Dir: dir, created: true, lock: l}, nil
 	case err != nil:
 		return nil, fmt.Errorf("cannot use %s as run directory: %v", dir, err)
 	case !st.IsDir():
 		return nil, fmt.Errorf("%s: %w", dir, ErrNotDir)
 	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) > 0 && !force {
-		return nil, fmt.Errorf("%s: %w", dir, ErrExists)
+	// Refuse before locking, so that a refused directory gets no lock
+	// file; then check again under the lock.
+	if err := reusable(dir, force); err != nil {
+		return nil, err
 	}
-	if force {
-		for _, f := range []string{CheckpointFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, ConfigFile} {
-			if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return nil, err
-			}
+	l, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := reusable(dir, force); err != nil {
+		l.Unlock()
+		return nil, err
+	}
+	if _, err := atomicfile.CleanTemp(dir); err != nil {
+		l.Unlock()
+		return nil, err
+	}
+	for _, f := range []string{CheckpointFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, ConfigFile} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			l.Unlock()
+			return nil, err
 		}
 	}
-	return &Run{Dir: dir}, nil
+	return &Run{Dir: dir, lock: l}, nil
+}
+
+// runFiles are the files of a run directory written by this package.
+var runFiles = []string{ConfigFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, CheckpointFile, LockFile}
+
+// reusable reports (nil) whether Create may use the existing directory
+// dir: see Create.
+func reusable(dir string, force bool) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("cannot use %s as run directory: %v", dir, err)
+	}
+	has := map[string]bool{}
+	others := 0
+	for _, e := range entries {
+		switch name := e.Name(); {
+		case slices.Contains(runFiles, name):
+			has[name] = true
+		case !atomicfile.IsTemp(name):
+			others++
+		}
+	}
+	switch {
+	case !has[ConfigFile] && others == 0 && !has[CheckpointFile] && !has[ModelFile]:
+		return nil // empty, or only a lock and leftovers of killed writes
+	case has[ConfigFile] && !has[CheckpointFile] && others == 0:
+		return nil // stopped before its first checkpoint: start again
+	case force && has[ConfigFile]:
+		return nil
+	case force:
+		return fmt.Errorf("%s: %w: --force replaces only a run directory (with a %s); it keeps other directories as they are", dir, ErrNotRunDir, ConfigFile)
+	}
+	return fmt.Errorf("%s: %w", dir, ErrExists)
 }
 
 // Open opens an existing run directory and reads its config.json (of any
@@ -92,6 +150,38 @@ func (r *Run) Discard() {
 	if r.created {
 		os.RemoveAll(r.Dir)
 	}
+	r.Close()
+}
+
+// Lock takes the writer's lock of an opened run directory (to resume it),
+// removes the temporary files of killed writes and reads its config.json
+// again under the lock. Another process holding it gives a *LockedError
+// (wrapping ErrLocked) that names it; Close releases the lock.
+func (r *Run) Lock() error {
+	if r.lock != nil {
+		return nil
+	}
+	l, err := lockDir(r.Dir)
+	if err != nil {
+		return err
+	}
+	c, err := ReadConfig(r.Dir)
+	if err == nil {
+		_, err = atomicfile.CleanTemp(r.Dir)
+	}
+	if err != nil {
+		l.Unlock()
+		return err
+	}
+	r.Config, r.lock = c, l
+	return nil
+}
+
+// Close releases the lock of the run directory, if this Run holds it.
+func (r *Run) Close() error {
+	err := r.lock.Unlock()
+	r.lock = nil
+	return err
 }
 
 // LoadModel rebuilds the run's model with the parameters of model.npz.

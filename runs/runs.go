@@ -8,6 +8,7 @@
 //	  history.jsonl    one JSON record per epoch (bmDCA: per update)
 //	  curves.png       learning curves
 //	  checkpoint.bin   full training state for resuming (binary)
+//	  .lock            the writer's advisory lock, with its process id
 //
 // # Lifecycle
 //
@@ -22,6 +23,18 @@
 // and the resumed run ends with exactly the parameters of an
 // uninterrupted one.
 //
+// # One writer
+//
+// A run directory has one writer at a time: Create and Run.Lock (for
+// resuming) take an advisory lock (flock(2) on RUN_DIR/.lock), held until
+// Run.Close and released by the system when the process ends, however it
+// ends. A second writer gets a *LockedError naming the holder's process
+// id. Readers (LoadModel, ReadHistory) take no lock: every file is
+// replaced atomically, so they see either the previous or the new version.
+// Under the lock the temporary files of killed writes are removed, and a
+// run that stopped before its first checkpoint is started again by
+// Create without force.
+//
 // # Crash-safe write order
 //
 // Every file is written atomically (temporary file in the same directory,
@@ -31,7 +44,8 @@
 //
 //  1. config.json, first, before any training: a directory with a
 //     config.json but no checkpoint.bin is a run that stopped before its
-//     first epoch; resuming it is refused with a message to start again.
+//     first epoch; resuming it is refused with a message to start again,
+//     and Create takes it again without force.
 //  2. After each epoch: model.npz, params.dat, history.jsonl, curves.png.
 //  3. checkpoint.bin, last. It is self-contained (parameters, optimizer
 //     state, chains, random streams and history), so resuming reads only

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write creates or replaces the file at path with what fn writes to w.
@@ -80,4 +81,41 @@ func syncDir(dir string) {
 	}
 	d.Sync()
 	d.Close()
+}
+
+// IsTemp reports whether name (a base name) is that of a temporary file
+// of Write: ".<base>.tmp-<digits>", left behind when the writing process
+// was killed before its rename.
+func IsTemp(name string) bool {
+	i := strings.LastIndex(name, ".tmp-")
+	if !strings.HasPrefix(name, ".") || i < 2 || i+len(".tmp-") == len(name) {
+		return false
+	}
+	for _, c := range name[i+len(".tmp-"):] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// CleanTemp removes the temporary files of killed writes (IsTemp) from
+// dir and returns their names. The caller must be the only writer of dir
+// (for a run directory: hold its lock), or it may remove a file that
+// another process is writing.
+func CleanTemp(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && IsTemp(e.Name()) {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return removed, err
+			}
+			removed = append(removed, e.Name())
+		}
+	}
+	return removed, nil
 }

@@ -140,3 +140,28 @@ func TestRenameFailureLeavesNoTemp(t *testing.T) {
 		t.Fatalf("directory holds %v, want only sub", names)
 	}
 }
+
+// TestCleanTemp: the temporary files of killed writes are recognized and
+// removed; nothing else is.
+func TestCleanTemp(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.CreateTemp(dir, ".model.npz.tmp-*") // as Write names them
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	keep := []string{"model.npz", ".tmp-1", "x.tmp-12", ".a.tmp-", ".a.tmp-12x", "notes.txt"}
+	for _, name := range keep {
+		os.WriteFile(filepath.Join(dir, name), nil, 0o644)
+	}
+	os.Mkdir(filepath.Join(dir, ".d.tmp-1"), 0o755)
+	removed, err := CleanTemp(dir)
+	if err != nil || len(removed) != 1 || removed[0] != filepath.Base(f.Name()) {
+		t.Fatalf("CleanTemp removed %v (%v), want only %s", removed, err, filepath.Base(f.Name()))
+	}
+	for _, name := range append(keep, ".d.tmp-1") {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s removed", name)
+		}
+	}
+}

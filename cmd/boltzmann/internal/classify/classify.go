@@ -124,7 +124,7 @@ func run(o *Options) error {
 		return cmdutil.Input(err)
 	}
 	if err := writeLabels(o.Out, pred); err != nil {
-		return err
+		return cmdutil.WriteError(o.Out, err)
 	}
 	rep := report{NSamples: n, Classes: l.Classes()}
 	if labels != nil {

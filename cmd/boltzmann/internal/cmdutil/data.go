@@ -61,6 +61,12 @@ func ReadData(path string, opt dataset.ReadOptions) (*mat.Dense, error) {
 			return nil, BadInput("cannot open data file %s: %v (check the path)", path, UnwrapPathError(err))
 		}
 	}
+	if err := checkKey(path, opt.Key); err != nil {
+		return nil, err
+	}
+	if err := CheckBuiltinMemory(path, opt); err != nil {
+		return nil, err
+	}
 	x, err := dataset.Read(path, opt)
 	if err != nil {
 		return nil, Input(err)
@@ -79,6 +85,12 @@ func ReadData(path string, opt dataset.ReadOptions) (*mat.Dense, error) {
 // none).
 func ReadDataWithNaN(path string, opt dataset.ReadOptions) (*mat.Dense, []bool, error) {
 	opt.AllowNaN = true
+	if err := checkKey(path, opt.Key); err != nil {
+		return nil, nil, err
+	}
+	if err := CheckBuiltinMemory(path, opt); err != nil {
+		return nil, nil, err
+	}
 	x, err := dataset.Read(path, opt)
 	if err != nil {
 		return nil, nil, Input(err)
@@ -145,6 +157,11 @@ func CheckStates(m model.Model, x *mat.Dense, skip []bool, what string) error {
 // LoadRun loads the model of a run directory; a directory that is not a
 // run, or a damaged one, is bad input.
 func LoadRun(dir string) (model.Model, *runs.Config, error) {
+	if cfg, err := runs.ReadConfig(dir); err == nil {
+		if err := CheckModelMemory(cfg.Model, dir); err != nil {
+			return nil, nil, err
+		}
+	}
 	m, cfg, err := runs.LoadModel(dir)
 	if err != nil {
 		return nil, nil, Input(err)
@@ -207,8 +224,11 @@ func ReadLabels(path string, n, classes, limit int) ([]int, error) {
 		if v == dataset.MissingLabel {
 			return nil, BadInput("%s: the label of sample %d is missing (NaN or -1): give every sample a label", path, i+1)
 		}
+		if v < 0 && classes == 0 {
+			return nil, BadInput("%s: label %d of sample %d is negative: labels are class numbers 0, 1, 2, …", path, v, i+1)
+		}
 		if v < 0 || (classes > 0 && v >= classes) {
-			return nil, BadInput("%s: label %d of sample %d is outside [0, %d)", path, v, i+1, classes)
+			return nil, BadInput("%s: label %d of sample %d is outside [0, %d): the model knows classes 0 to %d", path, v, i+1, classes, classes-1)
 		}
 	}
 	return y, nil
@@ -235,6 +255,9 @@ func ReadPartialLabels(path string, n, classes, limit int) ([]int, error) {
 	for i, v := range y {
 		if v == dataset.MissingLabel {
 			continue
+		}
+		if v < 0 && classes == 0 {
+			return nil, BadInput("%s: label %d of sample %d is negative: labels are class numbers 0, 1, 2, … (NaN or -1 marks an unknown label)", path, v, i+1)
 		}
 		if v < 0 || (classes > 0 && v >= classes) {
 			return nil, BadInput("%s: label %d of sample %d is outside [0, %d) (NaN or -1 marks an unknown label)", path, v, i+1, classes)
@@ -272,7 +295,7 @@ func ReadAlignmentIn(path string, alpha *msa.Alphabet) (*msa.Alignment, error) {
 	}
 	a, err := msa.ReadFile(path, msa.Options{Alphabet: alpha})
 	if err != nil {
-		return nil, Input(fmt.Errorf("%s: %w", path, err))
+		return nil, Input(fmt.Errorf("%s: %w", path, commandLineFix(err)))
 	}
 	return a, nil
 }
@@ -294,4 +317,29 @@ func LoadCategorical(dir, what string) (model.Model, *msa.Alphabet, error) {
 		return nil, nil, BadInput("%s: the model's alphabet %q does not match its %d states", dir, cfg.Model.Options["alphabet"], len(m.(model.Discrete).States()))
 	}
 	return m, alpha, nil
+}
+
+// checkKey refuses a --key for a file that is not an .npz archive (where
+// it would be ignored).
+func checkKey(path, key string) error {
+	if key == "" || strings.HasSuffix(strings.TrimSuffix(strings.ToLower(path), ".gz"), ".npz") {
+		return nil
+	}
+	return BadInput("--key %s names an array of an .npz archive, but %s is not one: drop --key", key, path)
+}
+
+// libraryAlphabetFix is the advice of msa's symbol errors, which names the
+// library's option; the command line names its flag instead.
+const libraryAlphabetFix = "(Options.Alphabet: Protein, RNA, DNA or Custom)"
+
+// commandLineFix rewrites the advice of an alignment error for the
+// command line: --alphabet instead of msa.Options.Alphabet.
+func commandLineFix(err error) error {
+	var pe *msa.ParseError
+	if errors.As(err, &pe) && strings.Contains(pe.Msg, libraryAlphabetFix) {
+		fixed := *pe
+		fixed.Msg = strings.Replace(pe.Msg, libraryAlphabetFix, "(--alphabet protein, rna, dna, or the symbols in code order)", 1)
+		return &fixed
+	}
+	return err
 }

@@ -1,8 +1,10 @@
 package cmdutil
 
 import (
+	"errors"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -23,13 +25,31 @@ import (
 // gives a writer that refuses (AlignmentWriter replaces it for models with
 // an alphabet).
 func ArrayWriter(path string) (func(*mat.Dense) error, error) {
+	return NamedArrayWriter(path, "samples")
+}
+
+// NamedArrayWriter is ArrayWriter with the name of the array in an .npz
+// archive. The output's directory is checked first (CheckOutput), and a
+// write that fails is an input error naming the file (exit code 2).
+func NamedArrayWriter(path, key string) (func(*mat.Dense) error, error) {
+	write, err := arrayWriter(path, key)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckOutput(path); err != nil {
+		return nil, err
+	}
+	return func(x *mat.Dense) error { return WriteError(path, write(x)) }, nil
+}
+
+func arrayWriter(path, key string) (func(*mat.Dense) error, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".npy":
 		return func(x *mat.Dense) error { return dataset.WriteNPY(path, x) }, nil
 	case ".npz":
 		return func(x *mat.Dense) error {
 			r, c := x.Dims()
-			return dataset.WriteNPZ(path, []dataset.Array{{Name: "samples", Shape: []int{r, c}, Data: x.RawMatrix().Data}})
+			return dataset.WriteNPZ(path, []dataset.Array{{Name: key, Shape: []int{r, c}, Data: x.RawMatrix().Data}})
 		}, nil
 	case ".csv", ".txt":
 		return func(x *mat.Dense) error { return dataset.WriteCSV(path, x) }, nil
@@ -70,7 +90,7 @@ func AlignmentWriter(m model.Model, write func(*mat.Dense) error, out string) fu
 		for k := range names {
 			names[k] = "sample_" + strconv.Itoa(k+1)
 		}
-		return atomicfile.Write(out, func(w io.Writer) error { return msa.WriteFASTA(w, names, seqs, alpha) })
+		return WriteError(out, atomicfile.Write(out, func(w io.Writer) error { return msa.WriteFASTA(w, names, seqs, alpha) }))
 	}
 }
 
@@ -111,4 +131,39 @@ func SideBySide(path string, cols []*mat.Dense, titles []string, h, w int) error
 	}
 	scale := max(1, 84/max(h, w))
 	return figure.SideBySide(path, sub, titles, h, w, scale)
+}
+
+// CheckOutput checks, before any work, that an output file can be written
+// where path says: its directory exists, is a directory, and takes a new
+// file (a probe file, removed at once); path itself is not a directory.
+func CheckOutput(path string) error {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return BadInput("cannot write %s: %v (create the directory first, or choose another path)", path, UnwrapPathError(err))
+	case !st.IsDir():
+		return BadInput("cannot write %s: %s is not a directory", path, dir)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return BadInput("cannot write %s: it is a directory; give a file name", path)
+	}
+	f, err := os.CreateTemp(dir, ".boltzmann-probe-*")
+	if err != nil {
+		return BadInput("cannot write %s: %v (choose a writable directory)", path, UnwrapPathError(err))
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
+}
+
+// WriteError turns an error of writing the output file path into an input
+// error naming it (exit code 2: the path, its permissions or its disk are
+// the user's to fix); nil stays nil, and input errors stay as they are.
+func WriteError(path string, err error) error {
+	var ie InputError
+	if err == nil || errors.As(err, &ie) {
+		return err
+	}
+	return BadInput("cannot write %s: %v (check its directory's permissions and free space, or choose another path)", path, UnwrapPathError(err))
 }

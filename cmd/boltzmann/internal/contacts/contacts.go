@@ -69,7 +69,7 @@ func run(o *Options) error {
 		return potts.WriteContacts(o.IO.Stdout, pairs)
 	}
 	if err := atomicfile.Write(o.Out, func(w io.Writer) error { return potts.WriteContacts(w, pairs) }); err != nil {
-		return err
+		return cmdutil.WriteError(o.Out, err)
 	}
 	o.IO.Logger().Info("contacts written", "pairs", len(pairs), "out", o.Out)
 	return nil

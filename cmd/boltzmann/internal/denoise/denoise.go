@@ -123,6 +123,9 @@ func run(o *Options) error {
 		return cmdutil.BadInput("--noise-sigma is for real-valued data (a gbrbm run); %s holds a binary model: give --flip-rate", o.Run)
 	}
 	n, d := x.Dims()
+	if err := o.Infer.CheckMemory(m, n); err != nil {
+		return err
+	}
 	if err := cmdutil.CheckStates(m, x, nanMask, o.Data); err != nil {
 		return err
 	}

@@ -69,11 +69,11 @@ func run(o *Options) error {
 	switch {
 	case strings.EqualFold(filepath.Ext(o.Out), ".npy"):
 		if err := dataset.WriteNPY(o.Out, mat.NewDense(len(en), 1, en)); err != nil {
-			return err
+			return cmdutil.WriteError(o.Out, err)
 		}
 	case o.Out != "":
 		if err := atomicfile.Write(o.Out, func(w io.Writer) error { return writeEnergies(w, a.Names, en) }); err != nil {
-			return err
+			return cmdutil.WriteError(o.Out, err)
 		}
 	default:
 		return writeEnergies(o.IO.Stdout, a.Names, en)

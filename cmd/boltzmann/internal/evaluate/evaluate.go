@@ -15,6 +15,7 @@ import (
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
 	"boltzmann/estimate"
 	"boltzmann/exact"
+	"boltzmann/internal/memory"
 	"boltzmann/model"
 	"boltzmann/model/rbm"
 )
@@ -56,17 +57,35 @@ func (f *AISFlags) register(cmd *cobra.Command) {
 
 // schedule checks the AIS flags and returns the schedule they select.
 func (f *AISFlags) schedule() (ais.Schedule, error) {
-	if f.Runs < 1 {
-		return nil, cmdutil.BadInput("--ais-runs must be at least 1, got %d", f.Runs)
+	if err := f.check(); err != nil {
+		return nil, err
 	}
-	if f.Steps < 0 || (f.Steps > 0 && f.Steps < 3) {
-		return nil, cmdutil.BadInput("--ais-steps must be at least 3 (or 0 for %d), got %d", ais.DefaultSteps, f.Steps)
+	steps := f.Steps
+	if steps == 0 {
+		steps = ais.DefaultSteps
+	}
+	if err := memory.Check(memory.Float64s(steps, 2), fmt.Sprintf("an AIS schedule of %d steps", steps), "lower --ais-steps"); err != nil {
+		return nil, cmdutil.Input(err)
 	}
 	sched, err := ais.ParseSchedule(f.Schedule, f.Steps)
 	if err != nil {
 		return nil, cmdutil.BadInput("unknown --ais-schedule %q: use %s", f.Schedule, ais.ScheduleNames)
 	}
 	return sched, nil
+}
+
+// check checks the numeric AIS flags without building anything.
+func (f *AISFlags) check() error {
+	if f.Runs < 1 {
+		return cmdutil.BadInput("--ais-runs must be at least 1, got %d", f.Runs)
+	}
+	if f.Steps < 0 || (f.Steps > 0 && f.Steps < 3) {
+		return cmdutil.BadInput("--ais-steps must be at least 3 (or 0 for %d), got %d", ais.DefaultSteps, f.Steps)
+	}
+	if !(f.WarnMargin >= 0) {
+		return cmdutil.BadInput("--ais-warn-margin must be a non-negative number of nats, got %g", f.WarnMargin)
+	}
+	return nil
 }
 
 // NewCmdEvaluate returns the evaluate command; runF, if not nil, replaces
@@ -119,7 +138,7 @@ means and variances of DATA.`,
 func (o *Options) validate() error {
 	switch o.LogZ {
 	case "exact", "auto":
-		return nil
+		return o.AIS.check() // refused even where AIS may not run
 	case "ais", "reverse-ais":
 		_, err := o.AIS.schedule()
 		return err
@@ -235,6 +254,9 @@ func (o *Options) logPartition(m model.Model, x *mat.Dense, ev *evaluation) erro
 		return err
 	}
 	a := o.AIS
+	if err := checkAISMemory(m, a.Runs, x.RawMatrix().Rows); err != nil {
+		return err
+	}
 	if r, ok := m.(*rbm.RBM); ok {
 		// The annealing kernel computes vᵀW in float32 and the weight
 		// increment Σ_j [softplus(β_to u_j) - softplus(β_from u_j)] in
@@ -303,4 +325,11 @@ func exactLogZ(m model.Model) (float64, string, error) {
 		return logZ, "analytic", nil
 	}
 	return logZ, "exact", nil
+}
+
+// checkAISMemory refuses AIS runs whose chains cannot fit: runs forward
+// chains and up to one reverse chain per data row (n rows).
+func checkAISMemory(m model.Model, runs, n int) error {
+	chains := int(min(memory.Of(1, runs).Plus(memory.Of(1, min(runs, n))), memory.Size(1<<62)))
+	return cmdutil.CheckChainsMemory(cmdutil.SpecOf(m), chains, 0, "AIS", "lower --ais-runs")
 }

@@ -32,8 +32,9 @@ func TestFlags(t *testing.T) {
 	if !reflect.DeepEqual(*o, want) {
 		t.Errorf("flags: %+v, want %+v", *o, want)
 	}
-	// AIS flags are checked only when --logz needs them.
-	if _, code, msg := parse(t, "run", "x.npy", "--logz", "exact", "--ais-runs", "0"); code != 0 {
+	// Invalid AIS flags are refused even where --logz does not need them
+	// (never ignored).
+	if _, code, msg := parse(t, "run", "x.npy", "--logz", "exact", "--ais-runs", "0"); code != 2 || !strings.Contains(msg, "--ais-runs") {
 		t.Errorf("--logz exact with --ais-runs 0: exit %d, %s", code, msg)
 	}
 	for _, c := range []struct {

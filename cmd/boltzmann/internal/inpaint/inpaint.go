@@ -116,6 +116,9 @@ func run(o *Options) error {
 	}
 	cmdutil.UsePrecision(m, o.Infer.Float64)
 	n, d := x.Dims()
+	if err := o.Infer.CheckMemory(m, n); err != nil {
+		return err
+	}
 	h, w, err := cmdutil.ImageShape(o.Infer.Shape, d, o.Infer.PNG != "" || o.Mask == "bottom-half")
 	if err != nil {
 		return err
@@ -224,7 +227,7 @@ func parseMask(spec string, n, d, h, w int, seed uint64) ([]bool, error) {
 		return tasks.BottomHalf(n, h, w), nil
 	case strings.HasPrefix(spec, "random:"):
 		p, err := strconv.ParseFloat(strings.TrimPrefix(spec, "random:"), 64)
-		if err != nil || p <= 0 || p > 1 {
+		if err != nil || !(p > 0 && p <= 1) {
 			return nil, cmdutil.BadInput("--mask %s: P must be a number in (0, 1], e.g. random:0.3", spec)
 		}
 		return tasks.RandomMask(n, d, p, rand.New(rand.NewPCG(seed, 0x6d61736b))), nil
@@ -239,6 +242,13 @@ func parseMask(spec string, n, d, h, w int, seed uint64) ([]bool, error) {
 	r, c := mx.Dims()
 	if c != d || (r != n && r != 1) {
 		return nil, cmdutil.BadInput("mask %s has shape %d×%d, want %d×%d (DATA's shape) or 1×%d", spec, r, c, n, d, d)
+	}
+	for k := range r {
+		for i, v := range mx.RawRowView(k) {
+			if v != 0 && v != 1 {
+				return nil, cmdutil.BadInput("mask %s row %d column %d is %v: a mask holds 1 (missing) or 0 (observed) only", spec, k+1, i+1, v)
+			}
+		}
 	}
 	m := make([]bool, n*d)
 	for k := range n {

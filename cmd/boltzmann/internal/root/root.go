@@ -23,6 +23,7 @@ import (
 	"boltzmann/cmd/boltzmann/internal/sample"
 	"boltzmann/cmd/boltzmann/internal/train"
 	"boltzmann/cmd/boltzmann/internal/transform"
+	"boltzmann/internal/memory"
 
 	_ "boltzmann/model/gaussian" // register model kinds
 	_ "boltzmann/model/ising"
@@ -32,7 +33,21 @@ import (
 // Main runs the command line with args and returns the exit code: 0 on
 // success, 1 when the work failed, 2 for bad input. An error is printed to
 // stderr as one line "boltzmann: …".
-func Main(args []string, stdout, stderr io.Writer) int {
+//
+// A panic of the command's own goroutine (a bug: user input is checked
+// before it reaches the library) is printed the same way, as an internal
+// error with exit code 1, instead of a stack trace; BOLTZMANN_TRACEBACK=1
+// lets it through with its trace.
+func Main(args []string, stdout, stderr io.Writer) (code int) {
+	if os.Getenv("BOLTZMANN_TRACEBACK") == "" {
+		defer func() {
+			if p := recover(); p != nil {
+				fmt.Fprintln(stderr, "boltzmann: internal error: "+cmdutil.OneLine(fmt.Sprint(p))+" (a bug: please report it with the command line; BOLTZMANN_TRACEBACK=1 prints the trace)")
+				code = cmdutil.ExitFailure
+			}
+		}()
+	}
+	memory.SetLimit(0) // until --max-memory is parsed
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	f := &cmdutil.Factory{Stdout: stdout, Stderr: stderr}
@@ -49,6 +64,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // NewCmdRoot returns the root command with every subcommand.
 func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	var maxMemory string
 	root := &cobra.Command{
 		Use:   "boltzmann",
 		Short: "Energy-based models trained by Monte Carlo",
@@ -59,15 +75,17 @@ from fantasy particles drawn by Monte Carlo.
 Data files: ` + cmdutil.DataFormats + `.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			level := slog.LevelInfo
 			if f.Quiet {
 				level = slog.LevelWarn
 			}
 			f.Log = slog.New(slog.NewTextHandler(f.Stderr, &slog.HandlerOptions{Level: level}))
+			return setMaxMemory(maxMemory)
 		},
 	}
 	root.PersistentFlags().BoolVarP(&f.Quiet, "quiet", "q", false, "print only warnings and errors, no progress bar")
+	root.PersistentFlags().StringVar(&maxMemory, "max-memory", "", "memory a command may use, e.g. 8GiB or 500MB: larger estimated needs are refused before anything is allocated (default: the memory available, MemAvailable)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Input(err) })
 	root.AddCommand(
 		train.NewCmdTrain(f, nil),
@@ -81,4 +99,19 @@ Data files: ` + cmdutil.DataFormats + `.`,
 		contacts.NewCmdContacts(f, nil),
 	)
 	return root
+}
+
+// setMaxMemory sets the process's memory budget from --max-memory ("":
+// the memory the machine has available).
+func setMaxMemory(flag string) error {
+	if flag == "" {
+		memory.SetLimit(0)
+		return nil
+	}
+	s, err := memory.Parse(flag)
+	if err != nil {
+		return cmdutil.BadInput("--max-memory: %v", err)
+	}
+	memory.SetLimit(s)
+	return nil
 }

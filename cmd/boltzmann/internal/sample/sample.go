@@ -146,8 +146,8 @@ func (o *Options) validate() error {
 	if o.N < 1 || o.BurnIn < 0 || o.Thin < 1 || o.Chains < 0 {
 		return cmdutil.BadInput("-n and --thin must be at least 1 and --burn-in, --chains non-negative, got %d, %d, %d, %d", o.N, o.Thin, o.BurnIn, o.Chains)
 	}
-	if o.AnnealFrom != 0 && (o.AnnealFrom < 1 || o.BurnIn < 1) {
-		return cmdutil.BadInput("--anneal-from T needs T >= 1 and a --burn-in of at least 1, got T = %g", o.AnnealFrom)
+	if o.AnnealFrom != 0 && (!(o.AnnealFrom >= 1) || math.IsInf(o.AnnealFrom, 1) || o.BurnIn < 1) {
+		return cmdutil.BadInput("--anneal-from T needs T >= 1, finite, and a --burn-in of at least 1, got T = %g", o.AnnealFrom)
 	}
 	if o.Label < -1 {
 		return cmdutil.BadInput("--label must be a class number >= 0, got %d", o.Label)
@@ -198,6 +198,9 @@ func run(o *Options) error {
 	classes := 1 // --label all: chains per class, chain k clamped to class k mod classes
 	if o.AllLabels {
 		classes, _ = clamp.Dims()
+	}
+	if err := cmdutil.CheckChainsMemory(cmdutil.SpecOf(m), classes*chains, classes*o.N, "sampling", "lower -n or --chains"); err != nil {
+		return err
 	}
 	var bar *cmdutil.Progress
 	s, err := tasks.Sample(m, &tasks.SampleSettings{

@@ -100,6 +100,9 @@ func (o *Options) bmdcaConfig() (*runs.BMDCAConfig, string, error) {
 	case kind == catrbm.Kind && o.Hidden < 1:
 		return nil, "", cmdutil.BadInput("--hidden must be at least 1, got %d", o.Hidden)
 	}
+	if err := checkBMDCANumbers(b, o.Hidden); err != nil {
+		return nil, "", err
+	}
 	return b, kind, nil
 }
 
@@ -112,6 +115,9 @@ func trainBMDCA(o *Options) error {
 	if err != nil {
 		return err
 	}
+	if err := checkBMDCAMemory(kind, o.Hidden, b, a.L(), a.Q()); err != nil {
+		return err
+	}
 	m, err := runs.NewCategorical(kind, o.Hidden, a, tgt, b.Seed)
 	if err != nil {
 		return cmdutil.Input(err)
@@ -120,6 +126,7 @@ func trainBMDCA(o *Options) error {
 	if err != nil {
 		return err
 	}
+	defer r.Close()
 	r.Config = &runs.Config{Model: m.(model.Specifier).Spec(), BMDCA: b}
 	if err := r.WriteConfig(); err != nil {
 		r.Discard()
@@ -204,6 +211,9 @@ func resumeBMDCA(o *Options, r *runs.Run) error {
 	if o.MaxUpdatesSet {
 		b.MaxUpdates = o.BMDCA.MaxUpdates
 	}
+	if err := o.applyResumeBMDCA(b); err != nil {
+		return err
+	}
 	_, tgt, err := readTarget(b)
 	if err != nil {
 		return err
@@ -224,6 +234,6 @@ func resumeBMDCA(o *Options, r *runs.Run) error {
 	if err := r.WriteConfig(); err != nil {
 		return err
 	}
-	o.IO.Logger().Info("resuming", "run", r.Dir, "from_update", tr.Updates(), "max_updates", b.MaxUpdates)
+	o.IO.Logger().Info("resuming", "run", r.Dir, "from_update", tr.Updates(), "max_updates", b.MaxUpdates, "lr", b.LR)
 	return fitBMDCA(o.Ctx, o.IO, tr, r)
 }

@@ -21,7 +21,7 @@ func TestReductionFlag(t *testing.T) {
 		want string
 	}{
 		{[]string{"x.npy", "--model", "rbm", "--out", "run", "--reduction", "tree"}, `unknown --reduction "tree"`},
-		{[]string{"--resume", "run", "--reduction", "blocks"}, "--reduction is fixed when a run starts"},
+		{[]string{"--resume", "run", "--reduction", "blocks"}, "--reduction cannot change"},
 		{[]string{"f.fasta", "--model", "potts", "--out", "run", "--reduction", "blocks"}, "does not apply to bmDCA"},
 	} {
 		if _, code, msg := parse(t, c.args...); code != 2 || !strings.Contains(msg, c.want) {

@@ -11,11 +11,13 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 
+	"boltzmann/bmdca"
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
 	"boltzmann/model"
 	_ "boltzmann/model/gaussian" // register the kinds trained here
@@ -106,6 +108,11 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 			o.Float32Set = fl.Changed("float32")
 			o.GBRBM.StandardizeSet, o.GBRBM.FixedVarianceSet = fl.Changed("standardize"), fl.Changed("fixed-variance")
 			o.AlphaSet = fl.Changed("alpha")
+			if o.Resume != "" {
+				if err := checkResumeFlags(o, fl); err != nil {
+					return err
+				}
+			}
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -116,24 +123,24 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.Model, "model", "", "model kind: rbm, ising, gaussian or gbrbm (Gaussian-Bernoulli rbm, real-valued data)")
-	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm, gbrbm)")
+	fl.StringVar(&o.Model, "model", "", "model kind: rbm, ising, gaussian or gbrbm (Gaussian-Bernoulli rbm, real-valued data) for rows of data; potts (the default for an alignment) or catrbm for alignments")
+	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm, gbrbm, catrbm)")
 	fl.StringVar(&o.Method, "method", "pcd", "gradient estimator: cd (chains restart at the data) or pcd (persistent chains)")
-	fl.IntVar(&o.K, "k", 1, "Monte Carlo transitions per update (Gibbs steps or sweeps)")
-	fl.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size)")
+	fl.IntVar(&o.K, "k", 1, "Monte Carlo transitions per update: Gibbs steps or sweeps (rows of data; alignments: "+strconv.Itoa(bmdca.DefaultSweeps)+" sweeps)")
+	fl.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size; alignments: "+strconv.Itoa(bmdca.DefaultChains)+")")
 	fl.IntVar(&o.Epochs, "epochs", 10, "passes over the training data (with --resume: the new total)")
 	fl.IntVar(&o.BatchSize, "batch-size", 100, "minibatch size")
-	fl.Float64Var(&o.LR, "lr", 0, "initial learning rate (default: 0.05 for sgd, 0.01 for adam)")
+	fl.Float64Var(&o.LR, "lr", 0, "initial learning rate (default: 0.05 for sgd, 0.01 for adam; alignments: "+strconv.FormatFloat(bmdca.DefaultLR, 'g', -1, 64)+", constant)")
 	fl.StringVar(&o.Optimizer, "optimizer", "", "optimizer: sgd or adam (default: sgd for rbm and ising, adam for gaussian and gbrbm)")
 	fl.Float64Var(&o.Momentum, "momentum", 0.5, "momentum of sgd")
-	fl.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate) "+optim.ScheduleHelp)
+	fl.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate; alignments: constant) "+strings.Replace(optim.ScheduleHelp, " (default)", "", 1))
 	fl.Float64Var(&o.L1, "l1", 0, "L1 (LASSO) penalty strength on weights and couplings")
 	fl.Float64Var(&o.L2, "l2", 0, "L2 (ridge) penalty strength on weights and couplings")
 	fl.StringSliceVar(&o.Penalize, "penalize", nil, "parameter groups the L1/L2 penalties apply to (default: weights and couplings), e.g. weights,hidden_bias")
 	fl.StringVar(&o.Val, "val", "", "held-out data monitored each epoch")
 	fl.Uint64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same run")
 	fl.StringVar(&o.Out, "out", "", "run directory to create")
-	fl.StringVar(&o.Resume, "resume", "", "continue the run in this directory from its last checkpoint")
+	fl.StringVar(&o.Resume, "resume", "", "continue the run in this directory from its last checkpoint, with its settings; only --epochs, --lr, --schedule (alignments: --max-updates, --lr) may be given, and apply from the next update")
 	fl.BoolVar(&o.Force, "force", false, "replace an existing run directory given to --out")
 	fl.BoolVar(&o.Float64, "float64", false, "rbm: compute conditionals, gradient statistics and Gibbs sampling in float64 (default: float32, with sums in float64; the other models always use float64)")
 	fl.BoolVar(&o.Float32, "float32", false, "rbm: float32 arithmetic (the default; see --float64)")
@@ -177,6 +184,15 @@ func run(o *Options) error {
 		if err != nil {
 			return cmdutil.Input(err)
 		}
+		if isRoot() { // one writer per run directory: process 0 of an MPI job
+			if err := r.Lock(); err != nil {
+				return cmdutil.Input(err)
+			}
+			defer r.Close()
+		}
+		if err := cmdutil.CheckModelMemory(r.Config.Model, r.Dir); err != nil {
+			return err
+		}
 		if r.Config.BMDCA != nil {
 			return resumeBMDCA(o, r)
 		}
@@ -189,8 +205,15 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
+	if err := checkBuiltinTrainMemory(o, tc); err != nil {
+		return err
+	}
 	x, val, err := readTrainingData(tc)
 	if err != nil {
+		return err
+	}
+	n, d := x.Dims()
+	if err := checkTrainMemory(o, tc, n, d); err != nil {
 		return err
 	}
 	if o.Model == gbrbm.Kind {
@@ -224,6 +247,7 @@ func run(o *Options) error {
 	if err != nil {
 		return err
 	}
+	defer r.Close()
 	r.Config = &runs.Config{Model: m.(model.Specifier).Spec(), Train: tc}
 	if err := writeConfig(r); err != nil {
 		r.Discard()
@@ -338,6 +362,9 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		return nil, cmdutil.BadInput("--labels needs --model rbm (a joint rbm over data and one-hot labels), got %q", o.Model)
 	}
 	if err := o.labeledConfig(t); err != nil {
+		return nil, err
+	}
+	if err := checkTrainNumbers(t, o.Hidden); err != nil {
 		return nil, err
 	}
 	if _, err := optim.ParseSchedule(t.Schedule, 1, 1, 1); err != nil {
@@ -458,6 +485,9 @@ func resumeTrain(o *Options, r *runs.Run) error {
 	if o.EpochsSet {
 		tc.Epochs = o.Epochs
 	}
+	if err := o.applyResume(tc); err != nil {
+		return err
+	}
 	x, val, err := readTrainingData(tc)
 	if err != nil {
 		return err
@@ -495,6 +525,6 @@ func resumeTrain(o *Options, r *runs.Run) error {
 	if err := writeConfig(r); err != nil {
 		return err
 	}
-	o.IO.Logger().Info("resuming", "run", r.Dir, "from_epoch", tr.Epoch(), "to_epoch", tc.Epochs)
+	o.IO.Logger().Info("resuming", append([]any{"run", r.Dir, "from_epoch", tr.Epoch(), "to_epoch", tc.Epochs}, scheduleLog(tc, tr)...)...)
 	return fit(o.Ctx, o.IO, tr, r.Dir)
 }

@@ -45,13 +45,13 @@ P(h_j = 1 | x, y). A gbrbm run takes real-valued DATA in its own units.`,
 			return run(o)
 		},
 	}
-	cmd.Flags().StringVar(&o.Out, "out", "", "output file (.npy, .npz or .csv)")
+	cmd.Flags().StringVar(&o.Out, "out", "", "output file (.npy, .npz with the array \"features\", or .csv)")
 	o.DataFlags.Register(cmd)
 	return cmd
 }
 
 func run(o *Options) error {
-	write, err := cmdutil.ArrayWriter(o.Out)
+	write, err := cmdutil.NamedArrayWriter(o.Out, "features") // np.load(out)["features"]
 	if err != nil {
 		return err
 	}
