@@ -88,10 +88,11 @@ function table(panel) {
   return { data: parts.length === 1 ? parts[0] : uPlot.join(parts), labels };
 }
 
+// points is the number of plotted values of a panel, over its series.
 function points(data) {
   let n = 0;
-  for (let i = 0; i < data[0].length; i++) {
-    for (let k = 1; k < data.length; k++) if (data[k][i] !== null && data[k][i] !== undefined) { n++; break; }
+  for (let k = 1; k < data.length; k++) {
+    for (const v of data[k]) if (v !== null && v !== undefined) n++;
   }
   return n;
 }
@@ -163,7 +164,7 @@ function renderPlots() {
       const opts = {
         width: 440, height: 260, series,
         scales: { x: { time: false }, y: { distr: panel.id === 'lr' ? 3 : 1 } },
-        axes: [{ label: xLabel() }, { label: panel.y, size: 70 }],
+        axes: [{ label: xLabel() }, { label: panel.y, size: 70, values: tickLabels }],
         legend: { show: true },
       };
       p = { div, key, plot: new uPlot(opts, t.data, div), table: t };
@@ -175,6 +176,17 @@ function renderPlots() {
     p.div.dataset.points = String(points(t.data));
   }
   document.getElementById('nocurves').hidden = shown > 0;
+}
+
+// tickLabels prints the y ticks with as many digits as their spacing
+// needs (uPlot's default rounds close ticks to the same label).
+function tickLabels(u, vals) {
+  const finite = vals.filter(isNum);
+  const step = finite.length > 1 ? Math.abs(finite[1] - finite[0]) : 0;
+  const big = Math.max(...finite.map(Math.abs), 0);
+  if (big >= 1e5 || (big > 0 && big < 1e-4)) return vals.map(v => isNum(v) ? v.toExponential(2) : '');
+  const dec = step > 0 ? Math.min(10, Math.max(0, Math.ceil(-Math.log10(step)) + (step / Math.pow(10, Math.floor(Math.log10(step))) < 1.5 ? 1 : 0))) : 2;
+  return vals.map(v => isNum(v) ? v.toFixed(dec) : '');
 }
 
 function fmtTime(s) {

@@ -57,6 +57,9 @@ type Options struct {
 	// Which flags were given: unset ones take the trainer's defaults or,
 	// with --resume, the run's settings.
 	EpochsSet, KSet, OptimizerSet, MaxUpdatesSet, Float32Set bool
+
+	// Serve is the address of --serve, the live page of the run (serve.go).
+	Serve cmdutil.Addr
 }
 
 // NewCmdTrain returns the train command; runF, if not nil, replaces the
@@ -123,6 +126,7 @@ DATA: ` + cmdutil.DataFormats + `.`,
 	fl.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
 	o.DataFlags.Register(cmd)
 	o.BMDCA.register(cmd) // alignments: bmdca.go
+	fl.Var(&o.Serve, "serve", "serve the live page of the run at this address while training, e.g. 127.0.0.1:8080 (0.0.0.0:PORT to be reached from other machines)")
 	return cmd
 }
 
@@ -148,6 +152,13 @@ func (o *Options) validate() error {
 // run trains; it validates everything it can before creating RUN_DIR, so
 // that bad input leaves nothing behind.
 func run(o *Options) error {
+	if o.Serve != "" {
+		stop, err := o.startServe()
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if o.Resume != "" {
 		r, err := runs.Open(o.Resume)
 		if err != nil {
@@ -366,6 +377,7 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		logEpoch(f, rec)
 		return nil
 	}))
+	s.Recorders = append(s.Recorders, liveRecorders(r.Dir)...)
 	tr, err := trainlib.New(m, x, s)
 	if err != nil {
 		return nil, cmdutil.Input(err)
