@@ -29,13 +29,16 @@
 //	GET /assets/NAME               embedded scripts and styles (uPlot, vendored: assets/vendor)
 //	GET /api/runs                  the runs: name, directory, model kind, versions of their files
 //	GET /api/runs/ID/config        config.json of run ID (0, 1, … in the order given)
-//	GET /api/runs/ID/history       {"version", "records": [history.jsonl records], "progress"}
+//	GET /api/runs/ID/history       {"id", "version", "from", "total", "records": [history.jsonl records
+//	                               from ?from=N on], "progress", "run", "evaluation"}: all a page shows
 //	GET /api/runs/ID/history.csv   the history as CSV, one column per measured quantity
 //	GET /api/runs/ID/evaluation    evaluation.json (404 when absent)
 //	GET /api/runs/ID/samples.png   fantasy particles of checkpoint.bin (404 unless image data)
 //	GET /api/runs/ID/filters.png   weight filters of model.npz (404 unless an RBM on image data)
-//	GET /api/events                server-sent events: "run" when a run's files change,
-//	                               "progress" as updates are made (in-process feed)
+//	GET /api/events                server-sent events: "history" with a run's new records (the
+//	                               history document) when its files change, "progress" as
+//	                               updates are made (in-process feed); at most one event per
+//	                               250 ms for a burst of changes
 //
 // # Safety
 //

@@ -74,9 +74,15 @@ type run struct {
 	mu   sync.Mutex // serializes refresh
 	snap *snapshot
 
-	bodyMu  sync.Mutex // the cached history document
-	bodyVer uint64
-	body    []byte
+	bodyMu    sync.Mutex // the cached history documents: whole, and the last ?from=N
+	bodyVer   uint64
+	bodyTotal int
+	body      []byte
+	tail      struct {
+		ver         uint64
+		from, total int
+		body        []byte
+	}
 
 	imgMu  sync.Mutex
 	images map[string]cachedImage
@@ -97,6 +103,25 @@ func (r *run) current() *snapshot {
 func (r *run) refresh() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.refreshLocked()
+}
+
+// refreshShared is refresh for requests: when a refresh is under way (a
+// hundred pages asking at the same moment), it waits for that one instead
+// of looking again.
+func (r *run) refreshShared() {
+	if !r.mu.TryLock() {
+		// Wait for the refresh under way, and share its result.
+		r.mu.Lock()
+		//lint:ignore SA2001 the lock is taken only to wait for its holder
+		r.mu.Unlock()
+		return
+	}
+	defer r.mu.Unlock()
+	r.refreshLocked()
+}
+
+func (r *run) refreshLocked() {
 	old := r.snap
 	next := *old
 	next.files = map[string]stamp{}
@@ -243,50 +268,55 @@ func (r *run) records() []train.Record {
 }
 
 // historyDoc is the answer of /api/runs/ID/history[?from=N]: the records
-// from index From on (all of them without from) of the Total recorded.
+// from index From on (all of them without from) of the Total recorded,
+// with what else the page shows of the run, so that one request per
+// change brings a page up to date.
 type historyDoc struct {
-	Version  uint64         `json:"version"`
-	From     int            `json:"from"`
-	Total    int            `json:"total"`
-	Records  []train.Record `json:"records"`
-	Progress Progress       `json:"progress"`
+	ID         int             `json:"id"` // the run
+	Version    uint64          `json:"version"`
+	From       int             `json:"from"`
+	Total      int             `json:"total"`
+	Records    []train.Record  `json:"records"`
+	Progress   Progress        `json:"progress"`
+	Run        RunInfo         `json:"run"`
+	Evaluation json.RawMessage `json:"evaluation"` // evaluation.json, or null
 }
 
 // historyJSON returns the history document of the records from index
-// from on; the whole history is encoded once per version.
-func (r *run) historyJSON(from int) []byte {
-	if from == 0 {
-		r.bodyMu.Lock()
-		defer r.bodyMu.Unlock()
-		if v := r.version.Load(); r.body != nil && r.bodyVer == v {
-			return r.body
-		}
-	}
+// from on, and the number of records; the whole history and the last
+// tail asked for are encoded once per version (the pages following a run
+// all ask for the same new records).
+func (r *run) historyJSON(from int) ([]byte, int) {
+	r.bodyMu.Lock()
+	defer r.bodyMu.Unlock()
 	v := r.version.Load()
+	switch {
+	case from == 0 && r.body != nil && r.bodyVer == v:
+		return r.body, r.bodyTotal
+	case from > 0 && r.tail.body != nil && r.tail.ver == v && r.tail.from == from:
+		return r.tail.body, r.tail.total
+	}
 	recs := r.records()
-	doc := historyDoc{Version: v, From: min(from, len(recs)), Total: len(recs), Progress: progress(r.current().cfg, recs)}
+	snap := r.current()
+	doc := historyDoc{ID: r.id, Version: v, From: min(from, len(recs)), Total: len(recs), Progress: progress(snap.cfg, recs),
+		Run: r.info(), Evaluation: snap.evaluation}
+	if doc.Evaluation == nil {
+		doc.Evaluation = json.RawMessage("null")
+	}
 	doc.Records = recs[doc.From:]
 	if doc.Records == nil {
 		doc.Records = []train.Record{}
 	}
 	body, err := json.Marshal(doc)
 	if err != nil {
-		return []byte(`{"version":0,"from":0,"total":0,"records":[]}`)
+		return []byte(`{"id":` + itoa(int64(r.id)) + `,"version":0,"from":0,"total":0,"records":[]}`), 0
 	}
 	if from == 0 {
-		r.body, r.bodyVer = body, v
+		r.body, r.bodyVer, r.bodyTotal = body, v, doc.Total
+	} else {
+		r.tail.ver, r.tail.from, r.tail.total, r.tail.body = v, from, doc.Total, body
 	}
-	return body
-}
-
-// signature changes when anything an event stream reports changes: the
-// version and the live update counter.
-func (r *run) signature() uint64 {
-	s := r.version.Load()
-	if c, ok := r.liveCount(); ok {
-		s = s*1000003 ^ uint64(c.Updates)
-	}
-	return s
+	return body, doc.Total
 }
 
 func (r *run) info() RunInfo {

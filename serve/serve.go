@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -28,6 +29,10 @@ const (
 	DefaultPoll      = 500 * time.Millisecond
 	DefaultHeartbeat = 15 * time.Second
 )
+
+// progressEvery is the least interval between the wake-ups of the event
+// streams for the update counter alone.
+const progressEvery = time.Second
 
 // Options configure a Handler. The zero value of each field selects the
 // documented default.
@@ -104,8 +109,9 @@ func New(dirs []string, opt *Options) (*Handler, error) {
 }
 
 // Close stops watching the run directories and ends the open event
-// streams (an http.Server's Shutdown waits for them otherwise). The
-// handler answers requests after Close, without events.
+// streams, each after sending the last state of the runs (an
+// http.Server's Shutdown waits for them otherwise). The handler answers
+// requests after Close, without events.
 func (h *Handler) Close() error {
 	h.closeOnce.Do(func() { close(h.done) })
 	h.wg.Wait()
@@ -144,6 +150,8 @@ func (h *Handler) watch() {
 	tick := time.NewTicker(h.opt.Poll)
 	defer tick.Stop()
 	seen := make([]uint64, len(h.runs))
+	updates := make([]int, len(h.runs))
+	var progressed time.Time
 	for {
 		select {
 		case <-h.done:
@@ -151,14 +159,23 @@ func (h *Handler) watch() {
 		case <-tick.C:
 		case <-h.poke:
 		}
-		changed := false
+		changed, progress := false, false
 		for i, r := range h.runs {
 			r.refresh()
-			if s := r.signature(); s != seen[i] {
-				seen[i], changed = s, true
+			if v := r.version.Load(); v != seen[i] {
+				seen[i], changed = v, true
+			}
+			if c, ok := r.liveCount(); ok && c.Updates != updates[i] {
+				updates[i], progress = c.Updates, true
 			}
 		}
+		// The update counter alone wakes the streams once a second at
+		// most: every wake-up of a hundred pages takes time from training.
+		if progress && time.Since(progressed) >= progressEvery {
+			changed = true
+		}
 		if changed {
+			progressed = time.Now()
 			h.broadcast()
 		}
 	}
@@ -269,7 +286,7 @@ func (h *Handler) runFile(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	r := h.runs[id]
-	r.refresh()
+	r.refreshShared()
 	switch req.PathValue("file") {
 	case "config":
 		s := r.current()
@@ -286,7 +303,8 @@ func (h *Handler) runFile(w http.ResponseWriter, req *http.Request) {
 				return
 			}
 		}
-		writeRaw(w, "application/json", r.historyJSON(from))
+		body, _ := r.historyJSON(from)
+		writeRaw(w, "application/json", body)
 	case "history.csv":
 		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "history-"+safeName(r.name)+".csv"))
 		writeRaw(w, "text/csv; charset=utf-8", historyCSV(r.records()))
@@ -334,9 +352,11 @@ func writeJSON(w http.ResponseWriter, v any) {
 	writeRaw(w, "application/json", body)
 }
 
-// events streams server-sent events: "run" with {"run", "version"} when a
-// run changes (the page then fetches its history and images), "progress"
-// with the in-process update counter.
+// events streams server-sent events: "history" with the history document
+// of a run's new records (as /api/runs/ID/history?from=N, N the records
+// this stream has sent; the whole history first) when the run changes,
+// and "progress" with the in-process update counter. The page needs no
+// request of its own to follow a run, only for new images.
 func (h *Handler) events(w http.ResponseWriter, req *http.Request) {
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -347,16 +367,25 @@ func (h *Handler) events(w http.ResponseWriter, req *http.Request) {
 	beat := time.NewTicker(h.opt.Heartbeat)
 	defer beat.Stop()
 	sent := make([]uint64, len(h.runs))
+	total := make([]int, len(h.runs))
 	prog := make([]liveCount, len(h.runs))
 	if _, err := fmt.Fprint(w, "retry: 2000\n\n"); err != nil {
 		return
 	}
 	ctx := req.Context()
+	minGap := min(h.opt.Poll, 250*time.Millisecond)
+	gap := time.NewTimer(minGap)
+	defer gap.Stop()
+	closing := false
 	for {
 		for i, r := range h.runs {
 			if v := r.version.Load(); v != sent[i] {
+				var body []byte
+				body, total[i] = r.historyJSON(total[i])
 				sent[i] = v
-				fmt.Fprintf(w, "event: run\ndata: {\"run\":%d,\"version\":%d}\n\n", i, v)
+				io.WriteString(w, "event: history\ndata: ")
+				w.Write(body) // JSON without newlines: one data line
+				io.WriteString(w, "\n\n")
 			}
 			if c, ok := r.liveCount(); ok && c != prog[i] {
 				prog[i] = c
@@ -364,8 +393,19 @@ func (h *Handler) events(w http.ResponseWriter, req *http.Request) {
 					i, c.Epoch, c.Updates, c.PerEpoch, strconv.FormatFloat(c.Seconds, 'f', 3, 64))
 			}
 		}
-		if err := rc.Flush(); err != nil {
+		if err := rc.Flush(); err != nil || closing {
+			return // after Close, the last state has been sent
+		}
+		// Bursts of changes (bmDCA records every update) reach a page at
+		// most every minGap, in one event.
+		gap.Reset(minGap)
+		select {
+		case <-gap.C:
+		case <-ctx.Done():
 			return
+		case <-h.done:
+			closing = true
+			continue
 		}
 		select {
 		case <-ch:
@@ -376,7 +416,7 @@ func (h *Handler) events(w http.ResponseWriter, req *http.Request) {
 		case <-ctx.Done():
 			return
 		case <-h.done:
-			return
+			closing = true
 		}
 	}
 }

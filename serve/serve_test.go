@@ -440,6 +440,7 @@ func dialEvents(t testing.TB, url string) *sseClient {
 	go func() {
 		defer close(c.ev)
 		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(nil, 1<<24)
 		var event, data string
 		for sc.Scan() {
 			line := sc.Text()
@@ -481,7 +482,8 @@ func (c *sseClient) wait(t *testing.T, event, want string) string {
 }
 
 // TestEventsFromFiles: a run written by another process (here: files
-// written directly) sends a "run" event when its history grows.
+// written directly) sends its whole history first, then the new records
+// when its history grows.
 func TestEventsFromFiles(t *testing.T) {
 	tmp := t.TempDir()
 	dir := finishedRun(t, tmp, "bas", 2)
@@ -489,15 +491,22 @@ func TestEventsFromFiles(t *testing.T) {
 	h := newHandler(t, dir, other)
 	srv := startServer(t, h)
 	c := dialEvents(t, srv.URL)
-	first := c.wait(t, "run", `"run":0`)
-	c.wait(t, "run", `"run":1`)
+	first := c.wait(t, "history", `{"id":0,`)
+	c.wait(t, "history", `{"id":1,`)
+	if !strings.Contains(first, `"from":0,"total":2,`) {
+		t.Errorf("first event of run 0: %s", first)
+	}
 	recs, _ := runs.ReadHistory(dir)
 	r := recs[len(recs)-1]
 	r.Epoch = 3
 	runs.WriteHistory(dir, append(recs, r))
-	next := c.wait(t, "run", `"run":0`)
-	if next == first {
-		t.Fatalf("same version after the history grew: %s", next)
+	next := c.wait(t, "history", `{"id":0,`)
+	var doc struct {
+		From, Total int
+		Records     []train.Record
+	}
+	if err := json.Unmarshal([]byte(next), &doc); err != nil || doc.From != 2 || doc.Total != 3 || len(doc.Records) != 1 || doc.Records[0].Epoch != 3 {
+		t.Fatalf("after the history grew: %s (%v)", next, err)
 	}
 	var d struct{ Total int }
 	json.Unmarshal(get(t, h, "/api/runs/0/history").Body.Bytes(), &d)
@@ -593,7 +602,7 @@ func TestServe(t *testing.T) {
 	errc := make(chan error)
 	go func() { errc <- Serve(ctx, l, h, time.Second) }()
 	c := dialEvents(t, strings.TrimSuffix(URL(l), "/"))
-	c.wait(t, "run", `"run":0`)
+	c.wait(t, "history", `{"id":0,`)
 	resp, err := http.Get(URL(l) + "api/runs/0/config")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatal(resp, err)

@@ -297,7 +297,16 @@ function renderImages() {
       }
       const img = fig.querySelector('img');
       const src = '/api/runs/' + run.id + '/' + which + '.png?v=' + encodeURIComponent(key);
-      if (img.getAttribute('src') !== src) img.src = src;
+      // A new image at most every 5 s: checkpoints of small runs are
+      // rewritten many times a second.
+      const now = Date.now();
+      if (img.getAttribute('src') !== src && !(now - (img.dataset.loaded || 0) < 5000)) {
+        img.src = src;
+        img.dataset.loaded = String(now);
+      } else if (img.getAttribute('src') !== src && !img.dataset.pending) {
+        img.dataset.pending = '1';
+        setTimeout(() => { delete img.dataset.pending; img.dataset.loaded = '0'; renderImages(); }, 5000);
+      }
     }
   }
   document.getElementById('images-section').hidden = !any;
@@ -310,36 +319,42 @@ function render() {
   renderImages();
 }
 
-// refresh fetches what changed of run id: the list (image versions),
-// the new history records, the config and the evaluation.
+// apply takes a history document (of /api/runs/ID/history or of a
+// "history" event): the records from index from on, and the rest of what
+// the page shows of the run.
+function apply(h) {
+  const d = state.data[h.id] || (state.data[h.id] = { records: [], progress: {}, live: null });
+  if (h.from === 0) {
+    d.records = h.records.slice();
+  } else if (h.from === d.records.length) {
+    d.records = d.records.concat(h.records);
+  } else {
+    refresh(h.id); // the run was rewritten: start again
+    return;
+  }
+  d.progress = h.progress;
+  d.evaluation = h.evaluation;
+  const i = state.runs.findIndex(r => r.id === h.id);
+  if (i >= 0) state.runs[i] = h.run;
+  scheduleRender();
+}
+
+// refresh fetches the whole history of run id.
 async function refresh(id) {
-  if (state.busy[id]) { state.again[id] = true; return; }
-  state.busy[id] = true;
   try {
-    do {
-      state.again[id] = false;
-      const runs = await getJSON('/api/runs');
-      if (runs) state.runs = runs;
-      const d = state.data[id] || (state.data[id] = { records: [], progress: {}, live: null });
-      const h = await getJSON('/api/runs/' + id + '/history?from=' + d.records.length);
-      if (h) {
-        if (h.from !== d.records.length || h.total < d.records.length) {
-          const all = await getJSON('/api/runs/' + id + '/history');
-          d.records = all ? all.records : [];
-          d.progress = all ? all.progress : {};
-        } else {
-          d.records = d.records.concat(h.records);
-          d.progress = h.progress;
-        }
-      }
-      d.evaluation = await getJSON('/api/runs/' + id + '/evaluation');
-      render();
-    } while (state.again[id]);
+    const h = await getJSON('/api/runs/' + id + '/history');
+    if (h) apply(h);
   } catch (e) {
     console.error(e);
-  } finally {
-    state.busy[id] = false;
   }
+}
+
+let renderPending = false;
+
+function scheduleRender() {
+  if (renderPending) return;
+  renderPending = true;
+  requestAnimationFrame(() => { renderPending = false; render(); });
 }
 
 function connect() {
@@ -347,12 +362,12 @@ function connect() {
   const es = new EventSource('/api/events');
   es.onopen = () => { conn.dataset.state = 'live'; conn.textContent = 'live'; };
   es.onerror = () => { conn.dataset.state = 'disconnected'; conn.textContent = 'disconnected (retrying)'; };
-  es.addEventListener('run', ev => { const m = JSON.parse(ev.data); refresh(m.run); });
+  es.addEventListener('history', ev => apply(JSON.parse(ev.data)));
   es.addEventListener('progress', ev => {
     const m = JSON.parse(ev.data);
     const d = state.data[m.run] || (state.data[m.run] = { records: [], progress: {}, live: null });
     d.live = m;
-    renderRuns();
+    scheduleRender();
   });
 }
 
