@@ -619,3 +619,24 @@ func TestServe(t *testing.T) {
 		t.Fatal("Serve did not return")
 	}
 }
+
+// TestDamagedFiles: a damaged checkpoint or model has no image (404),
+// and the rest of the run is served.
+func TestDamagedFiles(t *testing.T) {
+	dir := finishedRun(t, t.TempDir(), "bas", 1)
+	for _, name := range []string{runs.CheckpointFile, runs.ModelFile} {
+		path := filepath.Join(dir, name)
+		data, _ := os.ReadFile(path)
+		data[len(data)/2] ^= 0xff
+		os.WriteFile(path, data, 0o644)
+	}
+	h := newHandler(t, dir)
+	for _, p := range []string{"/api/runs/0/samples.png", "/api/runs/0/filters.png"} {
+		if w := get(t, h, p); w.Code != 404 {
+			t.Errorf("%s: %d", p, w.Code)
+		}
+	}
+	if w := get(t, h, "/api/runs/0/history"); w.Code != 200 {
+		t.Errorf("history: %d", w.Code)
+	}
+}
