@@ -191,6 +191,7 @@ function tickLabels(u, vals) {
 
 function fmtTime(s) {
   if (!isNum(s)) return '';
+  if (s < 1) return (s * 1000).toPrecision(3) + ' ms';
   if (s < 60) return s.toFixed(s < 10 ? 2 : 1) + ' s';
   if (s < 3600) return Math.floor(s / 60) + ' min ' + Math.round(s % 60) + ' s';
   return Math.floor(s / 3600) + ' h ' + Math.round((s % 3600) / 60) + ' min';
