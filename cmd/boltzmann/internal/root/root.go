@@ -21,6 +21,7 @@ import (
 	"boltzmann/cmd/boltzmann/internal/evaluate"
 	"boltzmann/cmd/boltzmann/internal/inpaint"
 	"boltzmann/cmd/boltzmann/internal/sample"
+	"boltzmann/cmd/boltzmann/internal/serve"
 	"boltzmann/cmd/boltzmann/internal/train"
 	"boltzmann/cmd/boltzmann/internal/transform"
 	"boltzmann/internal/memory"
@@ -97,6 +98,7 @@ Data files: ` + cmdutil.DataFormats + `.`,
 		transform.NewCmdTransform(f, nil),
 		energies.NewCmdEnergies(f, nil),
 		contacts.NewCmdContacts(f, nil),
+		serve.NewCmdServe(f, nil),
 	)
 	return root
 }

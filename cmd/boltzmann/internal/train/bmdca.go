@@ -167,6 +167,7 @@ func newBMDCATrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, tgt *bmdca.
 			"pearson_fi", cmdutil.Round(rec.PearsonFi, 4), "sweeps", rec.Sweeps, "seconds", cmdutil.Round(rec.Seconds, 1))
 		return nil
 	}), r.Saver(b.SaveEvery))
+	s.Recorders = append(s.Recorders, liveRecorders(r.Dir)...)
 	tr, err := bmdca.New(m, tgt, s)
 	if err != nil {
 		return nil, cmdutil.Input(err)

@@ -21,7 +21,7 @@ import (
 
 // resumeFlags are the flags that may accompany --resume (besides the
 // global ones): those a continued run can apply.
-var resumeFlags = []string{"resume", "epochs", "lr", "schedule", "max-updates", "quiet", "max-memory", "help"}
+var resumeFlags = []string{"resume", "epochs", "lr", "schedule", "max-updates", "quiet", "max-memory", "help", "serve"}
 
 // checkResumeFlags refuses, before anything is read, the flags given with
 // --resume that a continued run cannot apply, and checks the ones it can.

@@ -73,6 +73,8 @@ type Options struct {
 	ValFraction  float64
 	Patience     int
 	AlphaSet     bool
+	// Serve is the address of --serve, the live page of the run (serve.go).
+	Serve cmdutil.Addr
 }
 
 // NewCmdTrain returns the train command; runF, if not nil, replaces the
@@ -150,6 +152,7 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 	o.BMDCA.register(cmd)  // alignments: bmdca.go
 	o.GBRBM.register(cmd)  // real-valued data: gbrbm.go
 	o.registerLabeled(cmd) // labeled runs: labeled.go
+	fl.Var(&o.Serve, "serve", "serve the live page of the run at this address while training, e.g. 127.0.0.1:8080 (0.0.0.0:PORT to be reached from other machines)")
 	fl.StringVar(&o.Reduction, "reduction", "", "how the phase sums are formed: blocks adds per-block sums in a fixed order, so that the run gives the same parameters in one process and across any number of MPI processes (the default under mpirun); default in one process: the fastest arithmetic")
 	return cmd
 }
@@ -179,6 +182,13 @@ func (o *Options) validate() error {
 // run trains; it validates everything it can before creating RUN_DIR, so
 // that bad input leaves nothing behind.
 func run(o *Options) error {
+	if o.Serve != "" {
+		stop, err := o.startServe()
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if o.Resume != "" {
 		r, err := runs.Open(o.Resume)
 		if err != nil {
@@ -420,6 +430,7 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		logEpoch(f, rec)
 		return nil
 	}))
+	s.Recorders = append(s.Recorders, liveRecorders(r.Dir)...)
 	tr, err := trainlib.New(m, x, s)
 	if err != nil {
 		return nil, cmdutil.Input(err)

@@ -87,6 +87,10 @@ func TestFlags(t *testing.T) {
 		t.Errorf("flags: exit %d %s,\n%+v\nwant\n%+v", code, msg, o, want)
 	}
 
+	// The live page can watch a resumed run.
+	if o, code, msg := parse(t, "--resume", "run", "--serve", "127.0.0.1:0"); code != 0 || o.Serve == "" {
+		t.Errorf("resume with --serve: exit %d %s", code, msg)
+	}
 	// Resume needs no DATA, --model or --out.
 	if o, code, msg := parse(t, "--resume", "run", "--epochs", "20"); code != 0 || o.Resume != "run" || !o.EpochsSet || o.Epochs != 20 {
 		t.Errorf("resume: exit %d %s, %+v", code, msg, o)
