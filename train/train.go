@@ -118,6 +118,9 @@ type Settings struct {
 	NegativeStats Stats
 	// Reducer combines the phases across processes; nil: one process.
 	Reducer Reducer
+	// Gradient, if not nil, rewrites each update's gradient before the
+	// penalty and the step (rbm.Centering).
+	Gradient GradientTransform
 	// Seed fixes every random choice of the run: chain streams and
 	// minibatch order.
 	Seed uint64
@@ -337,7 +340,7 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 	}
 	if b, ok := m.(model.HiddenPhaseDifference); ok && c.Method == PCD && sample.IsBlockGibbs(c.Sampler) {
 		t.negHidden = mat.NewDense(nChains, b.HiddenDim(), nil)
-		if f, ok := m.(model.FusedPhaseDifference); ok && !t.cached && c.Reducer == nil {
+		if f, ok := m.(model.FusedPhaseDifference); ok && !t.cached && c.Reducer == nil && c.Gradient == nil {
 			if _, ok := c.Optimizer.(optim.RangeStepper); ok {
 				t.fused = f
 			}
@@ -584,6 +587,9 @@ func (t *Trainer) step() error {
 		return err
 	}
 	s := &t.settings
+	if s.Gradient != nil {
+		s.Gradient.TransformGradient(t.model, t.batch, t.batchW, t.grad)
+	}
 	p := t.model.Params()
 	s.Penalty.AddGradient(p, t.grad)
 	s.Optimizer.Step(p, t.grad)
