@@ -20,7 +20,7 @@ import (
 // end result themselves).
 type quiet struct{}
 
-func (quiet) Events() train.Event                  { return 0 }
+func (quiet) Events() train.Event                   { return 0 }
 func (quiet) Measure(*train.Trainer, *train.Record) {}
 
 // fitBarsAndStripesPT trains a 16×16 RBM for 200 epochs on the 1,000
