@@ -161,6 +161,9 @@ func (c *TrainConfig) Settings(m model.Model, n int) (*train.Settings, error) {
 	if c.Standardize != nil {
 		s.Monitor = rawUnits{train.Likelihoods{}, c.Standardize.LogJacobian()}
 	}
+	if err := c.negativePhase(m, s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -55,6 +55,13 @@ type TrainConfig struct {
 	// Standardize, if set, is the per-column standardization of the data
 	// the model was trained on (Standardization).
 	Standardize *Standardization `json:"standardize,omitempty"`
+
+	// The negative phase (tempering.go); absent from older configs, which
+	// read as the model's own sampler without centering.
+	Sampler        string  `json:"sampler,omitempty"`         // "" or "gibbs": the model's own sampler; "pt": parallel tempering
+	Replicas       int     `json:"replicas,omitempty"`        // pt: replicas per chain (0: tempering.DefaultReplicas)
+	SwapAcceptance float64 `json:"swap_acceptance,omitempty"` // pt: target swap acceptance (0: tempering.DefaultSwapAcceptance)
+	Centering      bool    `json:"centering,omitempty"`       // rbm: centered gradients (rbm.Centering)
 }
 
 // BMDCAConfig records how a categorical model was fitted to an alignment

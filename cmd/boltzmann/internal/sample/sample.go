@@ -35,6 +35,10 @@ type Options struct {
 	// Float64 runs an rbm's transitions in float64 instead of its
 	// float32 kernels.
 	Float64 bool
+
+	// Tempering holds --sampler, --replicas and --swap-acceptance
+	// (tempering.go).
+	Tempering TemperingFlags
 }
 
 // NewCmdSample returns the sample command; runF, if not nil, replaces the
@@ -98,6 +102,7 @@ written. --png draws the data units.`,
 	fl.StringVar(&o.Shape, "shape", "", "image shape HxW for --png, e.g. 28x28 (default: square)")
 	cmdutil.RegisterFloat64(cmd, &o.Float64)
 	_ = fl.MarkHidden("steps")
+	o.Tempering.register(cmd)
 	return cmd
 }
 
@@ -114,7 +119,7 @@ func (o *Options) validate() error {
 	if o.Label < -1 {
 		return cmdutil.BadInput("--label must be a class number >= 0, got %d", o.Label)
 	}
-	return nil
+	return o.Tempering.validate(o)
 }
 
 // report is the JSON printed by sample --json.
@@ -128,6 +133,8 @@ type report struct {
 	Tau        *float64 `json:"tau_free_energy,omitempty"`
 	ESS        *float64 `json:"effective_sample_size,omitempty"`
 	MeanF      float64  `json:"mean_free_energy"`
+	// PT describes parallel tempering (--sampler pt) after burn-in.
+	PT *ptReport `json:"parallel_tempering,omitempty"`
 }
 
 func run(o *Options) error {
@@ -157,7 +164,11 @@ func run(o *Options) error {
 	}
 	per := (o.N + chains - 1) / chains
 	var bar *cmdutil.Progress
-	s, err := tasks.Sample(m, &tasks.SampleSettings{
+	pt, err := o.Tempering.sampler(o.BurnIn)
+	if err != nil {
+		return err
+	}
+	settings := &tasks.SampleSettings{
 		Chains: chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin, AnnealFrom: o.AnnealFrom, Seed: o.Seed, Clamp: clamp,
 		OnStep: func(done, total int) {
 			if bar == nil {
@@ -165,7 +176,11 @@ func run(o *Options) error {
 			}
 			bar.Set(done)
 		},
-	})
+	}
+	if pt != nil {
+		settings.Sampler = pt
+	}
+	s, err := tasks.Sample(m, settings)
 	if err != nil {
 		return cmdutil.Input(err)
 	}
@@ -181,7 +196,7 @@ func run(o *Options) error {
 		}
 	}
 	rep := report{NSamples: o.N, Chains: chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin,
-		AnnealFrom: o.AnnealFrom, Tau: cmdutil.Ptr(s.Tau), ESS: cmdutil.Ptr(s.ESS)}
+		AnnealFrom: o.AnnealFrom, Tau: cmdutil.Ptr(s.Tau), ESS: cmdutil.Ptr(s.ESS), PT: newPTReport(pt)}
 	nf := 0
 	for _, fc := range s.FreeEnergy {
 		for _, v := range fc {
@@ -195,6 +210,10 @@ func run(o *Options) error {
 	}
 	o.IO.Logger().Info("samples written", "n", o.N, "chains", chains, "burn_in", o.BurnIn, "thin", o.Thin,
 		"tau_free_energy", cmdutil.Round(s.Tau, 2), "effective_sample_size", cmdutil.Round(s.ESS, 1), "out", o.Out)
+	if rep.PT != nil {
+		o.IO.Logger().Info("parallel tempering", "betas", roundAll(rep.PT.Betas, 4),
+			"swap_acceptance", roundAll(rep.PT.SwapAcceptance, 3), "round_trips", rep.PT.RoundTrips)
+	}
 	return nil
 }
 

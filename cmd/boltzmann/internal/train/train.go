@@ -60,6 +60,10 @@ type Options struct {
 	// Which flags were given: unset ones take the trainer's defaults or,
 	// with --resume, the run's settings.
 	EpochsSet, KSet, OptimizerSet, MaxUpdatesSet, Float32Set bool
+
+	// Negative holds --sampler, --replicas, --swap-acceptance and
+	// --centering (negative.go).
+	Negative NegativeFlags
 }
 
 // NewCmdTrain returns the train command; runF, if not nil, replaces the
@@ -128,6 +132,7 @@ DATA: ` + cmdutil.DataFormats + `.`,
 	o.DataFlags.Register(cmd)
 	o.BMDCA.register(cmd) // alignments: bmdca.go
 	o.GBRBM.register(cmd) // real-valued data: gbrbm.go
+	o.Negative.register(cmd)
 	return cmd
 }
 
@@ -322,6 +327,9 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		return nil, cmdutil.Input(err)
 	}
 	if err := o.GBRBM.check(o.Model); err != nil {
+		return nil, err
+	}
+	if err := o.Negative.apply(t, o.Model); err != nil {
 		return nil, err
 	}
 	return t, nil
