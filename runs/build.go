@@ -168,6 +168,9 @@ func (c *TrainConfig) Settings(m model.Model, n int) (*train.Settings, error) {
 	if c.Patience > 0 {
 		s.Convergers = append(s.Convergers, train.EarlyStopping{Patience: c.Patience})
 	}
+	if err := c.negativePhase(m, s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -69,6 +69,13 @@ type TrainConfig struct {
 	Sparsity     float64 `json:"sparsity,omitempty"`            // target mean activation of the hidden units (0: no penalty)
 	SparsityCost float64 `json:"sparsity_cost,omitempty"`       // strength of the sparsity penalty
 	Patience     int     `json:"patience,omitempty"`            // stop after this many epochs without a better validation error (0: never)
+
+	// The negative phase (tempering.go); absent from older configs, which
+	// read as the model's own sampler without centering.
+	Sampler        string  `json:"sampler,omitempty"`         // "" or "gibbs": the model's own sampler; "pt": parallel tempering
+	Replicas       int     `json:"replicas,omitempty"`        // pt: replicas per chain (0: tempering.DefaultReplicas)
+	SwapAcceptance float64 `json:"swap_acceptance,omitempty"` // pt: target swap acceptance (0: tempering.DefaultSwapAcceptance)
+	Centering      bool    `json:"centering,omitempty"`       // rbm: centered gradients (rbm.Centering)
 }
 
 // BMDCAConfig records how a categorical model was fitted to an alignment

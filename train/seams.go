@@ -159,3 +159,18 @@ type Stats interface {
 }
 
 var _ Stats = model.Model(nil)
+
+// A GradientTransform changes the log-likelihood gradient of each update
+// after it is computed and before the penalty and the optimizer step:
+// rbm.Centering turns an RBM's gradient into the centered gradient
+// (Melchior, Fischer & Wiskott 2016). A transform that keeps state (running
+// means) and implements encoding.BinaryMarshaler and BinaryUnmarshaler is
+// saved with the trainer's state, so that a resumed run stays exact. With
+// a GradientTransform the fused update (model.FusedPhaseDifference), which
+// steps inside the gradient kernel, steps aside.
+type GradientTransform interface {
+	// TransformGradient rewrites grad (the gradient of -L, in the layout
+	// of m's Params) of the update whose positive phase is the rows of
+	// batch with weights w (nil: 1 each).
+	TransformGradient(m model.Model, batch *mat.Dense, w []float64, grad []float64)
+}

@@ -2,6 +2,7 @@ package train
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/gob"
 	"fmt"
 	"math"
@@ -9,8 +10,8 @@ import (
 )
 
 // state is the serialized form of a Trainer: everything that changes during
-// training. Fields added later (Sweeps, Status) decode as zero from older
-// checkpoints.
+// training. Fields added later (Sweeps, Status, Sampler, Gradient) decode
+// as zero from older checkpoints.
 type state struct {
 	Version   int
 	Epoch     int
@@ -26,6 +27,11 @@ type state struct {
 	// classification measurements (Record.TrainErr, ...); an older
 	// checkpoint's records get NaN there.
 	Conditional bool
+	// Sampler and Gradient are the states of a Settings.Sampler and a
+	// Settings.Gradient that keep one (encoding.BinaryMarshaler): the
+	// replicas and ladder of parallel tempering, centering offsets.
+	Sampler  []byte
+	Gradient []byte
 }
 
 const stateVersion = 1
@@ -49,12 +55,39 @@ func (t *Trainer) MarshalBinary() ([]byte, error) {
 	if ch == nil {
 		return nil, ErrNotRoot // another process of a data-parallel run
 	}
-	var buf bytes.Buffer
-	err = gob.NewEncoder(&buf).Encode(state{
+	st := state{
 		Version: stateVersion, Epoch: t.epoch, Updates: t.updates, Sweeps: t.sweeps, Status: t.status, Elapsed: t.elapsed,
 		Params: t.good, Optimizer: opt, Chains: ch, History: t.history, Conditional: true,
-	})
+	}
+	if st.Sampler, err = marshalPart(t.settings.Sampler); err != nil {
+		return nil, fmt.Errorf("train: sampler state: %w", err)
+	}
+	if st.Gradient, err = marshalPart(t.settings.Gradient); err != nil {
+		return nil, fmt.Errorf("train: gradient transform state: %w", err)
+	}
+	var buf bytes.Buffer
+	err = gob.NewEncoder(&buf).Encode(st)
 	return buf.Bytes(), err
+}
+
+// marshalPart returns the state of v if it keeps one, else nil.
+func marshalPart(v any) ([]byte, error) {
+	if m, ok := v.(encoding.BinaryMarshaler); ok {
+		return m.MarshalBinary()
+	}
+	return nil, nil
+}
+
+// unmarshalPart restores the state data (nil: none saved) into v.
+func unmarshalPart(v any, data []byte) error {
+	if len(data) == 0 {
+		return nil
+	}
+	u, ok := v.(encoding.BinaryUnmarshaler)
+	if !ok {
+		return fmt.Errorf("the checkpoint holds a state for %T, which keeps none", v)
+	}
+	return u.UnmarshalBinary(data)
 }
 
 // UnmarshalBinary restores a state encoded by MarshalBinary into a Trainer
@@ -76,6 +109,12 @@ func (t *Trainer) UnmarshalBinary(data []byte) error {
 	}
 	if err := t.setChainState(s.Chains); err != nil {
 		return err
+	}
+	if err := unmarshalPart(t.settings.Sampler, s.Sampler); err != nil {
+		return fmt.Errorf("train: sampler state: %w", err)
+	}
+	if err := unmarshalPart(t.settings.Gradient, s.Gradient); err != nil {
+		return fmt.Errorf("train: gradient transform state: %w", err)
 	}
 	copy(t.model.Params(), s.Params)
 	copy(t.good, s.Params)

@@ -35,6 +35,7 @@ package train
 
 import (
 	"context"
+	"encoding"
 	"errors"
 	"fmt"
 	"math"
@@ -122,6 +123,9 @@ type Settings struct {
 	// term of its own before the step (Hybrid: discriminative and hybrid
 	// training of a model of data and labels); nil: maximum likelihood.
 	Objective Objective
+	// Gradient, if not nil, rewrites each update's gradient before the
+	// penalty and the step (rbm.Centering).
+	Gradient GradientTransform
 	// Seed fixes every random choice of the run: chain streams and
 	// minibatch order.
 	Seed uint64
@@ -295,6 +299,17 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 			return nil, fmt.Errorf("train: %w", err)
 		}
 	}
+	if c.Reducer != nil {
+		// Their states are per process: parallel tempering's replicas and
+		// ladder, centering's offsets (which would differ between
+		// processes and so the parameters too).
+		if _, ok := c.Sampler.(encoding.BinaryMarshaler); ok {
+			return nil, fmt.Errorf("train: the sampler %T keeps a state of its own and does not run with a Reducer (across processes) yet", c.Sampler)
+		}
+		if c.Gradient != nil {
+			return nil, fmt.Errorf("train: the gradient transform %T does not run with a Reducer (across processes) yet", c.Gradient)
+		}
+	}
 	if o := c.Objective; o != nil {
 		if c.Reducer != nil {
 			return nil, errors.New("train: an Objective with a Reducer is not supported (its term would not be reduced across processes)")
@@ -356,7 +371,7 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 	}
 	if b, ok := m.(model.HiddenPhaseDifference); ok && c.Method == PCD && sample.IsBlockGibbs(c.Sampler) {
 		t.negHidden = mat.NewDense(t.chains.Len(), b.HiddenDim(), nil)
-		if f, ok := m.(model.FusedPhaseDifference); ok && !t.cached && c.Reducer == nil && c.Objective == nil {
+		if f, ok := m.(model.FusedPhaseDifference); ok && !t.cached && c.Reducer == nil && c.Objective == nil && c.Gradient == nil {
 			if _, ok := c.Optimizer.(optim.RangeStepper); ok {
 				t.fused = f
 			}
@@ -606,6 +621,9 @@ func (t *Trainer) step() error {
 		return err
 	}
 	s := &t.settings
+	if s.Gradient != nil {
+		s.Gradient.TransformGradient(t.model, t.batch, t.batchW, t.grad)
+	}
 	p := t.model.Params()
 	s.Penalty.AddGradient(p, t.grad)
 	s.Optimizer.Step(p, t.grad)

@@ -40,6 +40,10 @@ type Options struct {
 	// AllLabels (--label all) draws N samples of every class of a labeled
 	// rbm, written class by class; --png draws one row per class.
 	AllLabels bool
+
+	// Tempering holds --sampler, --replicas and --swap-acceptance
+	// (tempering.go).
+	Tempering TemperingFlags
 }
 
 // labelFlag is the value of --label: a class number or "all".
@@ -136,6 +140,7 @@ row of N images per class.`,
 	fl.StringVar(&o.Shape, "shape", "", "image shape HxW for --png, e.g. 28x28 (default: square)")
 	cmdutil.RegisterFloat64(cmd, &o.Float64)
 	_ = fl.MarkHidden("steps")
+	o.Tempering.register(cmd)
 	return cmd
 }
 
@@ -152,7 +157,7 @@ func (o *Options) validate() error {
 	if o.Label < -1 {
 		return cmdutil.BadInput("--label must be a class number >= 0, got %d", o.Label)
 	}
-	return nil
+	return o.Tempering.validate(o)
 }
 
 // report is the JSON printed by sample --json.
@@ -167,6 +172,8 @@ type report struct {
 	Tau        *float64 `json:"tau_free_energy,omitempty"`
 	ESS        *float64 `json:"effective_sample_size,omitempty"`
 	MeanF      float64  `json:"mean_free_energy"`
+	// PT describes parallel tempering (--sampler pt) after burn-in.
+	PT *ptReport `json:"parallel_tempering,omitempty"`
 }
 
 func run(o *Options) error {
@@ -203,7 +210,11 @@ func run(o *Options) error {
 		return err
 	}
 	var bar *cmdutil.Progress
-	s, err := tasks.Sample(m, &tasks.SampleSettings{
+	pt, err := o.Tempering.sampler(o.BurnIn)
+	if err != nil {
+		return err
+	}
+	settings := &tasks.SampleSettings{
 		Chains: classes * chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin, AnnealFrom: o.AnnealFrom, Seed: o.Seed, Clamp: clamp,
 		OnStep: func(done, total int) {
 			if bar == nil {
@@ -211,7 +222,11 @@ func run(o *Options) error {
 			}
 			bar.Set(done)
 		},
-	})
+	}
+	if pt != nil {
+		settings.Sampler = pt
+	}
+	s, err := tasks.Sample(m, settings)
 	if err != nil {
 		return cmdutil.Input(err)
 	}
@@ -230,7 +245,7 @@ func run(o *Options) error {
 		}
 	}
 	rep := report{NSamples: total, Chains: classes * chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin,
-		AnnealFrom: o.AnnealFrom, Tau: cmdutil.Ptr(s.Tau), ESS: cmdutil.Ptr(s.ESS)}
+		AnnealFrom: o.AnnealFrom, Tau: cmdutil.Ptr(s.Tau), ESS: cmdutil.Ptr(s.ESS), PT: newPTReport(pt)}
 	if o.AllLabels {
 		rep.PerClass = o.N
 	}
@@ -247,6 +262,10 @@ func run(o *Options) error {
 	}
 	o.IO.Logger().Info("samples written", "n", o.N, "chains", chains, "burn_in", o.BurnIn, "thin", o.Thin,
 		"tau_free_energy", cmdutil.Round(s.Tau, 2), "effective_sample_size", cmdutil.Round(s.ESS, 1), "out", o.Out)
+	if rep.PT != nil {
+		o.IO.Logger().Info("parallel tempering", "betas", roundAll(rep.PT.Betas, 4),
+			"swap_acceptance", roundAll(rep.PT.SwapAcceptance, 3), "round_trips", rep.PT.RoundTrips)
+	}
 	return nil
 }
 

@@ -75,6 +75,9 @@ type Options struct {
 	AlphaSet     bool
 	// Serve is the address of --serve, the live page of the run (serve.go).
 	Serve cmdutil.Addr
+	// Negative holds --sampler, --replicas, --swap-acceptance and
+	// --centering (negative.go).
+	Negative NegativeFlags
 }
 
 // NewCmdTrain returns the train command; runF, if not nil, replaces the
@@ -149,9 +152,10 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 	_ = fl.MarkHidden("float32")
 	fl.StringVar(&o.Labels, "labels", "", "class labels of DATA (.npy ints or IDX): learn a joint rbm of data and one-hot labels for 'boltzmann classify'")
 	o.DataFlags.Register(cmd)
-	o.BMDCA.register(cmd)  // alignments: bmdca.go
-	o.GBRBM.register(cmd)  // real-valued data: gbrbm.go
-	o.registerLabeled(cmd) // labeled runs: labeled.go
+	o.BMDCA.register(cmd)    // alignments: bmdca.go
+	o.GBRBM.register(cmd)    // real-valued data: gbrbm.go
+	o.registerLabeled(cmd)   // labeled runs: labeled.go
+	o.Negative.register(cmd) // negative phase: negative.go
 	fl.Var(&o.Serve, "serve", "serve the live page of the run at this address while training, e.g. 127.0.0.1:8080 (0.0.0.0:PORT to be reached from other machines)")
 	fl.StringVar(&o.Reduction, "reduction", "", "how the phase sums are formed: blocks adds per-block sums in a fixed order, so that the run gives the same parameters in one process and across any number of MPI processes (the default under mpirun); default in one process: the fastest arithmetic")
 	return cmd
@@ -381,6 +385,9 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		return nil, cmdutil.Input(err)
 	}
 	if err := o.GBRBM.check(o.Model); err != nil {
+		return nil, err
+	}
+	if err := o.Negative.apply(t, o.Model); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -1,0 +1,62 @@
+package train
+
+// The negative-phase flags of training on rows of data: --sampler,
+// --replicas, --swap-acceptance and --centering, recorded in the run's
+// config (runs.TrainConfig).
+
+import (
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"boltzmann/cmd/boltzmann/internal/cmdutil"
+	"boltzmann/model/rbm"
+	"boltzmann/runs"
+	"boltzmann/sample/tempering"
+)
+
+// NegativeFlags choose how the fantasy particles are drawn. The zero
+// values are the defaults (the model's own sampler, no centering), so
+// that a run without these flags is the run of earlier releases.
+type NegativeFlags struct {
+	Sampler        string  // "" (gibbs) or "pt"
+	Replicas       int     // pt: replicas per chain; 0: tempering.DefaultReplicas
+	SwapAcceptance float64 // pt: target swap acceptance; 0: tempering.DefaultSwapAcceptance
+	Centering      bool
+}
+
+func (f *NegativeFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.Sampler, "sampler", "", "negative phase: gibbs (the model's own sampler, the default) or pt (parallel tempering; the β = 1 replicas give the negative phase)")
+	fl.IntVar(&f.Replicas, "replicas", 0, "pt: replicas per chain on the inverse-temperature ladder (default 8)")
+	fl.Float64Var(&f.SwapAcceptance, "swap-acceptance", 0, "pt: target swap acceptance of neighbouring replicas that the ladder adapts to (default 0.3)")
+	fl.BoolVar(&f.Centering, "centering", false, "rbm: centered gradients (offsets: running means of the visible and hidden activations of the data)")
+}
+
+// apply checks the flags and records them in t, a new run of --model kind.
+func (f *NegativeFlags) apply(t *runs.TrainConfig, kind string) error {
+	switch {
+	case f.Sampler != "" && !slices.Contains(runs.Samplers(), f.Sampler):
+		return cmdutil.BadInput("unknown --sampler %q: use one of %v", f.Sampler, runs.Samplers())
+	case f.Sampler != runs.SamplerPT && (f.Replicas != 0 || f.SwapAcceptance != 0):
+		return cmdutil.BadInput("--replicas and --swap-acceptance tune --sampler pt: add --sampler pt or drop them")
+	case f.Sampler == runs.SamplerPT && t.Method == "cd":
+		return cmdutil.BadInput("--sampler pt keeps its replicas between updates: use --method pcd")
+	case f.Replicas != 0 && (f.Replicas < 2 || f.Replicas > 127):
+		return cmdutil.BadInput("--replicas must be from 2 to 127, got %d", f.Replicas)
+	case f.SwapAcceptance != 0 && !(f.SwapAcceptance > 0 && f.SwapAcceptance < 1):
+		return cmdutil.BadInput("--swap-acceptance must be between 0 and 1, got %g", f.SwapAcceptance)
+	case f.Centering && kind != rbm.Kind:
+		return cmdutil.BadInput("--centering applies to --model rbm only, got %q", kind)
+	}
+	t.Sampler, t.Replicas, t.SwapAcceptance, t.Centering = f.Sampler, f.Replicas, f.SwapAcceptance, f.Centering
+	if f.Sampler == runs.SamplerPT {
+		if t.Replicas == 0 {
+			t.Replicas = tempering.DefaultReplicas
+		}
+		if t.SwapAcceptance == 0 {
+			t.SwapAcceptance = tempering.DefaultSwapAcceptance
+		}
+	}
+	return nil
+}
