@@ -64,7 +64,20 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 }
 
 // NewCmdRoot returns the root command with every subcommand.
-func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command { return newCmdRoot(f, false) }
+
+// stub returns nil, or with dry a run function that does nothing: the
+// command then parses and checks its flags and arguments only.
+func stub[T any](dry bool) func(*T) error {
+	if !dry {
+		return nil
+	}
+	return func(*T) error { return nil }
+}
+
+// newCmdRoot returns the root command; with dry every subcommand only
+// parses and checks its command line (the README test).
+func newCmdRoot(f *cmdutil.Factory, dry bool) *cobra.Command {
 	var maxMemory string
 	root := &cobra.Command{
 		Use:   "boltzmann",
@@ -89,16 +102,16 @@ Data files: ` + cmdutil.DataFormats + `.`,
 	root.PersistentFlags().StringVar(&maxMemory, "max-memory", "", "memory a command may use, e.g. 8GiB or 500MB: larger estimated needs are refused before anything is allocated (default: the memory available, MemAvailable)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Input(err) })
 	root.AddCommand(
-		train.NewCmdTrain(f, nil),
-		sample.NewCmdSample(f, nil),
-		evaluate.NewCmdEvaluate(f, nil),
-		inpaint.NewCmdInpaint(f, nil),
-		denoise.NewCmdDenoise(f, nil),
-		classify.NewCmdClassify(f, nil),
-		transform.NewCmdTransform(f, nil),
-		energies.NewCmdEnergies(f, nil),
-		contacts.NewCmdContacts(f, nil),
-		serve.NewCmdServe(f, nil),
+		train.NewCmdTrain(f, stub[train.Options](dry)),
+		sample.NewCmdSample(f, stub[sample.Options](dry)),
+		evaluate.NewCmdEvaluate(f, stub[evaluate.Options](dry)),
+		inpaint.NewCmdInpaint(f, stub[inpaint.Options](dry)),
+		denoise.NewCmdDenoise(f, stub[denoise.Options](dry)),
+		classify.NewCmdClassify(f, stub[classify.Options](dry)),
+		transform.NewCmdTransform(f, stub[transform.Options](dry)),
+		energies.NewCmdEnergies(f, stub[energies.Options](dry)),
+		contacts.NewCmdContacts(f, stub[contacts.Options](dry)),
+		serve.NewCmdServe(f, stub[serve.Options](dry)),
 	)
 	return root
 }
