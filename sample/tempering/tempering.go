@@ -54,6 +54,10 @@
 // depend on the seed alone, not on the number of cores, and MarshalBinary
 // saves everything (replicas, ladder, counters, diagnostics) so that a run
 // resumed from it continues bit for bit.
+//
+// With Settings.Models the levels are not tempered copies of one model but
+// a fixed list of models (trajectory tempering, trajectory.go): the same
+// swaps, diagnostics and state, each level sampled by Base as it is.
 package tempering
 
 import (

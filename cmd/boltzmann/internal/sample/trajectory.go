@@ -68,11 +68,11 @@ func newTrajectoryRun(o *Options, m model.Model, chains int) (*trajectoryRun, er
 // transitions after burn-in; a value that cannot be estimated (a pair
 // never tried) is null.
 type trajectoryReport struct {
-	Levels          int       `json:"levels"`
-	Epochs          []int     `json:"epochs"` // of each level, the final model first; -1: the zero-weight start
+	Levels          int        `json:"levels"`
+	Epochs          []int      `json:"epochs"` // of each level, the final model first; -1: the zero-weight start
 	PilotAcceptance []*float64 `json:"pilot_swap_acceptance"`
 	SwapAcceptance  []*float64 `json:"swap_acceptance"`
-	RoundTrips      int       `json:"round_trips"`
+	RoundTrips      int        `json:"round_trips"`
 	// LogRatios[p] = log Z_p - log Z_{p+1} by Bennett's acceptance ratio.
 	LogRatios       []*float64 `json:"log_z_ratios"`
 	LogRatiosStdErr []*float64 `json:"log_z_ratios_stderr"`
