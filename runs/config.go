@@ -76,6 +76,9 @@ type TrainConfig struct {
 	Replicas       int     `json:"replicas,omitempty"`        // pt: replicas per chain (0: tempering.DefaultReplicas)
 	SwapAcceptance float64 `json:"swap_acceptance,omitempty"` // pt: target swap acceptance (0: tempering.DefaultSwapAcceptance)
 	Centering      bool    `json:"centering,omitempty"`       // rbm: centered gradients (rbm.Centering)
+	// SaveTrajectory > 0 keeps model snapshots along training in
+	// RUN_DIR/trajectory (TrajectoryEpoch says which epochs); 0: none.
+	SaveTrajectory int `json:"save_trajectory,omitempty"`
 }
 
 // BMDCAConfig records how a categorical model was fitted to an alignment

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"boltzmann/runs"
 )
@@ -65,7 +66,7 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 			os.Exit(1)
 		}
 		os.Stdout.WriteString("locked\n")
-		select {} // hold the lock until killed
+		time.Sleep(time.Hour) // hold the lock until killed (a bare select{} would end in the deadlock detector)
 	}
 	dir := filepath.Join(t.TempDir(), "run")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestLockHeldByAnotherProcess$")

@@ -87,11 +87,15 @@ func Create(dir string, force bool) (*Run, error) {
 			return nil, err
 		}
 	}
+	if err := os.RemoveAll(filepath.Join(dir, TrajectoryDir)); err != nil {
+		l.Unlock()
+		return nil, err
+	}
 	return &Run{Dir: dir, lock: l}, nil
 }
 
 // runFiles are the files of a run directory written by this package.
-var runFiles = []string{ConfigFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, CheckpointFile, LockFile}
+var runFiles = []string{ConfigFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, CheckpointFile, LockFile, TrajectoryDir}
 
 // reusable reports (nil) whether Create may use the existing directory
 // dir: see Create.

@@ -83,7 +83,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -132,29 +131,8 @@ func LoadModel(dir string) (model.Model, *Config, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	arrays, err := dataset.ReadNPZ(filepath.Join(dir, ModelFile))
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: cannot read the parameters: %w", dir, err)
-	}
-	byName := map[string]dataset.Array{}
-	for _, a := range arrays {
-		byName[a.Name] = a
-	}
-	p := m.Params()
-	for _, g := range m.Groups() {
-		a, ok := byName[g.Name]
-		if !ok {
-			return nil, nil, fmt.Errorf("%s: %s lacks the array %q", dir, ModelFile, g.Name)
-		}
-		if !slices.Equal(a.Shape, g.Shape) || len(a.Data) != g.Len {
-			return nil, nil, fmt.Errorf("%s: %s: array %s has shape %s, the model needs %s", dir, ModelFile, g.Name, shapeString(a.Shape), shapeString(g.Shape))
-		}
-		copy(g.Slice(p), a.Data)
-	}
-	for j, v := range p {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, nil, fmt.Errorf("%s: parameter %d is %v", dir, j, v)
-		}
+	if err := readParams(dir, ModelFile, m); err != nil {
+		return nil, nil, err
 	}
 	return m, c, nil
 }

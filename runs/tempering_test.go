@@ -62,3 +62,17 @@ func TestNegativePhaseSettings(t *testing.T) {
 		t.Error("centering of an ising model accepted")
 	}
 }
+
+// TestTrajectoryEpoch: with --save-trajectory 4 the epochs 1, 2, 4, 8, 12
+// are saved and 3, 5, 6 are not; with 1 every epoch; 0 saves none.
+func TestTrajectoryEpoch(t *testing.T) {
+	for _, c := range []struct {
+		e, every int
+		want     bool
+	}{{1, 4, true}, {2, 4, true}, {3, 4, false}, {4, 4, true}, {5, 4, false}, {6, 4, false}, {8, 4, true}, {12, 4, true},
+		{16, 10, false}, {20, 10, true}, {3, 1, true}, {3, 0, false}, {0, 4, false}} {
+		if got := runs.TrajectoryEpoch(c.e, c.every); got != c.want {
+			t.Errorf("TrajectoryEpoch(%d, %d) = %v, want %v", c.e, c.every, got, c.want)
+		}
+	}
+}

@@ -54,6 +54,10 @@
 // depend on the seed alone, not on the number of cores, and MarshalBinary
 // saves everything (replicas, ladder, counters, diagnostics) so that a run
 // resumed from it continues bit for bit.
+//
+// With Settings.Models the levels are not tempered copies of one model but
+// a fixed list of models (trajectory tempering, trajectory.go): the same
+// swaps, diagnostics and state, each level sampled by Base as it is.
 package tempering
 
 import (
@@ -97,6 +101,24 @@ type Settings struct {
 	// Base returns a new sampler for a replica's model (the model itself
 	// at β = 1, a model.Transformed at β < 1); nil: sample.DefaultSampler.
 	Base func(m model.Model) sample.Sampler
+
+	// Models, if not nil, replaces the inverse-temperature ladder by a
+	// fixed ladder of models (trajectory tempering, trajectory.go):
+	// level 0 is the model given to Step, level r ≥ 1 is Models[r-1]
+	// (from the closest to the model of Step to the easiest), each
+	// sampled by Base as it is. Replicas is then len(Models)+1, Betas
+	// and MinBeta are not used and nothing adapts; swaps use each model's
+	// own free energy F_r(x) = FreeEnergy of model r. Every model must
+	// have the Dim of the model given to Step.
+	Models []model.Model
+	// OnSwap, if not nil, is called once for each pair p = (p, p+1)
+	// tried at a transition, before its swaps, with the free-energy
+	// differences of each chain k's two states: fwd[k] = F_{p+1}(x_p) -
+	// F_p(x_p) and rev[k] = F_p(x_{p+1}) - F_{p+1}(x_{p+1}), in nats,
+	// x_p the state at level p (length: the number of chains; the slices
+	// are reused after the call). Bridge.Add records them for a log Z
+	// estimate. It is called from Step's goroutine, in pair order.
+	OnSwap func(pair int, fwd, rev []float64)
 }
 
 // Sampler is parallel tempering over the sampler Settings.Base; it
@@ -151,6 +173,9 @@ type Diagnostics struct {
 // New returns a parallel tempering sampler, or an error naming a setting
 // out of range.
 func New(s Settings) (*Sampler, error) {
+	if s.Models != nil {
+		return newFixed(s)
+	}
 	if s.Replicas == 0 {
 		s.Replicas = DefaultReplicas
 		if s.Betas != nil {
@@ -206,8 +231,46 @@ func newDiagnostics(r int) Diagnostics {
 // Settings returns the settings in force, defaults filled in.
 func (p *Sampler) Settings() Settings { return p.set }
 
-// Betas returns a copy of the current ladder (length R, Betas[0] = 1).
-func (p *Sampler) Betas() []float64 { return slices.Clone(p.betas) }
+// Betas returns a copy of the current ladder (length R, Betas[0] = 1);
+// nil for a ladder of models (Settings.Models).
+func (p *Sampler) Betas() []float64 {
+	if p.set.Models != nil {
+		return nil
+	}
+	return slices.Clone(p.betas)
+}
+
+// Replicas returns the number R of levels.
+func (p *Sampler) Replicas() int { return len(p.betas) }
+
+// newFixed returns the sampler over the fixed ladder of models s.Models.
+// Its β's are all 1 (placeholders that nothing reads but the state's
+// length checks).
+func newFixed(s Settings) (*Sampler, error) {
+	R := len(s.Models) + 1
+	switch {
+	case R < 2 || R > 127:
+		return nil, fmt.Errorf("tempering: a ladder of %d models; use 2 to 127", R)
+	case s.Replicas != 0 && s.Replicas != R:
+		return nil, fmt.Errorf("tempering: %d replicas for a ladder of %d models", s.Replicas, R)
+	case s.Betas != nil:
+		return nil, fmt.Errorf("tempering: both a ladder of models and inverse temperatures; give one")
+	}
+	for r, m := range s.Models {
+		if m == nil || m.Dim() != s.Models[0].Dim() {
+			return nil, fmt.Errorf("tempering: ladder model %d is nil or of another dimension", r+1)
+		}
+	}
+	s.Replicas, s.Adapt = R, -1
+	if s.SwapAcceptance == 0 {
+		s.SwapAcceptance = DefaultSwapAcceptance
+	}
+	p := &Sampler{set: s, betas: make([]float64, R), logGap: make([]float64, R-1), diag: newDiagnostics(R)}
+	for r := range p.betas {
+		p.betas[r] = 1
+	}
+	return p, nil
+}
 
 // Diagnostics returns a copy of the swap and round-trip counts.
 func (p *Sampler) Diagnostics() Diagnostics {
@@ -317,6 +380,20 @@ func (p *Sampler) prepare(m model.Model) {
 	if newSampler == nil {
 		newSampler = sample.DefaultSampler
 	}
+	if p.set.Models != nil {
+		if p.m != m {
+			if m.Dim() != p.set.Models[0].Dim() {
+				panic(fmt.Sprintf("tempering: a model of %d units for a ladder of models of %d", m.Dim(), p.set.Models[0].Dim()))
+			}
+			p.m = m
+			p.models = append([]model.Model{m}, p.set.Models...)
+			p.samplers = make([]sample.Sampler, R)
+			for r := range R {
+				p.samplers[r] = newSampler(p.models[r])
+			}
+		}
+		return
+	}
 	if p.m != m {
 		p.m = m
 		p.models = make([]model.Model, R)
@@ -348,6 +425,9 @@ func (p *Sampler) prepare(m model.Model) {
 // setLadder sets each level's β, field and scaled copy (refreshing it for
 // parameters that changed, as in training) for the current ladder.
 func (p *Sampler) setLadder() {
+	if p.set.Models != nil {
+		return
+	}
 	var t0 *model.Transform
 	if tm, ok := p.m.(model.Transformed); ok {
 		t0 = tm.Transform()
@@ -375,6 +455,14 @@ func (p *Sampler) swap(c *sample.Chains) []float64 {
 		}
 		p.models[i].FreeEnergy(p.Level(i+1, c).X, cross[i])
 		p.models[i+1].FreeEnergy(p.Level(i, c).X, cross[i+1])
+		if p.set.OnSwap != nil {
+			fwd, rev := make([]float64, n), make([]float64, n)
+			for k := range n {
+				fwd[k] = cross[i+1][k] - self[i][k]
+				rev[k] = cross[i][k] - self[i+1][k]
+			}
+			p.set.OnSwap(i, fwd, rev)
+		}
 	}
 	nb := c.NumBlocks()
 	accB := make([][]float64, nb)

@@ -15,6 +15,7 @@ import (
 	"boltzmann/figure"
 	"boltzmann/model"
 	"boltzmann/model/rbm"
+	"boltzmann/runs"
 	"boltzmann/tasks"
 )
 
@@ -174,6 +175,8 @@ type report struct {
 	MeanF      float64  `json:"mean_free_energy"`
 	// PT describes parallel tempering (--sampler pt) after burn-in.
 	PT *ptReport `json:"parallel_tempering,omitempty"`
+	// Trajectory describes trajectory tempering (--sampler trajectory).
+	Trajectory *trajectoryReport `json:"trajectory_tempering,omitempty"`
 }
 
 func run(o *Options) error {
@@ -226,6 +229,18 @@ func run(o *Options) error {
 	if pt != nil {
 		settings.Sampler = pt
 	}
+	var traj *trajectoryRun
+	if o.Tempering.Sampler == runs.SamplerTrajectory {
+		if traj, err = newTrajectoryRun(o, m, classes*chains); err != nil {
+			return err
+		}
+		settings.Sampler = traj.sampler
+		onStep := settings.OnStep
+		settings.OnStep = func(done, total int) {
+			traj.done = done
+			onStep(done, total)
+		}
+	}
 	s, err := tasks.Sample(m, settings)
 	if err != nil {
 		return cmdutil.Input(err)
@@ -245,7 +260,7 @@ func run(o *Options) error {
 		}
 	}
 	rep := report{NSamples: total, Chains: classes * chains, PerChain: per, BurnIn: o.BurnIn, Thin: o.Thin,
-		AnnealFrom: o.AnnealFrom, Tau: cmdutil.Ptr(s.Tau), ESS: cmdutil.Ptr(s.ESS), PT: newPTReport(pt)}
+		AnnealFrom: o.AnnealFrom, Tau: cmdutil.Ptr(s.Tau), ESS: cmdutil.Ptr(s.ESS), PT: newPTReport(pt), Trajectory: traj.report()}
 	if o.AllLabels {
 		rep.PerClass = o.N
 	}
@@ -265,6 +280,10 @@ func run(o *Options) error {
 	if rep.PT != nil {
 		o.IO.Logger().Info("parallel tempering", "betas", roundAll(rep.PT.Betas, 4),
 			"swap_acceptance", roundAll(rep.PT.SwapAcceptance, 3), "round_trips", rep.PT.RoundTrips)
+	}
+	if t := rep.Trajectory; t != nil {
+		o.IO.Logger().Info("trajectory tempering", "epochs", t.Epochs, "swap_acceptance", traj.sampler.Diagnostics().MeanAcceptance(),
+			"round_trips", t.RoundTrips, "log_z", t.LogZ, "log_z_stderr", t.LogZStdErr)
 	}
 	return nil
 }

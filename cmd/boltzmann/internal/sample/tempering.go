@@ -13,23 +13,27 @@ import (
 // TemperingFlags choose the sampler of the chains. The zero values are
 // the defaults (the model's own sampler).
 type TemperingFlags struct {
-	Sampler        string  // "" (gibbs) or "pt"
+	Sampler        string  // "" (gibbs), "pt" or "trajectory"
 	Replicas       int     // pt: replicas per chain; 0: tempering.DefaultReplicas
-	SwapAcceptance float64 // pt: target swap acceptance; 0: tempering.DefaultSwapAcceptance
+	SwapAcceptance float64 // pt, trajectory: target swap acceptance; 0: tempering.DefaultSwapAcceptance
 }
 
 func (f *TemperingFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.Sampler, "sampler", "", "gibbs (the model's own sampler, the default) or pt (parallel tempering; samples come from the β = 1 replicas)")
+	fl.StringVar(&f.Sampler, "sampler", "", "gibbs (the model's own sampler, the default), pt (parallel tempering; samples come from the β = 1 replicas) or trajectory (tempering over the models saved by train --save-trajectory; samples come from the final model)")
 	fl.IntVar(&f.Replicas, "replicas", 0, "pt: replicas per chain on the inverse-temperature ladder (default 8)")
-	fl.Float64Var(&f.SwapAcceptance, "swap-acceptance", 0, "pt: target swap acceptance the ladder adapts to during burn-in (default 0.3)")
+	fl.Float64Var(&f.SwapAcceptance, "swap-acceptance", 0, "pt: target swap acceptance the ladder adapts to during burn-in; trajectory: the least pilot acceptance of neighbouring saved models (default 0.3)")
 }
 
 func (f *TemperingFlags) validate(o *Options) error {
 	switch {
-	case f.Sampler != "" && f.Sampler != runs.SamplerGibbs && f.Sampler != runs.SamplerPT:
-		return cmdutil.BadInput("unknown --sampler %q: use one of %v", f.Sampler, runs.Samplers())
-	case f.Sampler != runs.SamplerPT && (f.Replicas != 0 || f.SwapAcceptance != 0):
+	case f.Sampler != "" && f.Sampler != runs.SamplerGibbs && f.Sampler != runs.SamplerPT && f.Sampler != runs.SamplerTrajectory:
+		return cmdutil.BadInput("unknown --sampler %q: use one of %v", f.Sampler, append(runs.Samplers(), runs.SamplerTrajectory))
+	case f.Sampler == runs.SamplerTrajectory && f.Replicas != 0:
+		return cmdutil.BadInput("--replicas tunes --sampler pt; --sampler trajectory chooses its levels for --swap-acceptance: drop --replicas")
+	case f.Sampler == runs.SamplerTrajectory && (o.AnnealFrom != 0 || o.Label >= 0 || o.AllLabels):
+		return cmdutil.BadInput("--sampler trajectory does not combine with --anneal-from or --label: drop them")
+	case f.Sampler != runs.SamplerPT && f.Sampler != runs.SamplerTrajectory && (f.Replicas != 0 || f.SwapAcceptance != 0):
 		return cmdutil.BadInput("--replicas and --swap-acceptance tune --sampler pt: add --sampler pt or drop them")
 	case f.Sampler == runs.SamplerPT && o.AnnealFrom != 0:
 		return cmdutil.BadInput("--anneal-from and --sampler pt are two ways across energy barriers: choose one")

@@ -20,6 +20,10 @@ func TestTemperingFlags(t *testing.T) {
 	if o, _, _ := parse(t, "run", "--out", "s.npy", "--sampler", "gibbs"); o == nil || o.Tempering.Sampler != "gibbs" {
 		t.Error("--sampler gibbs refused")
 	}
+	if o, _, msg := parse(t, "run", "--out", "s.npy", "--sampler", "trajectory", "--swap-acceptance", "0.4"); o == nil ||
+		o.Tempering != (TemperingFlags{Sampler: "trajectory", SwapAcceptance: 0.4}) {
+		t.Errorf("--sampler trajectory --swap-acceptance 0.4 refused: %s", msg)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
@@ -29,6 +33,9 @@ func TestTemperingFlags(t *testing.T) {
 		{[]string{"--sampler", "pt", "--replicas", "200"}, "--replicas must be from 2"},
 		{[]string{"--sampler", "pt", "--swap-acceptance", "-0.1"}, "--swap-acceptance must be between"},
 		{[]string{"--sampler", "pt", "--anneal-from", "3"}, "choose one"},
+		{[]string{"--sampler", "trajectory", "--replicas", "4"}, "drop --replicas"},
+		{[]string{"--sampler", "trajectory", "--label", "1"}, "does not combine"},
+		{[]string{"--sampler", "trajectory", "--swap-acceptance", "1.5"}, "--swap-acceptance must be between"},
 	} {
 		args := append([]string{"run", "--out", "s.npy"}, c.args...)
 		if o, code, msg := parse(t, args...); o != nil || code != 2 || !strings.Contains(msg, c.want) {

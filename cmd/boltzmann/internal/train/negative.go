@@ -23,6 +23,9 @@ type NegativeFlags struct {
 	Replicas       int     // pt: replicas per chain; 0: tempering.DefaultReplicas
 	SwapAcceptance float64 // pt: target swap acceptance; 0: tempering.DefaultSwapAcceptance
 	Centering      bool
+	// SaveTrajectory > 0 keeps model snapshots along training
+	// (runs.TrajectoryEpoch) for sample --sampler trajectory.
+	SaveTrajectory int
 }
 
 func (f *NegativeFlags) register(cmd *cobra.Command) {
@@ -30,12 +33,15 @@ func (f *NegativeFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.Sampler, "sampler", "", "negative phase: gibbs (the model's own sampler, the default) or pt (parallel tempering; the β = 1 replicas give the negative phase)")
 	fl.IntVar(&f.Replicas, "replicas", 0, "pt: replicas per chain on the inverse-temperature ladder (default 8)")
 	fl.Float64Var(&f.SwapAcceptance, "swap-acceptance", 0, "pt: target swap acceptance of neighbouring replicas that the ladder adapts to (default 0.3)")
+	fl.IntVar(&f.SaveTrajectory, "save-trajectory", 0, "keep model snapshots in RUN_DIR/trajectory every N epochs, and at epochs 1, 2, 4, ... below N, and the last (for sample --sampler trajectory); 0: none")
 	fl.BoolVar(&f.Centering, "centering", false, "rbm: centered gradients (offsets: running means of the visible and hidden activations of the data)")
 }
 
 // apply checks the flags and records them in t, a new run of --model kind.
 func (f *NegativeFlags) apply(t *runs.TrainConfig, kind string) error {
 	switch {
+	case f.Sampler == runs.SamplerTrajectory:
+		return cmdutil.BadInput("--sampler trajectory samples a trained run (boltzmann sample RUN --sampler trajectory); train with --save-trajectory N and gibbs or pt")
 	case f.Sampler != "" && !slices.Contains(runs.Samplers(), f.Sampler):
 		return cmdutil.BadInput("unknown --sampler %q: use one of %v", f.Sampler, runs.Samplers())
 	case f.Sampler != runs.SamplerPT && (f.Replicas != 0 || f.SwapAcceptance != 0):
@@ -46,10 +52,13 @@ func (f *NegativeFlags) apply(t *runs.TrainConfig, kind string) error {
 		return cmdutil.BadInput("--replicas must be from 2 to 127, got %d", f.Replicas)
 	case f.SwapAcceptance != 0 && !(f.SwapAcceptance > 0 && f.SwapAcceptance < 1):
 		return cmdutil.BadInput("--swap-acceptance must be between 0 and 1, got %g", f.SwapAcceptance)
+	case f.SaveTrajectory < 0:
+		return cmdutil.BadInput("--save-trajectory must be a number of epochs >= 1 (or 0: none), got %d", f.SaveTrajectory)
 	case f.Centering && kind != rbm.Kind:
 		return cmdutil.BadInput("--centering applies to --model rbm only, got %q", kind)
 	}
 	t.Sampler, t.Replicas, t.SwapAcceptance, t.Centering = f.Sampler, f.Replicas, f.SwapAcceptance, f.Centering
+	t.SaveTrajectory = f.SaveTrajectory
 	if f.Sampler == runs.SamplerPT {
 		if t.Replicas == 0 {
 			t.Replicas = tempering.DefaultReplicas

@@ -438,6 +438,9 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		return nil
 	}))
 	s.Recorders = append(s.Recorders, liveRecorders(r.Dir)...)
+	if k := r.Config.Train.SaveTrajectory; k > 0 {
+		s.Recorders = append(s.Recorders, r.TrajectoryRecorder(k))
+	}
 	tr, err := trainlib.New(m, x, s)
 	if err != nil {
 		return nil, cmdutil.Input(err)
