@@ -45,12 +45,12 @@ func TestREADMERuns(t *testing.T) {
 	cmds := readmeCommands(t)
 	for _, c := range cmds {
 		if c.block && len(c.words) > 0 && (c.words[0] == "mpirun" || (len(c.words) > 1 && c.words[1] == "serve") || hasWord(c.words, "--serve")) {
-			skipBlock[blockOf(t, c.line)] = true
+			skipBlock[c.fence] = true
 		}
 	}
 	ran := 0
 	for _, c := range cmds {
-		if !c.block || skipBlock[blockOf(t, c.line)] {
+		if !c.block || skipBlock[c.fence] {
 			continue
 		}
 		args, ok := boltzmannArgs(c.words)
@@ -79,21 +79,4 @@ func hasWord(words []string, w string) bool {
 		}
 	}
 	return false
-}
-
-// blockOf returns the line of the opening fence of the README block that
-// holds line (1-based).
-func blockOf(t *testing.T, line int) int {
-	t.Helper()
-	data, err := os.ReadFile(readmePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(string(data), "\n")
-	for i := line - 1; i >= 0; i-- {
-		if strings.HasPrefix(lines[i], "```") {
-			return i + 1
-		}
-	}
-	return 0
 }

@@ -20,6 +20,7 @@ type readmeCommand struct {
 	words []string
 	line  int
 	block bool // in a ```sh block (else an inline `boltzmann …` span)
+	fence int  // the line of the block's opening fence
 }
 
 // readmeCommands returns the commands of the README's ```sh blocks (lines
@@ -35,7 +36,7 @@ func readmeCommands(t *testing.T) []readmeCommand {
 	}
 	var cmds []readmeCommand
 	lines := strings.Split(string(data), "\n")
-	inBlock, sh := false, false
+	inBlock, sh, fence := false, false, 0
 	span := regexp.MustCompile("`(boltzmann [^`]+)`")
 	assign := regexp.MustCompile(`^([A-Z_][A-Z0-9_]*)=(\S+)$`)
 	vars := map[string]string{} // shell variables set in the blocks
@@ -46,7 +47,7 @@ func readmeCommands(t *testing.T) []readmeCommand {
 	flush := func() {
 		for _, m := range span.FindAllStringSubmatch(strings.Join(para, " "), -1) {
 			if !strings.ContainsAny(m[1], "{[|…") && !strings.Contains(m[1], "...") {
-				cmds = append(cmds, readmeCommand{shellWords(t, m[1]), paraLine, false})
+				cmds = append(cmds, readmeCommand{shellWords(t, m[1]), paraLine, false, 0})
 			}
 		}
 		para = para[:0]
@@ -55,7 +56,7 @@ func readmeCommands(t *testing.T) []readmeCommand {
 		l := lines[i]
 		if strings.HasPrefix(l, "```") {
 			flush()
-			inBlock, sh = !inBlock, !inBlock && strings.TrimPrefix(l, "```") == "sh"
+			inBlock, sh, fence = !inBlock, !inBlock && strings.TrimPrefix(l, "```") == "sh", i+1
 			continue
 		}
 		if !inBlock {
@@ -92,7 +93,7 @@ func readmeCommands(t *testing.T) []readmeCommand {
 			for k, w := range words {
 				words[k] = os.Expand(w, func(v string) string { return vars[v] })
 			}
-			cmds = append(cmds, readmeCommand{words, start, true})
+			cmds = append(cmds, readmeCommand{words, start, true, fence})
 		}
 	}
 	flush()
