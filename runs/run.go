@@ -219,9 +219,9 @@ func (r *Run) Save(tr *train.Trainer) error {
 	}
 	var err error
 	if r.Config != nil && r.Config.BMDCA != nil {
-		err = writeBMDCACurves(r.Dir, tr.History(), r.Config.BMDCA.TargetPearson)
+		err = writeBMDCACurves(r.Dir, r.Config.Title(), tr.History(), r.Config.BMDCA.TargetPearson)
 	} else {
-		err = WriteCurves(r.Dir, tr.History())
+		err = WriteCurvesTitled(r.Dir, r.Config.Title(), tr.History())
 	}
 	if err != nil {
 		return err
