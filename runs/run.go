@@ -81,7 +81,7 @@ func Create(dir string, force bool) (*Run, error) {
 		l.Unlock()
 		return nil, err
 	}
-	for _, f := range []string{CheckpointFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, ConfigFile} {
+	for _, f := range []string{CheckpointFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, CorrelationsFile, ConfigFile} {
 		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			l.Unlock()
 			return nil, err
@@ -91,7 +91,7 @@ func Create(dir string, force bool) (*Run, error) {
 }
 
 // runFiles are the files of a run directory written by this package.
-var runFiles = []string{ConfigFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, CheckpointFile, LockFile}
+var runFiles = []string{ConfigFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, CorrelationsFile, CheckpointFile, LockFile}
 
 // reusable reports (nil) whether Create may use the existing directory
 // dir: see Create.

@@ -7,6 +7,7 @@
 //	  params.dat       Potts runs: the parameters in adabmDCA's text format
 //	  history.jsonl    one JSON record per epoch (bmDCA: per update)
 //	  curves.png       learning curves
+//	  correlations.json bmDCA runs: connected correlations, data and model (Correlations)
 //	  checkpoint.bin   full training state for resuming (binary)
 //	  .lock            the writer's advisory lock, with its process id
 //
