@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -33,19 +34,44 @@ type Panel struct {
 	LogX, LogY bool
 }
 
-// Figure sizes, at 96 dots per inch.
+// Figure sizes, at 96 dots per inch: 672 pixels wide, 288 per panel,
+// which read at 100% on a screen; type of 11 to 14 points.
 const (
 	figureWidth = 7 * vg.Inch
 	panelHeight = 3 * vg.Inch
-	titleHeight = 0.45 * vg.Inch
 	dpi         = 96
+
+	// The overall title: a first line in titleSize points, further lines
+	// (the run's settings) in subtitleSize, each titleLine high, with
+	// titlePad below.
+	titleLine    = 0.3 * vg.Inch
+	titlePad     = 0.15 * vg.Inch
+	titleSize    = 14
+	subtitleSize = 11
+
+	panelTitleSize = 13
+	labelSize      = 12
+	tickSize       = 11
+	legendSize     = 11
+	lineWidth      = 2 // points
 )
+
+// titleHeight is the height of the title strip of Curves for title.
+func titleHeight(title string) vg.Length {
+	if title == "" {
+		return 0
+	}
+	return titleLine*vg.Length(len(strings.Split(title, "\n"))) + titlePad
+}
 
 // Curves writes a PNG at path with the panels stacked vertically under an
 // overall title (which may be empty), for learning curves such as
 // log-likelihood, pseudo-likelihood and reconstruction error against
-// epoch. It returns an error if there are no panels or a series has X and
-// Y of different lengths, or if the file cannot be written.
+// epoch. The title's first line is set large and any further lines
+// (separated by "\n": the run's settings, say) smaller. Panels with
+// several named series have a legend. It returns an error if there are no
+// panels or a series has X and Y of different lengths, or if the file
+// cannot be written.
 func Curves(path, title string, panels []Panel) error {
 	if len(panels) == 0 {
 		return fmt.Errorf("figure: Curves %s: no panels", path)
@@ -58,17 +84,21 @@ func Curves(path, title string, panels []Panel) error {
 		}
 		plots[i] = []*plot.Plot{p}
 	}
-	h := panelHeight * vg.Length(len(panels))
-	if title != "" {
-		h += titleHeight
-	}
+	th := titleHeight(title)
+	h := panelHeight*vg.Length(len(panels)) + th
 	c := vgimg.NewWith(vgimg.UseWH(figureWidth, h), vgimg.UseDPI(dpi))
 	dc := draw.New(c)
 	if title != "" {
-		sty := textStyle(14)
-		sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
-		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - titleHeight/2}, title)
-		dc = draw.Crop(dc, 0, 0, 0, -titleHeight)
+		for k, line := range strings.Split(title, "\n") {
+			size := vg.Length(titleSize)
+			if k > 0 {
+				size = subtitleSize
+			}
+			sty := textStyle(size)
+			sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+			dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - titleLine*(vg.Length(k)+0.5) - titlePad/3}, line)
+		}
+		dc = draw.Crop(dc, 0, 0, 0, -th)
 	}
 	tiles := draw.Tiles{
 		Rows: len(panels), Cols: 1,
@@ -117,15 +147,30 @@ const markerLimit = 60
 func newPlot(pn Panel) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = pn.Title
+	p.Title.TextStyle.Font.Size = panelTitleSize
 	p.X.Label.Text = pn.XLabel
 	p.Y.Label.Text = pn.YLabel
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = labelSize
+		a.Tick.Label.Font.Size = tickSize
+		a.Width, a.Tick.Width = vg.Points(1), vg.Points(1)
+	}
+	p.Legend.TextStyle.Font.Size = legendSize
+	named := 0
+	for _, s := range pn.Series {
+		if s.Name != "" && len(finitePoints(s, pn.LogX, pn.LogY)) > 0 {
+			named++
+		}
+	}
 	if pn.LogX {
 		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
 	if pn.LogY {
 		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
-	p.Add(plotter.NewGrid())
+	grid := plotter.NewGrid()
+	grid.Vertical.Color, grid.Horizontal.Color = color.Gray{Y: 215}, color.Gray{Y: 215}
+	p.Add(grid)
 	var lastY []float64 // the final y of each drawn series, to place the legend
 	for i, s := range pn.Series {
 		if len(s.X) != len(s.Y) {
@@ -141,7 +186,7 @@ func newPlot(pn Panel) (*plot.Plot, error) {
 		}
 		line.Color = plotutil.Color(i)
 		line.Dashes = plotutil.Dashes(i)
-		line.Width = vg.Points(1.5)
+		line.Width = vg.Points(lineWidth)
 		p.Add(line)
 		thumbs := []plot.Thumbnailer{line}
 		if len(xys) <= markerLimit {
@@ -151,11 +196,11 @@ func newPlot(pn Panel) (*plot.Plot, error) {
 			}
 			sc.Shape = plotutil.Shape(i)
 			sc.Color = line.Color
-			sc.Radius = vg.Points(2.5)
+			sc.Radius = vg.Points(3)
 			p.Add(sc)
 			thumbs = append(thumbs, sc)
 		}
-		if s.Name != "" {
+		if s.Name != "" && named > 1 {
 			p.Legend.Add(s.Name, thumbs...)
 		}
 		lastY = append(lastY, xys[len(xys)-1].Y)

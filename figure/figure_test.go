@@ -13,6 +13,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
 )
 
 func decode(t *testing.T, path string) image.Image {
@@ -225,13 +226,13 @@ func TestCurves(t *testing.T) {
 	}
 	img := decode(t, path)
 	b := img.Bounds()
-	wantH := int(math.Round(3*3*dpi + 0.45*dpi))
+	wantH := int(math.Round(3*3*dpi + float64(titleHeight("RBM training")/vg.Inch)*dpi))
 	if b.Dx() != 7*dpi || b.Dy() != wantH {
 		t.Errorf("size %v, want %d×%d", b, 7*dpi, wantH)
 	}
 	// Panels are stacked, 3 inches each below a title strip: the first
 	// shows two series, the second one, the third (all NaN) none.
-	top := int(math.Round(0.45 * dpi))
+	top := int(math.Round(float64(titleHeight("RBM training")/vg.Inch) * dpi))
 	panel := func(k int) image.Rectangle {
 		return image.Rect(0, top+k*3*dpi, b.Dx(), top+(k+1)*3*dpi)
 	}
@@ -337,4 +338,35 @@ func TestCurvesDegenerateRanges(t *testing.T) {
 		}
 	}
 	noTempFiles(t, dir)
+}
+
+// TestCurvesSubtitle: a second title line (the run's settings) is drawn,
+// as dark text in its own 0.3-inch strip under the first, and the figure
+// grows by that strip.
+func TestCurvesSubtitle(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "curves.png")
+	pn := []Panel{{Title: "loss", XLabel: "epochs", YLabel: "nats per sample", Series: []Series{{Name: "train", X: []float64{1, 2, 3}, Y: []float64{3, 2, 1}}}}}
+	if err := Curves(path, "learning curves\nrbm 784 visible × 64 hidden · pcd-1 · adam lr 0.001 · batch 64", pn); err != nil {
+		t.Fatal(err)
+	}
+	img := decode(t, path)
+	line := int(math.Round(float64(titleLine / vg.Inch * dpi)))
+	if got, want := img.Bounds().Dy(), 3*dpi+int(math.Round(float64(titleHeight("a\nb")/vg.Inch)*dpi)); got != want {
+		t.Errorf("height %d, want %d", got, want)
+	}
+	dark := func(y0, y1 int) int {
+		n, _, _ := inked(img, color.Black, image.Rect(0, y0, img.Bounds().Dx(), y1))
+		return n
+	}
+	if n := dark(line+2, 2*line); n < 50 {
+		t.Errorf("the settings line has %d dark pixels: not drawn", n)
+	}
+	if n := dark(0, line); n < 50 {
+		t.Errorf("the first title line has %d dark pixels: not drawn", n)
+	}
+	if os.Getenv("FIGURE_KEEP") != "" {
+		data, _ := os.ReadFile(path)
+		os.WriteFile(os.Getenv("FIGURE_KEEP")+"/subtitle.png", data, 0o644)
+	}
 }

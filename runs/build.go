@@ -171,6 +171,7 @@ func (c *TrainConfig) Settings(m model.Model, n int) (*train.Settings, error) {
 	if err := c.negativePhase(m, s); err != nil {
 		return nil, err
 	}
+	s.Monitor = &train.Mixing{Base: s.Monitor}
 	return s, nil
 }
 

@@ -81,7 +81,7 @@ func Create(dir string, force bool) (*Run, error) {
 		l.Unlock()
 		return nil, err
 	}
-	for _, f := range []string{CheckpointFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, ConfigFile} {
+	for _, f := range []string{CheckpointFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, CorrelationsFile, ConfigFile} {
 		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			l.Unlock()
 			return nil, err
@@ -95,7 +95,7 @@ func Create(dir string, force bool) (*Run, error) {
 }
 
 // runFiles are the files of a run directory written by this package.
-var runFiles = []string{ConfigFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, CheckpointFile, LockFile, TrajectoryDir}
+var runFiles = []string{ConfigFile, ModelFile, ParamsFile, HistoryFile, CurvesFile, CorrelationsFile, CheckpointFile, LockFile, TrajectoryDir}
 
 // reusable reports (nil) whether Create may use the existing directory
 // dir: see Create.
@@ -223,9 +223,9 @@ func (r *Run) Save(tr *train.Trainer) error {
 	}
 	var err error
 	if r.Config != nil && r.Config.BMDCA != nil {
-		err = writeBMDCACurves(r.Dir, tr.History(), r.Config.BMDCA.TargetPearson)
+		err = writeBMDCACurves(r.Dir, r.Config.Title(), tr.History(), r.Config.BMDCA.TargetPearson)
 	} else {
-		err = WriteCurves(r.Dir, tr.History())
+		err = WriteCurvesTitled(r.Dir, r.Config.Title(), tr.History())
 	}
 	if err != nil {
 		return err

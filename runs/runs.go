@@ -7,6 +7,7 @@
 //	  params.dat       Potts runs: the parameters in adabmDCA's text format
 //	  history.jsonl    one JSON record per epoch (bmDCA: per update)
 //	  curves.png       learning curves
+//	  correlations.json bmDCA runs: connected correlations, data and model (Correlations)
 //	  checkpoint.bin   full training state for resuming (binary)
 //	  .lock            the writer's advisory lock, with its process id
 //
@@ -204,8 +205,13 @@ func ReadCheckpoint(dir string, t *train.Trainer) error {
 
 // WriteCurves draws the learning curves of the records into
 // RUN_DIR/curves.png: log-likelihoods (exact where available), pseudo-
-// log-likelihoods and reconstruction error against the epoch.
-func WriteCurves(dir string, recs []train.Record) error {
+// log-likelihoods and reconstruction error against the epoch, and the
+// chains' mixing diagnostics when recorded.
+func WriteCurves(dir string, recs []train.Record) error { return WriteCurvesTitled(dir, "", recs) }
+
+// WriteCurvesTitled is WriteCurves with settings (Config.Title) as the
+// second line of the figure's title; "" for none.
+func WriteCurvesTitled(dir, settings string, recs []train.Record) error {
 	ep := make([]float64, len(recs))
 	col := func(f func(train.Record) float64) []float64 {
 		out := make([]float64, len(recs))
@@ -223,19 +229,20 @@ func WriteCurves(dir string, recs []train.Record) error {
 		{Name: "validation", X: ep, Y: col(func(r train.Record) float64 { return r.ValLL })},
 	}
 	if anyFinite(ll[0].Y) {
-		panels = append(panels, figure.Panel{Title: "exact log-likelihood", XLabel: "epoch", YLabel: "nats per sample", Series: ll})
+		panels = append(panels, figure.Panel{Title: "exact log-likelihood", XLabel: "epochs", YLabel: "nats per sample", Series: ll})
 	}
 	pl := []figure.Series{
 		{Name: "train", X: ep, Y: col(func(r train.Record) float64 { return r.TrainPL })},
 		{Name: "validation", X: ep, Y: col(func(r train.Record) float64 { return r.ValPL })},
 	}
 	if anyFinite(pl[0].Y) {
-		panels = append(panels, figure.Panel{Title: "pseudo-log-likelihood", XLabel: "epoch", YLabel: "nats per sample", Series: pl})
+		panels = append(panels, figure.Panel{Title: "pseudo-log-likelihood", XLabel: "epochs", YLabel: "nats per sample", Series: pl})
 	}
-	panels = append(panels, figure.Panel{Title: "reconstruction error", XLabel: "epoch", YLabel: "mean squared error",
+	panels = append(panels, figure.Panel{Title: "reconstruction error", XLabel: "epochs", YLabel: "mean squared error per unit",
 		Series: []figure.Series{{Name: "train", X: ep, Y: col(func(r train.Record) float64 { return r.Recon })}}})
 	panels = append(panels, classificationPanels(ep, col)...)
-	return figure.Curves(filepath.Join(dir, CurvesFile), "learning curves", panels)
+	panels = append(panels, mixingPanels(ep, col)...)
+	return figure.Curves(filepath.Join(dir, CurvesFile), figureTitle("learning curves", settings), panels)
 }
 
 func anyFinite(v []float64) bool {
@@ -249,7 +256,7 @@ func anyFinite(v []float64) bool {
 
 // writeBMDCACurves draws the Pearson correlations and the slope of a bmDCA
 // history against the update into RUN_DIR/curves.png.
-func writeBMDCACurves(dir string, h []train.Record, target float64) error {
+func writeBMDCACurves(dir, settings string, h []train.Record, target float64) error {
 	if len(h) == 0 {
 		return nil
 	}
@@ -259,10 +266,10 @@ func writeBMDCACurves(dir string, h []train.Record, target float64) error {
 		x[k] = float64(r.Update)
 		pc[k], pf[k], sl[k], tg[k] = r.Pearson, r.PearsonFi, r.Slope, target
 	}
-	return figure.Curves(filepath.Join(dir, CurvesFile), "bmDCA training", []figure.Panel{
-		{Title: "Pearson correlation with the data", XLabel: "update", YLabel: "Pearson r", Series: []figure.Series{
+	return figure.Curves(filepath.Join(dir, CurvesFile), figureTitle("bmDCA training", settings), []figure.Panel{
+		{Title: "Pearson correlation with the data", XLabel: "parameter updates", YLabel: "Pearson r", Series: []figure.Series{
 			{Name: "connected correlations C_ij", X: x, Y: pc}, {Name: "frequencies f_i", X: x, Y: pf}, {Name: "target", X: x, Y: tg}}},
-		{Title: "slope of C_model against C_data", XLabel: "update", YLabel: "slope", Series: []figure.Series{{Name: "slope", X: x, Y: sl}}},
+		{Title: "slope of C_model against C_data", XLabel: "parameter updates", YLabel: "slope (C_model per C_data)", Series: []figure.Series{{Name: "slope", X: x, Y: sl}}},
 	})
 }
 
@@ -281,7 +288,36 @@ func classificationPanels(ep []float64, col func(func(train.Record) float64) []f
 		{Name: "validation", X: ep, Y: col(func(r train.Record) float64 { return r.ValCLL })},
 	}
 	return []figure.Panel{
-		{Title: "classification error", XLabel: "epoch", YLabel: "error rate", Series: errs},
-		{Title: "conditional log-likelihood log p(y|x)", XLabel: "epoch", YLabel: "nats per sample", Series: cll},
+		{Title: "classification error", XLabel: "epochs", YLabel: "error rate (fraction)", Series: errs},
+		{Title: "conditional log-likelihood log p(y|x)", XLabel: "epochs", YLabel: "nats per sample", Series: cll},
 	}
+}
+
+// figureTitle is the title of curves.png: what it shows, then the run's
+// settings on a second line.
+func figureTitle(what, settings string) string {
+	if settings == "" {
+		return what
+	}
+	return what + "\n" + settings
+}
+
+// mixingPanels are the panels of the chains' mixing diagnostics
+// (train.Mixing) when the history has them: the autocorrelation time of
+// the free energy, and parallel tempering's swap acceptance and round
+// trips.
+func mixingPanels(ep []float64, col func(func(train.Record) float64) []float64) []figure.Panel {
+	var panels []figure.Panel
+	if tau := col(func(r train.Record) float64 { return r.AutocorrTime }); anyFinite(tau) {
+		panels = append(panels, figure.Panel{Title: "integrated autocorrelation time of the chains' free energy", XLabel: "epochs",
+			YLabel: "sweeps", Series: []figure.Series{{Name: "τ", X: ep, Y: tau}}})
+	}
+	if acc := col(func(r train.Record) float64 { return r.SwapAcceptance }); anyFinite(acc) {
+		panels = append(panels, figure.Panel{Title: "parallel tempering swap acceptance", XLabel: "epochs", YLabel: "fraction accepted",
+			Series: []figure.Series{{Name: "mean over pairs", X: ep, Y: acc},
+				{Name: "lowest pair", X: ep, Y: col(func(r train.Record) float64 { return r.SwapAcceptanceMin })}}})
+		panels = append(panels, figure.Panel{Title: "parallel tempering round trips", XLabel: "epochs", YLabel: "round trips per epoch",
+			Series: []figure.Series{{Name: "round trips", X: ep, Y: col(func(r train.Record) float64 { return r.RoundTrips })}}})
+	}
+	return panels
 }

@@ -46,6 +46,10 @@ func TestBrowser(t *testing.T) {
 	exe := chromium(t)
 	tmp := t.TempDir()
 	finished := finishedRun(t, tmp, "finished", 4)
+	// A scatter of connected correlations, as a bmDCA run saves it.
+	if err := runs.WriteCorrelations(finished, runs.NewCorrelations(4, []float64{-0.1, 0, 0.2}, []float64{-0.08, 0.01, 0.15})); err != nil {
+		t.Fatal(err)
+	}
 	h := newHandler(t, finished, filepath.Join(tmp, "running"))
 	srv := startServer(t, h)
 
@@ -102,6 +106,9 @@ func TestBrowser(t *testing.T) {
 		// 4 points of the finished run and 1 of the running one.
 		chromedp.Poll(points("recon")+` === "5"`, nil, chromedp.WithPollingTimeout(10*time.Second)),
 		chromedp.Evaluate(`JSON.stringify(state.plots.recon.plot.data)`, &plotted),
+		// The chains' autocorrelation time of each epoch, and the scatter.
+		chromedp.Poll(points("autocorr")+` === "5"`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Poll(points("scatter")+` === "3"`, nil, chromedp.WithPollingTimeout(10*time.Second)),
 	)
 	if err != nil {
 		var dbg string

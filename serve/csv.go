@@ -36,6 +36,10 @@ var csvColumns = []struct {
 	{"pearson", func(r *train.Record) float64 { return r.Pearson }},
 	{"slope", func(r *train.Record) float64 { return r.Slope }},
 	{"pearson_fi", func(r *train.Record) float64 { return r.PearsonFi }},
+	{"autocorr_time", func(r *train.Record) float64 { return r.AutocorrTime }},
+	{"swap_acceptance", func(r *train.Record) float64 { return r.SwapAcceptance }},
+	{"swap_acceptance_min", func(r *train.Record) float64 { return r.SwapAcceptanceMin }},
+	{"round_trips", func(r *train.Record) float64 { return r.RoundTrips }},
 }
 
 // historyCSV writes the records as CSV with a header row: the columns of

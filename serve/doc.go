@@ -15,7 +15,11 @@
 //
 // Learning curves from history.jsonl (exact log-likelihood, pseudo-log-
 // likelihood, reconstruction error, their validation curves, log Z; for
-// bmDCA runs the Pearson correlations and the slope), the learning rate,
+// bmDCA runs the Pearson correlations and the slope, and the scatter of
+// the model's connected correlations against the data's from
+// correlations.json), the chains' mixing (autocorrelation time of their
+// free energy; parallel tempering's swap acceptance and round trips), the
+// learning rate,
 // the time per epoch and the estimated remaining time, the AIS estimate of
 // 'boltzmann evaluate RUN_DIR DATA --json > RUN_DIR/evaluation.json' with
 // both bounds, and for image data the fantasy particles of checkpoint.bin
@@ -33,6 +37,8 @@
 //	                               from ?from=N on], "progress", "run", "evaluation"}: all a page shows
 //	GET /api/runs/ID/history.csv   the history as CSV, one column per measured quantity
 //	GET /api/runs/ID/evaluation    evaluation.json (404 when absent)
+//	GET /api/runs/ID/correlations  correlations.json of a bmDCA run: C_ij(a,b) of data and model
+//	                               (runs.Correlations; 404 when absent)
 //	GET /api/runs/ID/samples.png   fantasy particles of checkpoint.bin (404 unless image data)
 //	GET /api/runs/ID/filters.png   weight filters of model.npz (404 unless an RBM on image data)
 //	GET /api/events                server-sent events: "history" with a run's new records (the

@@ -27,7 +27,7 @@ const maxFileSize = 1 << 30
 
 // known are the files of a run directory that the handler reads; it
 // reads nothing else.
-var known = []string{runs.ConfigFile, runs.HistoryFile, EvaluationFile, runs.ModelFile, runs.CheckpointFile}
+var known = []string{runs.ConfigFile, runs.HistoryFile, EvaluationFile, runs.CorrelationsFile, runs.ModelFile, runs.CheckpointFile}
 
 // stamp identifies a version of a file: its size, modification time and
 // identity (a file replaced by rename is another file).
@@ -58,7 +58,10 @@ type snapshot struct {
 	cfg        *runs.Config
 	records    []train.Record // history.jsonl
 	evaluation []byte         // evaluation.json, compacted; nil when absent
-	files      map[string]stamp
+	// correlations is correlations.json (bmDCA runs: runs.Correlations),
+	// compacted; nil when absent.
+	correlations []byte
+	files        map[string]stamp
 }
 
 // run is one run directory being watched.
@@ -195,6 +198,17 @@ func (r *run) load(root *os.Root, name string, st stamp, s *snapshot) bool {
 			return false
 		}
 		s.evaluation = buf.Bytes()
+	case runs.CorrelationsFile:
+		if data == nil {
+			s.correlations = nil
+			return true
+		}
+		var c runs.Correlations
+		var buf bytes.Buffer
+		if json.Unmarshal(data, &c) != nil || len(c.Data) != len(c.Model) || json.Compact(&buf, data) != nil {
+			return false
+		}
+		s.correlations = buf.Bytes()
 	}
 	return true // model.npz, checkpoint.bin: read when an image is asked for
 }
@@ -209,6 +223,8 @@ func forget(name string, s *snapshot) bool {
 		s.records = nil
 	case EvaluationFile:
 		s.evaluation = nil
+	case runs.CorrelationsFile:
+		s.correlations = nil
 	}
 	return true
 }
@@ -322,6 +338,9 @@ func (r *run) historyJSON(from int) ([]byte, int) {
 func (r *run) info() RunInfo {
 	s := r.current()
 	in := RunInfo{ID: r.id, Name: r.name, Dir: r.dir, Version: r.version.Load(), Images: map[string]string{}}
+	if st := s.files[runs.CorrelationsFile]; st.info != nil && s.correlations != nil {
+		in.Correlations = st.key()
+	}
 	if s.cfg != nil {
 		in.Kind, in.BMDCA = s.cfg.Model.Kind, s.cfg.BMDCA != nil
 		if _, _, _, ok := imageShape(s.cfg); ok {

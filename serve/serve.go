@@ -269,6 +269,10 @@ type RunInfo struct {
 	// ("samples", "filters") with the versions of the files they show.
 	Version uint64            `json:"version"`
 	Images  map[string]string `json:"images"`
+	// Correlations is the version of the bmDCA run's correlations.json
+	// (the data-versus-model scatter, endpoint "correlations"); absent
+	// without one.
+	Correlations string `json:"correlations,omitempty"`
 }
 
 func (h *Handler) list(w http.ResponseWriter, req *http.Request) {
@@ -315,6 +319,13 @@ func (h *Handler) runFile(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 		writeRaw(w, "application/json", s.evaluation)
+	case "correlations":
+		s := r.current()
+		if s.correlations == nil {
+			http.NotFound(w, req)
+			return
+		}
+		writeRaw(w, "application/json", s.correlations)
 	case "samples.png", "filters.png":
 		png, err := r.image(strings.TrimSuffix(req.PathValue("file"), ".png"))
 		if err != nil {

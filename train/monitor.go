@@ -59,13 +59,26 @@ type Record struct {
 	ValErr   float64 `json:"val_error"`
 	TrainCLL float64 `json:"train_conditional_log_likelihood"`
 	ValCLL   float64 `json:"val_conditional_log_likelihood"`
+
+	// Mixing diagnostics of the persistent chains (Mixing), epoch
+	// records: AutocorrTime is the integrated autocorrelation time of the
+	// chains' free energy in sweeps (transitions of every chain), from its
+	// value at each update of the epoch; with parallel tempering,
+	// SwapAcceptance and SwapAcceptanceMin are the mean over neighbouring
+	// pairs of the epoch's swap acceptance and the lowest pair's
+	// (fractions), RoundTrips the round trips completed in the epoch.
+	AutocorrTime      float64 `json:"autocorr_time"`
+	SwapAcceptance    float64 `json:"swap_acceptance"`
+	SwapAcceptanceMin float64 `json:"swap_acceptance_min"`
+	RoundTrips        float64 `json:"round_trips"`
 }
 
 // nanRecord returns a record with every measurement NaN.
 func nanRecord() Record {
 	nan := math.NaN()
 	return Record{LR: nan, Seconds: nan, GradNorm: nan, LogZ: nan, TrainLL: nan, ValLL: nan, TrainPL: nan, ValPL: nan,
-		Recon: nan, Pearson: nan, Slope: nan, PearsonFi: nan, TrainErr: nan, ValErr: nan, TrainCLL: nan, ValCLL: nan}
+		Recon: nan, Pearson: nan, Slope: nan, PearsonFi: nan, TrainErr: nan, ValErr: nan, TrainCLL: nan, ValCLL: nan,
+		AutocorrTime: nan, SwapAcceptance: nan, SwapAcceptanceMin: nan, RoundTrips: nan}
 }
 
 // floats lists the measured fields with their JSON keys.
@@ -83,6 +96,8 @@ func (r *Record) floats() []struct {
 		{"reconstruction_error", &r.Recon}, {"pearson", &r.Pearson}, {"slope", &r.Slope}, {"pearson_fi", &r.PearsonFi},
 		{"train_error", &r.TrainErr}, {"val_error", &r.ValErr},
 		{"train_conditional_log_likelihood", &r.TrainCLL}, {"val_conditional_log_likelihood", &r.ValCLL},
+		{"autocorr_time", &r.AutocorrTime}, {"swap_acceptance", &r.SwapAcceptance},
+		{"swap_acceptance_min", &r.SwapAcceptanceMin}, {"round_trips", &r.RoundTrips},
 	}
 }
 

@@ -32,6 +32,10 @@ type state struct {
 	// replicas and ladder of parallel tempering, centering offsets.
 	Sampler  []byte
 	Gradient []byte
+	// Mixing is set by checkpoints whose records carry the mixing
+	// diagnostics (Record.AutocorrTime, ...); an older checkpoint's
+	// records get NaN there.
+	Mixing bool
 }
 
 const stateVersion = 1
@@ -57,7 +61,7 @@ func (t *Trainer) MarshalBinary() ([]byte, error) {
 	}
 	st := state{
 		Version: stateVersion, Epoch: t.epoch, Updates: t.updates, Sweeps: t.sweeps, Status: t.status, Elapsed: t.elapsed,
-		Params: t.good, Optimizer: opt, Chains: ch, History: t.history, Conditional: true,
+		Params: t.good, Optimizer: opt, Chains: ch, History: t.history, Conditional: true, Mixing: true,
 	}
 	if st.Sampler, err = marshalPart(t.settings.Sampler); err != nil {
 		return nil, fmt.Errorf("train: sampler state: %w", err)
@@ -123,6 +127,13 @@ func (t *Trainer) UnmarshalBinary(data []byte) error {
 		for i := range s.History {
 			r := &s.History[i]
 			r.TrainErr, r.ValErr, r.TrainCLL, r.ValCLL = nan, nan, nan, nan
+		}
+	}
+	if !s.Mixing {
+		nan := math.NaN()
+		for i := range s.History {
+			r := &s.History[i]
+			r.AutocorrTime, r.SwapAcceptance, r.SwapAcceptanceMin, r.RoundTrips = nan, nan, nan, nan
 		}
 	}
 	t.epoch, t.updates, t.sweeps, t.elapsed, t.history = s.Epoch, s.Updates, s.Sweeps, s.Elapsed, s.History

@@ -488,6 +488,9 @@ func (t *Trainer) RunEpoch(ctx context.Context) error {
 		if perm != nil {
 			t.fillBatch(perm[b*s.BatchSize : (b+1)*s.BatchSize])
 		}
+		if o, ok := s.Monitor.(UpdateObserver); ok {
+			o.ObserveUpdate(t)
+		}
 		if t.generative() {
 			t.negative()
 		}

@@ -18,6 +18,11 @@ const panels = [
   { id: 'pearson', title: 'Pearson correlation, model vs data', y: 'Pearson r',
     series: [['pearson', 'connected correlations C_ij'], ['pearson_fi', 'frequencies f_i']] },
   { id: 'slope', title: 'Slope of C_model against C_data', y: 'slope', series: [['slope', 'slope']] },
+  { id: 'autocorr', title: 'Autocorrelation time of the chains\' free energy', y: 'sweeps',
+    series: [['autocorr_time', 'integrated τ']] },
+  { id: 'swaps', title: 'Parallel tempering swap acceptance', y: 'fraction accepted',
+    series: [['swap_acceptance', 'mean over pairs'], ['swap_acceptance_min', 'lowest pair']] },
+  { id: 'trips', title: 'Parallel tempering round trips', y: 'round trips per epoch', series: [['round_trips', 'round trips']] },
   { id: 'lr', title: 'Learning rate', y: 'learning rate', series: [['lr', 'lr']] },
   { id: 'time', title: 'Time per unit', y: 'seconds', series: [['_seconds_per_unit', 'seconds']] },
   { id: 'grad', title: 'Gradient norm (last update of the epoch)', y: '|gradient|', series: [['grad_norm', 'norm']] },
@@ -313,9 +318,67 @@ function renderImages() {
   document.getElementById('images-section').hidden = !any;
 }
 
+// renderScatter draws, for each bmDCA run with a correlations.json, the
+// model's connected correlations against the data's (a point per pair of
+// sites and states, every stride-th of them) with the diagonal.
+function renderScatter() {
+  const host = document.getElementById('scatter');
+  let any = false;
+  for (const run of state.runs) {
+    const d = state.data[run.id];
+    const id = 'scatter-' + run.id;
+    let div = document.getElementById(id);
+    if (!run.correlations || !d) { if (div) div.remove(); continue; }
+    any = true;
+    if (d.corrKey !== run.correlations && !d.corrBusy) {
+      d.corrBusy = true;
+      const key = run.correlations;
+      getJSON('/api/runs/' + run.id + '/correlations').then(c => {
+        d.corrBusy = false;
+        if (c) { d.corr = c; d.corrKey = key; d.corrDrawn = null; scheduleRender(); }
+      }).catch(e => { d.corrBusy = false; console.error(e); });
+    }
+    const c = d.corr;
+    if (!c || d.corrDrawn === d.corrKey) continue;
+    if (div) { if (div.plot) div.plot.destroy(); div.remove(); }
+    div = document.createElement('div');
+    div.id = id;
+    div.className = 'panel';
+    div.dataset.panel = 'scatter';
+    const h = document.createElement('h3');
+    h.textContent = run.name + ': connected correlations C_ij(a,b), model vs data, update ' + c.update +
+      ' (r = ' + fmtNum(c.pearson) + ', slope ' + fmtNum(c.slope) + (c.stride > 1 ? '; every ' + c.stride + 'th of ' + c.pairs + ' pairs' : '') + ')';
+    const a = document.createElement('a');
+    a.textContent = 'CSV';
+    a.className = 'csv';
+    a.href = 'data:text/csv;charset=utf-8,' + encodeURIComponent('c_data,c_model\n' + c.data.map((x, k) => x + ',' + c.model[k]).join('\n') + '\n');
+    a.download = 'correlations-' + run.name + '.csv';
+    h.appendChild(a);
+    div.appendChild(h);
+    host.appendChild(div);
+    const order = c.data.map((x, k) => k).sort((i, j) => c.data[i] - c.data[j]);
+    const xs = order.map(k => c.data[k]), ys = order.map(k => c.model[k]);
+    const lo = Math.min(...xs, ...ys), hi = Math.max(...xs, ...ys);
+    const opts = {
+      width: 440, height: 320,
+      series: [{ label: 'C_data' },
+        { label: 'C_model', stroke: palette[run.id % palette.length], paths: () => null, points: { show: true, size: 5, fill: palette[run.id % palette.length] } },
+        { label: 'C_model = C_data', stroke: '#888', dash: [4, 4], width: 1, points: { show: false } }],
+      scales: { x: { time: false, range: [lo, hi] }, y: { range: [lo, hi] } },
+      axes: [{ label: 'C_data' }, { label: 'C_model', size: 70, values: tickLabels }],
+      legend: { show: true },
+    };
+    div.plot = new uPlot(opts, [xs, ys, xs.slice()], div);
+    div.dataset.points = String(xs.length);
+    d.corrDrawn = d.corrKey;
+  }
+  document.getElementById('scatter-section').hidden = !any;
+}
+
 function render() {
   renderRuns();
   renderPlots();
+  renderScatter();
   renderEvaluation();
   renderImages();
 }

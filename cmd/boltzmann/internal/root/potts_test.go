@@ -65,7 +65,7 @@ func TestPottsWorkflow(t *testing.T) {
 	data := writeMSA(t, 6, 300)
 	dir := filepath.Join(t.TempDir(), "run")
 	mustRun(t, "train", data, "--model", "potts", "--chains", "64", "--k", "2", "--max-updates", "6", "--save-every", "4", "--out", dir, "-q")
-	for _, f := range []string{"config.json", "model.npz", "history.jsonl", "curves.png", "checkpoint.bin", "params.dat"} {
+	for _, f := range []string{"config.json", "model.npz", "history.jsonl", "curves.png", "checkpoint.bin", "params.dat", "correlations.json"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("run directory lacks %s", f)
 		}

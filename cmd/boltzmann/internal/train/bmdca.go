@@ -166,7 +166,7 @@ func newBMDCATrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, tgt *bmdca.
 		f.Logger().Info("update", "update", rec.Update, "pearson", cmdutil.Round(rec.Pearson, 4), "slope", cmdutil.Round(rec.Slope, 3),
 			"pearson_fi", cmdutil.Round(rec.PearsonFi, 4), "sweeps", rec.Sweeps, "seconds", cmdutil.Round(rec.Seconds, 1))
 		return nil
-	}), r.Saver(b.SaveEvery))
+	}), r.Saver(b.SaveEvery), r.CorrelationSaver(b.SaveEvery, tgt))
 	s.Recorders = append(s.Recorders, liveRecorders(r.Dir)...)
 	tr, err := bmdca.New(m, tgt, s)
 	if err != nil {
