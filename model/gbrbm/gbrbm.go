@@ -320,30 +320,49 @@ func (m *Model) AddStats(v *mat.Dense, w []float64, sum []float64) {
 	m.HiddenProb(v, p)
 	d, h := m.nv, m.nh
 	b := m.VisibleBias()
-	wm := m.params[:d*h]
 	sw, sb, sc, sz := sum[:d*h], sum[d*h:d*h+d], sum[d*h+d:d*h+d+h], sum[d*h+d+h:]
+	// a_ri = w_r v_ri/σ_i²; the weight statistics are -aᵀp and the
+	// interaction part of the log-variance statistics Σ_r a_ri (W p_r)_i,
+	// both dense matrix products.
+	a := mat.NewDense(n, d, nil)
 	for r := range n {
 		wr := 1.0
 		if w != nil {
 			wr = w[r]
 		}
-		x, pr := v.RawRowView(r), p.RawRowView(r)
-		for i, xi := range x {
-			a := wr * xi * inv[i]
-			row := sw[i*h : (i+1)*h]
-			wi := wm[i*h : (i+1)*h]
-			wp := 0.0
-			for j, pj := range pr {
-				row[j] -= a * pj
-				wp += wi[j] * pj
-			}
+		ar := a.RawRowView(r)
+		for i, xi := range v.RawRowView(r) {
+			ar[i] = wr * xi * inv[i]
+		}
+	}
+	ap := mat.NewDense(d, h, nil)
+	ap.Mul(a.T(), p)
+	for k, x := range ap.RawMatrix().Data {
+		sw[k] -= x
+	}
+	var wp *mat.Dense
+	if !m.fixedVar {
+		wp = mat.NewDense(n, d, nil)
+		wp.Mul(p, m.Weights().T())
+	}
+	for r := range n {
+		wr := 1.0
+		if w != nil {
+			wr = w[r]
+		}
+		ar := a.RawRowView(r)
+		var wpr []float64
+		if wp != nil {
+			wpr = wp.RawRowView(r)
+		}
+		for i, xi := range v.RawRowView(r) {
 			dev := xi - b[i]
 			sb[i] -= wr * dev * inv[i]
 			if !m.fixedVar {
-				sz[i] += -wr*dev*dev*inv[i]/2 + a*wp
+				sz[i] += -wr*dev*dev*inv[i]/2 + ar[i]*wpr[i]
 			}
 		}
-		for j, pj := range pr {
+		for j, pj := range p.RawRowView(r) {
 			sc[j] -= wr * pj
 		}
 	}
