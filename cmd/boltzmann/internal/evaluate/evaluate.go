@@ -15,6 +15,7 @@ import (
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
 	"boltzmann/estimate"
 	"boltzmann/exact"
+	"boltzmann/info"
 	"boltzmann/internal/memory"
 	"boltzmann/model"
 	"boltzmann/model/rbm"
@@ -168,6 +169,15 @@ type evaluation struct {
 	// AISWarning is set when it exceeds --ais-warn-margin.
 	AISDisagreement *float64 `json:"ais_disagreement,omitempty"`
 	AISWarning      string   `json:"ais_warning,omitempty"`
+
+	// With log Z by enumeration of a discrete model, in nats: the
+	// entropy of the data's empirical distribution, the divergence
+	// D(p_data || p_model) = -S_data - <log p_model>_data, and the
+	// entropy of the model's visible distribution (when its visible
+	// states can be enumerated).
+	DataEntropy  *float64 `json:"data_entropy,omitempty"`
+	KLDataModel  *float64 `json:"kl_data_model,omitempty"`
+	ModelEntropy *float64 `json:"model_entropy,omitempty"`
 }
 
 func run(o *Options) error {
@@ -199,6 +209,14 @@ func run(o *Options) error {
 			ll += -v - *ev.LogZ
 		}
 		ev.LogLikelihood = cmdutil.Ptr(ll / float64(n))
+		if _, ok := m.(model.Discrete); ok && ev.LogZMethod == "exact" {
+			sData := info.NewEmpirical(x, nil).Entropy()
+			ev.DataEntropy = cmdutil.Ptr(sData)
+			ev.KLDataModel = cmdutil.Ptr(max(0, -sData-*ev.LogLikelihood)) // ≥ 0 up to rounding
+			if s, err := exact.Entropy(m); err == nil {
+				ev.ModelEntropy = cmdutil.Ptr(s)
+			}
+		}
 	}
 	if d, ok := m.(model.Discrete); ok {
 		ev.PseudoLL = cmdutil.Ptr(estimate.PseudoLogLikelihood(d, x, nil))
@@ -223,6 +241,9 @@ func run(o *Options) error {
 	show("reverse AIS log Z", ev.ReverseLogZ)
 	show("reverse AIS log-likelihood", ev.ReverseLL)
 	show("AIS disagreement (nats)", ev.AISDisagreement)
+	show("data entropy (nats)", ev.DataEntropy)
+	show("KL(data || model) (nats)", ev.KLDataModel)
+	show("model entropy (nats)", ev.ModelEntropy)
 	show("pseudo-log-likelihood", ev.PseudoLL)
 	show("reconstruction error", ev.Reconstruction)
 	return nil

@@ -6,6 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"boltzmann/dataset"
+	"boltzmann/exact"
+	"boltzmann/info"
+	"boltzmann/runs"
 )
 
 // evaluateJSON runs evaluate --json and decodes its output.
@@ -106,5 +111,57 @@ func TestEvaluateAutoLargeModel(t *testing.T) {
 	ev, stderr = evaluateJSON(t, append(args, "--ais-warn-margin", "0")...)
 	if _, ok := ev["ais_warning"]; !ok || !strings.Contains(stderr, "disagree") {
 		t.Errorf("with a zero margin evaluate did not warn: %v, stderr %q", ev, stderr)
+	}
+}
+
+// TestEvaluateInformation: with log Z by enumeration, evaluate reports the
+// data's empirical entropy, D(p_data || p_model) and the model's entropy,
+// equal to those of packages info and exact on the same rows and model.
+func TestEvaluateInformation(t *testing.T) {
+	tmp := t.TempDir()
+	dir, xp := filepath.Join(tmp, "run"), filepath.Join(tmp, "x.npy")
+	x, err := dataset.Builtin("bars-and-stripes:3", 300, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dataset.WriteNPY(xp, x); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runCLI(t, "train", xp, "--model", "rbm", "--hidden", "6", "--epochs", "5", "--batch-size", "20", "--out", dir, "-q"); code != 0 {
+		t.Fatalf("train exited %d: %s", code, stderr)
+	}
+	ev, _ := evaluateJSON(t, dir, xp, "--logz", "exact", "-q")
+	m, _, err := runs.LoadModel(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kl, err := exact.KLFromData(m, x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := exact.Entropy(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		key  string
+		want float64
+	}{
+		{"data_entropy", info.NewEmpirical(x, nil).Entropy()},
+		{"kl_data_model", kl},
+		{"model_entropy", s},
+	} {
+		got, ok := ev[c.key].(float64)
+		if !ok || math.Abs(got-c.want) > 1e-9*max(1, math.Abs(c.want)) {
+			t.Errorf("%s: %v, want %v", c.key, ev[c.key], c.want)
+		}
+	}
+	if kl <= 0 {
+		t.Errorf("a 5-epoch model reproduces the data exactly: KL %v", kl)
+	}
+	// Not reported without enumeration.
+	fwd, _ := evaluateJSON(t, dir, xp, "--logz", "ais", "--ais-runs", "16", "--ais-steps", "100", "-q")
+	if _, ok := fwd["kl_data_model"]; ok {
+		t.Errorf("KL reported with log Z by AIS: %v", fwd)
 	}
 }
