@@ -194,6 +194,15 @@ func (r *Run) LoadModel() (model.Model, error) {
 	return m, err
 }
 
+// dataUnits returns the model m of a run on standardized data in the
+// data's own units (Standardization), and m itself otherwise.
+func (r *Run) dataUnits(m model.Model) (model.Model, error) {
+	if r.Config == nil || r.Config.Train == nil {
+		return m, nil
+	}
+	return r.Config.Train.Standardize.unstandardized(m)
+}
+
 // Save writes the state of tr in the order of the package doc:
 // model.npz (for a run on standardized data the model in the data's own
 // units, Standardization), params.dat (Potts models: adabmDCA's text format),
@@ -201,13 +210,9 @@ func (r *Run) LoadModel() (model.Model, error) {
 // bmDCA run), and checkpoint.bin last, so that a run killed while saving
 // resumes from the previous complete save.
 func (r *Run) Save(tr *train.Trainer) error {
-	m := tr.Model()
-	if r.Config != nil && r.Config.Train != nil {
-		u, err := r.Config.Train.Standardize.unstandardized(m)
-		if err != nil {
-			return err
-		}
-		m = u
+	m, err := r.dataUnits(tr.Model())
+	if err != nil {
+		return err
 	}
 	if err := SaveModel(r.Dir, m); err != nil {
 		return err
@@ -221,7 +226,6 @@ func (r *Run) Save(tr *train.Trainer) error {
 	if err := WriteHistory(r.Dir, tr.History()); err != nil {
 		return err
 	}
-	var err error
 	if r.Config != nil && r.Config.BMDCA != nil {
 		err = writeBMDCACurves(r.Dir, r.Config.Title(), tr.History(), r.Config.BMDCA.TargetPearson)
 	} else {

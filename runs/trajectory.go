@@ -57,13 +57,9 @@ func (r *Run) TrajectoryRecorder(every int) train.Recorder {
 		if rec.Event != train.EpochEvent || !(TrajectoryEpoch(tr.Epoch(), every) || tr.Done()) {
 			return nil
 		}
-		m := tr.Model()
-		if r.Config != nil && r.Config.Train != nil {
-			u, err := r.Config.Train.Standardize.unstandardized(m)
-			if err != nil {
-				return err
-			}
-			m = u
+		m, err := r.dataUnits(tr.Model())
+		if err != nil {
+			return err
 		}
 		if err := os.MkdirAll(filepath.Join(r.Dir, TrajectoryDir), 0o755); err != nil {
 			return err

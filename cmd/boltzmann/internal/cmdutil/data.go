@@ -207,18 +207,9 @@ func LoadRunAndEvidence(run, path string, flags DataFlags, binarizeSet bool) (mo
 // ReadLabels reads n class labels in [0, classes) (classes 0: any
 // non-negative label; the first n when limit cut the data).
 func ReadLabels(path string, n, classes, limit int) ([]int, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, BadInput("cannot open label file %s: %v", path, UnwrapPathError(err))
-	}
-	y, err := dataset.ReadLabels(path)
+	y, err := readLabelFile(path, n, limit, "")
 	if err != nil {
-		return nil, Input(err)
-	}
-	if limit > 0 && len(y) > n {
-		y = y[:n]
-	}
-	if len(y) != n {
-		return nil, BadInput("%s has %d labels for %d samples: give one label per sample", path, len(y), n)
+		return nil, err
 	}
 	for i, v := range y {
 		if v == dataset.MissingLabel {
@@ -238,18 +229,9 @@ func ReadLabels(path string, n, classes, limit int) ([]int, error) {
 // and unlabeled samples: a missing label (NaN or -1) reads as
 // dataset.MissingLabel; at least one label must be given.
 func ReadPartialLabels(path string, n, classes, limit int) ([]int, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, BadInput("cannot open label file %s: %v", path, UnwrapPathError(err))
-	}
-	y, err := dataset.ReadLabels(path)
+	y, err := readLabelFile(path, n, limit, " (NaN or -1 for an unknown one)")
 	if err != nil {
-		return nil, Input(err)
-	}
-	if limit > 0 && len(y) > n {
-		y = y[:n]
-	}
-	if len(y) != n {
-		return nil, BadInput("%s has %d labels for %d samples: give one label per sample (NaN or -1 for an unknown one)", path, len(y), n)
+		return nil, err
 	}
 	known := 0
 	for i, v := range y {
@@ -266,6 +248,26 @@ func ReadPartialLabels(path string, n, classes, limit int) ([]int, error) {
 	}
 	if known == 0 {
 		return nil, BadInput("%s holds no label (all NaN or -1): label at least some samples", path)
+	}
+	return y, nil
+}
+
+// readLabelFile reads the labels of n samples from path (the first n when
+// limit cut the data); hint ends the message of a count that does not
+// match.
+func readLabelFile(path string, n, limit int, hint string) ([]int, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, BadInput("cannot open label file %s: %v", path, UnwrapPathError(err))
+	}
+	y, err := dataset.ReadLabels(path)
+	if err != nil {
+		return nil, Input(err)
+	}
+	if limit > 0 && len(y) > n {
+		y = y[:n]
+	}
+	if len(y) != n {
+		return nil, BadInput("%s has %d labels for %d samples: give one label per sample%s", path, len(y), n, hint)
 	}
 	return y, nil
 }

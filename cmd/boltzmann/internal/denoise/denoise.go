@@ -157,22 +157,8 @@ func run(o *Options) error {
 	if err != nil {
 		return cmdutil.Input(err)
 	}
-	result := post.Mean
-	if o.Infer.Output == "samples" {
-		result = post.Sample
-	}
-	if err := write(result); err != nil {
+	if err := o.output(write, x, noisy, post, h, w, "flip_rate", o.FlipRate); err != nil {
 		return err
-	}
-	o.IO.Logger().Info("denoised", "rows", n, "flip_rate", o.FlipRate, "out", o.Out)
-	if o.Infer.PNG != "" {
-		cols, titles := []*mat.Dense{noisy, result}, []string{"noisy", "denoised"}
-		if o.AddNoise {
-			cols, titles = []*mat.Dense{x, noisy, result}, []string{"original", "noisy", "denoised"}
-		}
-		if err := cmdutil.SideBySide(o.Infer.PNG, cols, titles, h, w); err != nil {
-			return err
-		}
 	}
 	if !o.Infer.JSON {
 		return nil
@@ -186,4 +172,28 @@ func run(o *Options) error {
 		}
 	}
 	return json.NewEncoder(o.IO.Stdout).Encode(rep)
+}
+
+// output writes the posterior mean (or draws, --output samples) of the
+// rows noisy, logs it with the noise level (key, level), and draws the
+// originals x (with --add-noise), the noisy rows and the result side by
+// side into --png (images h×w).
+func (o *Options) output(write func(*mat.Dense) error, x, noisy *mat.Dense, post *tasks.Posterior, h, w int, key string, level float64) error {
+	result := post.Mean
+	if o.Infer.Output == "samples" {
+		result = post.Sample
+	}
+	if err := write(result); err != nil {
+		return err
+	}
+	n, _ := noisy.Dims()
+	o.IO.Logger().Info("denoised", "rows", n, key, level, "out", o.Out)
+	if o.Infer.PNG == "" {
+		return nil
+	}
+	cols, titles := []*mat.Dense{noisy, result}, []string{"noisy", "denoised"}
+	if o.AddNoise {
+		cols, titles = []*mat.Dense{x, noisy, result}, []string{"original", "noisy", "denoised"}
+	}
+	return cmdutil.SideBySide(o.Infer.PNG, cols, titles, h, w)
 }

@@ -62,22 +62,8 @@ func (o *Options) runGaussian(g *gbrbm.Model, x *mat.Dense, nanMask []bool, writ
 	if err != nil {
 		return cmdutil.Input(err)
 	}
-	result := post.Mean
-	if o.Infer.Output == "samples" {
-		result = post.Sample
-	}
-	if err := write(result); err != nil {
+	if err := o.output(write, x, noisy, post, h, w, "noise_sigma", o.NoiseSigma); err != nil {
 		return err
-	}
-	o.IO.Logger().Info("denoised", "rows", n, "noise_sigma", o.NoiseSigma, "out", o.Out)
-	if o.Infer.PNG != "" {
-		cols, titles := []*mat.Dense{noisy, result}, []string{"noisy", "denoised"}
-		if o.AddNoise {
-			cols, titles = []*mat.Dense{x, noisy, result}, []string{"original", "noisy", "denoised"}
-		}
-		if err := cmdutil.SideBySide(o.Infer.PNG, cols, titles, h, w); err != nil {
-			return err
-		}
 	}
 	if !o.Infer.JSON {
 		return nil
