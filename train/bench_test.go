@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"boltzmann/dataset"
 	"boltzmann/model/rbm"
 	"boltzmann/optim"
 	"boltzmann/train"
@@ -52,4 +53,38 @@ func BenchmarkTrainPCD(b *testing.B) {
 			b.ReportMetric(float64(b.N*rows/batch)/b.Elapsed().Seconds(), "updates/s")
 		})
 	}
+}
+
+// mnistImages is the training-image file of the repository's ../shared
+// data (read-only; benchmarks skip without it).
+const mnistImages = "../../shared/data/mnist/train-images-idx3-ubyte.gz"
+
+// BenchmarkTrainPCDMNIST times epochs of PCD-1 on the MNIST model of
+// BENCHMARKS.md: a 784×500 RBM in float32, 100 persistent chains,
+// minibatch 100, SGD with momentum (the fused update), on the first 2000
+// training images binarized at 0.5; monitoring is cut to one row. One op
+// is one epoch of 20 updates; updates/s counts parameter updates.
+func BenchmarkTrainPCDMNIST(b *testing.B) {
+	const nh, rows, batch = 500, 2000, 100
+	x, err := dataset.Read(mnistImages, dataset.ReadOptions{Limit: rows, Binarize: dataset.BinarizeThreshold})
+	if err != nil {
+		b.Skipf("MNIST not available: %v", err)
+	}
+	r := rbm.New(784, nh)
+	r.InitFromData(x, rand.New(rand.NewPCG(1, 2)))
+	r.SetFloat32(true)
+	tr, err := train.New(r, x, &train.Settings{
+		Method: train.PCD, K: 1, BatchSize: batch, Chains: batch, Epochs: 1 << 30, Seed: 1, MonitorRows: 1,
+		Optimizer: &optim.SGD{LR: optim.Constant(0.01), Momentum: 0.5},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if err := tr.RunEpoch(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*rows/batch)/b.Elapsed().Seconds(), "updates/s")
 }
