@@ -114,7 +114,7 @@ func Forward(p Path, s *Settings) (Result, error) {
 			set.OnStep(k, K)
 		}
 	}
-	return summarize(p.LogZ0(), logw, K, false, c.X), nil
+	return summarize(p.LogZ0(), logw, K, false, c.Visible()), nil
 }
 
 // Reverse runs reverse AIS from the rows of start (one run per row, the
@@ -143,7 +143,7 @@ func Reverse(p Path, start *mat.Dense, s *Settings) (Result, error) {
 			set.OnStep(K-k+1, K)
 		}
 	}
-	return summarize(p.LogZ0(), logw, K, true, c.X), nil
+	return summarize(p.LogZ0(), logw, K, true, c.Visible()), nil
 }
 
 // summarize turns log weights into the estimate of log Z and its error.

@@ -104,13 +104,13 @@ func (p *GBRBMPath) LogZ0() float64 { return p.logZ0 }
 func (p *GBRBMPath) SampleBase(c *sample.Chains) {
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		for r := lo; r < hi; r++ {
-			row := c.X.RawRowView(r)
+			row := c.Visible().RawRowView(r)
 			for i := range row {
 				row[i] = p.mean[i] + math.Sqrt(p.vari[i])*rng.NormFloat64()
 			}
 		}
 	})
-	c.H = nil
+	c.SetHidden(nil)
 }
 
 func (p *GBRBMPath) scratch(n int) {
@@ -135,14 +135,14 @@ func (p *GBRBMPath) Step(c *sample.Chains, from, to float64, logw []float64, mov
 	b, hb := t.VisibleBias(), t.HiddenBias()
 	// u = c + (v/σ²) W.
 	for r := range n {
-		s, x := p.sv.RawRowView(r), c.X.RawRowView(r)
+		s, x := p.sv.RawRowView(r), c.Visible().RawRowView(r)
 		for i, xi := range x {
 			s[i] = xi * p.inv[i]
 		}
 	}
 	p.u.Mul(p.sv, t.Weights())
 	for r := range n {
-		x, u := c.X.RawRowView(r), p.u.RawRowView(r)
+		x, u := c.Visible().RawRowView(r), p.u.RawRowView(r)
 		dq := 0.0
 		for i, xi := range x {
 			eb, ea := xi-b[i], xi-p.mean[i]
@@ -158,12 +158,12 @@ func (p *GBRBMPath) Step(c *sample.Chains, from, to float64, logw []float64, mov
 	if !move {
 		return
 	}
-	if c.H == nil {
-		c.H = mat.NewDense(n, nh, nil)
+	if c.Hidden() == nil {
+		c.SetHidden(mat.NewDense(n, nh, nil))
 	}
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		for r := lo; r < hi; r++ {
-			h := c.H.RawRowView(r)
+			h := c.Hidden().RawRowView(r)
 			for j, uj := range p.u.RawRowView(r) {
 				h[j] = 0
 				if rng.Float64() < mathx.Sigmoid(to*uj) {
@@ -172,10 +172,10 @@ func (p *GBRBMPath) Step(c *sample.Chains, from, to float64, logw []float64, mov
 			}
 		}
 	})
-	p.mu.Mul(c.H, t.Weights().T())
+	p.mu.Mul(c.Hidden(), t.Weights().T())
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		for r := lo; r < hi; r++ {
-			x, wh := c.X.RawRowView(r), p.mu.RawRowView(r)
+			x, wh := c.Visible().RawRowView(r), p.mu.RawRowView(r)
 			for i := range x {
 				lam := (1-to)/p.vari[i] + to*p.inv[i]
 				m := ((1-to)*p.mean[i]/p.vari[i] + to*(b[i]+wh[i])*p.inv[i]) / lam

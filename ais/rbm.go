@@ -98,13 +98,13 @@ func (p *RBMPath) SampleBase(c *sample.Chains) {
 	}
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		for r := lo; r < hi; r++ {
-			row := c.X.RawRowView(r)
+			row := c.Visible().RawRowView(r)
 			for i, q := range prob {
 				row[i] = bernoulli(rng, q)
 			}
 		}
 	})
-	c.H = nil
+	c.SetHidden(nil)
 }
 
 // setInterpolation makes t the interpolation transform at β = beta.
@@ -121,8 +121,8 @@ func (p *RBMPath) setInterpolation(t *model.Transform, beta float64) {
 // so reverse changes nothing), in one call of the target's AnnealStep.
 func (p *RBMPath) Step(c *sample.Chains, from, to float64, logw []float64, move, _ bool) {
 	n := c.Len()
-	if c.H == nil {
-		c.H = mat.NewDense(n, p.target.HiddenDim(), nil)
+	if c.Hidden() == nil {
+		c.SetHidden(mat.NewDense(n, p.target.HiddenDim(), nil))
 	}
 	if len(p.rngs) != c.NumBlocks() {
 		p.rngs = make([]*rand.Rand, c.NumBlocks())
@@ -132,7 +132,7 @@ func (p *RBMPath) Step(c *sample.Chains, from, to float64, logw []float64, move,
 	}
 	p.setInterpolation(p.from, from)
 	p.setInterpolation(p.to, to)
-	p.target.AnnealStep(p.from, p.to, c.X, c.H, logw, move, sample.BlockSize, p.rngs)
+	p.target.AnnealStep(p.from, p.to, c.Visible(), c.Hidden(), logw, move, sample.BlockSize, p.rngs)
 }
 
 func bernoulli(rng *rand.Rand, p float64) float64 {

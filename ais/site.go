@@ -115,7 +115,7 @@ func (p *SitePath) SampleBase(c *sample.Chains) {
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		buf := make([]float64, q)
 		for r := lo; r < hi; r++ {
-			row := c.X.RawRowView(r)
+			row := c.Visible().RawRowView(r)
 			for i, t := range p.theta {
 				w := buf[:len(t)]
 				for k, v := range t {
@@ -125,7 +125,7 @@ func (p *SitePath) SampleBase(c *sample.Chains) {
 			}
 		}
 	})
-	c.H = nil
+	c.SetHidden(nil)
 }
 
 func (p *SitePath) logZ0Site(i int) float64 { return mathx.LogSumExp(p.theta[i]) }
@@ -147,9 +147,9 @@ func (p *SitePath) Step(c *sample.Chains, from, to float64, logw []float64, move
 	if len(p.e) != n {
 		p.e = make([]float64, n)
 	}
-	p.target.FreeEnergy(c.X, p.e)
+	p.target.FreeEnergy(c.Visible(), p.e)
 	for r := range n {
-		logw[r] -= (to - from) * (p.e[r] - p.baseEnergy(c.X.RawRowView(r)))
+		logw[r] -= (to - from) * (p.e[r] - p.baseEnergy(c.Visible().RawRowView(r)))
 	}
 	if !move {
 		return
@@ -162,7 +162,7 @@ func (p *SitePath) Step(c *sample.Chains, from, to float64, logw []float64, move
 		deltas := model.NewVarDeltas(p.target)
 		buf := make([]float64, q)
 		for r := lo; r < hi; r++ {
-			x := c.X.RawRowView(r)
+			x := c.Visible().RawRowView(r)
 			for s := range nv {
 				i := s
 				if reverse {
@@ -180,7 +180,7 @@ func (p *SitePath) Step(c *sample.Chains, from, to float64, logw []float64, move
 			}
 		}
 	})
-	c.H = nil
+	c.SetHidden(nil)
 }
 
 func varValue(v model.Var, x []float64) int {

@@ -215,7 +215,7 @@ func (*Monitor) Events() train.Event { return train.UpdateEvent }
 // Measure fills r from the trainer's chains.
 func (mo *Monitor) Measure(tr *train.Trainer, r *train.Record) {
 	c := mo.counts
-	c.count(tr.Chains().X)
+	c.count(tr.Chains().VisibleView())
 	t := c.target
 	if len(mo.cmod) != len(t.C) {
 		mo.cmod = make([]float64, len(t.C))

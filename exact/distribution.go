@@ -147,7 +147,7 @@ func (s *Sampler) Step(_ model.Model, c *sample.Chains, n int) {
 		return
 	}
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
-		s.Draw(rng, c.X.Slice(lo, hi, 0, c.Dim()).(*mat.Dense))
+		s.Draw(rng, c.Visible().Slice(lo, hi, 0, c.Dim()).(*mat.Dense))
 	})
 }
 

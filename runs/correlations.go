@@ -75,7 +75,7 @@ func (r *Run) CorrelationSaver(every int, t *bmdca.Target) train.Recorder {
 		switch {
 		case rec.Event == train.UpdateEvent && tr.Status() == train.Converged,
 			rec.Event == train.EpochEvent && (tr.Epoch()%every == 0 || tr.Done()):
-			return WriteCorrelations(r.Dir, NewCorrelations(rec.Updates, t.C, t.ModelCorrelations(tr.Chains().X)))
+			return WriteCorrelations(r.Dir, NewCorrelations(rec.Updates, t.C, t.ModelCorrelations(tr.Chains().VisibleView())))
 		}
 		return nil
 	})

@@ -207,7 +207,7 @@ func NewTrajectoryLadder(snap []model.Model, epochs []int, target float64, pilot
 		c := sample.NewChains(pilotChains, m.Dim(), seed+uint64(k)*0x9e3779b97f4a7c15)
 		c.Randomize(d.States())
 		sample.DefaultSampler(m).Step(m, c, pilotSteps)
-		pilot[k] = c.X
+		pilot[k] = c.Visible()
 	}
 	levels, acc := tempering.ChooseLadder(models, pilot, target)
 	l := &TrajectoryLadder{Pilot: acc, LogZLast: math.NaN()}

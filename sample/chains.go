@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -25,28 +26,143 @@ import (
 // updated by one goroutine at a time.
 const BlockSize = 16
 
-// Chains is the state of n Markov chains ("fantasy particles").
+// Chains is the state of n Markov chains ("fantasy particles"): the
+// visible configurations, one chain per row (n × Dim), the hidden
+// configurations of a bipartite model (n × H, or none), and the random
+// streams.
+//
+// A kernel that keeps chains resident between calls
+// (model.ResidentGibbsKernel: an RBM's float32 kernels) advances a copy of
+// the states in its own memory (model.ChainState), and the float64
+// matrices are brought up to date only when they are read: Visible and
+// Hidden (and VisibleView and HiddenView, MarshalBinary, Split, …) copy
+// the resident states back first if the chains moved since, so a stale
+// float64 view cannot be read through them. A matrix they return is
+// current until the next Step of a sampler on c: call them again after
+// stepping instead of keeping the matrix. The accessors may be called
+// from the goroutines of ForBlocks; stepping and SetHidden may not run
+// concurrently with anything else on c.
 type Chains struct {
-	// X holds the visible configurations, one chain per row (n × Dim).
-	X *mat.Dense
-	// H holds the hidden configurations of a bipartite model (n × H), or is
-	// nil for fully visible models.
-	H *mat.Dense
+	x *mat.Dense // the visible configurations (n × Dim)
+	h *mat.Dense // the hidden configurations (n × H), or nil
+
+	// res is the resident copy of the states, or nil. resValid: res holds
+	// the current states; hostStale: x and h do not (then resValid). mu
+	// guards the three against accessors called from parallel blocks.
+	mu        sync.Mutex
+	res       model.ChainState
+	resValid  bool
+	hostStale bool
 
 	pcgs  []*rand.PCG
 	rands []*rand.Rand
 }
 
 // NewChains returns n chains of dimension dim with all units zero and
-// random streams derived from seed. Use Randomize or copy data into X to
-// start the chains elsewhere.
+// random streams derived from seed. Use Randomize or copy data into
+// Visible to start the chains elsewhere.
 func NewChains(n, dim int, seed uint64) *Chains {
 	if n <= 0 || dim <= 0 {
 		panic(fmt.Sprintf("sample: NewChains needs n > 0 and dim > 0, got %d, %d", n, dim))
 	}
-	c := &Chains{X: mat.NewDense(n, dim, nil)}
+	c := &Chains{x: mat.NewDense(n, dim, nil)}
 	c.seed(seed)
 	return c
+}
+
+// Visible returns the visible configurations (n × Dim), current, for
+// reading and writing: a resident copy is dropped, and the next resident
+// step starts from this matrix.
+func (c *Chains) Visible() *mat.Dense {
+	c.hostOwns()
+	return c.x
+}
+
+// Hidden returns the hidden configurations (n × H), or nil if the chains
+// have none, like Visible for reading and writing.
+func (c *Chains) Hidden() *mat.Dense {
+	c.hostOwns()
+	return c.h
+}
+
+// VisibleView returns the visible configurations (n × Dim), current, for
+// reading only: a resident copy stays valid, so that the next resident
+// step need not copy the states again (the trainer's per-update monitors,
+// checkpoints). Write through Visible instead: a write through the view
+// is lost at the next resident step.
+func (c *Chains) VisibleView() *mat.Dense {
+	c.sync()
+	return c.x
+}
+
+// HiddenView is VisibleView of the hidden configurations (nil if none).
+func (c *Chains) HiddenView() *mat.Dense {
+	c.sync()
+	return c.h
+}
+
+// SetHidden replaces the hidden configurations (n × H; nil: none).
+func (c *Chains) SetHidden(h *mat.Dense) {
+	c.hostOwns()
+	if h != nil {
+		if r, _ := h.Dims(); r != c.Len() {
+			panic(fmt.Sprintf("sample: SetHidden with %d rows for %d chains", r, c.Len()))
+		}
+	}
+	c.h = h
+}
+
+// sync brings the float64 states up to date with the resident ones.
+func (c *Chains) sync() {
+	c.mu.Lock()
+	if c.hostStale {
+		c.res.Download(c.x, c.h)
+		c.hostStale = false
+	}
+	c.mu.Unlock()
+}
+
+// hostOwns syncs and drops the resident copy: the float64 states may be
+// written.
+func (c *Chains) hostOwns() {
+	c.mu.Lock()
+	if c.hostStale {
+		c.res.Download(c.x, c.h)
+		c.hostStale = false
+	}
+	c.resValid = false
+	c.mu.Unlock()
+}
+
+// Resident returns the chains' states resident in the memory of k's
+// kernels (uploading them if the float64 states are newer, or were made
+// for other kernels), or nil if k does not keep chains resident now. The
+// float64 states stay as they are; a caller that advances the returned
+// state must call Moved. BlockGibbs does both itself; the trainer's
+// fused update reads the particles of the negative phase this way.
+func (c *Chains) Resident(k model.ResidentGibbsKernel) model.ChainState {
+	if !k.ChainsResident() {
+		return nil
+	}
+	if c.resValid && k.KeepsChains(c.res) {
+		return c.res
+	}
+	c.sync()
+	if c.h == nil {
+		c.h = mat.NewDense(c.Len(), k.HiddenDim(), nil)
+	}
+	c.res = k.UploadChains(c.res, c.x, c.h)
+	c.resValid = true
+	return c.res
+}
+
+// Moved records that the resident state that Resident returned was
+// advanced: the float64 states are stale until the next read.
+func (c *Chains) Moved() {
+	if !c.resValid {
+		panic("sample: Moved without a resident state (call Resident first)")
+	}
+	c.hostStale = true
 }
 
 func (c *Chains) seed(seed uint64) {
@@ -60,10 +176,10 @@ func (c *Chains) seed(seed uint64) {
 }
 
 // Len is the number of chains.
-func (c *Chains) Len() int { r, _ := c.X.Dims(); return r }
+func (c *Chains) Len() int { r, _ := c.x.Dims(); return r }
 
 // Dim is the number of visible units of each chain.
-func (c *Chains) Dim() int { _, d := c.X.Dims(); return d }
+func (c *Chains) Dim() int { _, d := c.x.Dims(); return d }
 
 // NumBlocks is the number of blocks of chains (and of random streams).
 func (c *Chains) NumBlocks() int { return len(c.pcgs) }
@@ -85,12 +201,13 @@ func (c *Chains) ForBlocks(fn func(lo, hi int, rng *rand.Rand)) {
 }
 
 // Randomize sets every visible unit of every chain to a value drawn
-// uniformly from states, and clears H.
+// uniformly from states, and clears the hidden states.
 func (c *Chains) Randomize(states []float64) {
-	c.H = nil
+	c.hostOwns()
+	c.h = nil
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		for r := lo; r < hi; r++ {
-			row := c.X.RawRowView(r)
+			row := c.x.RawRowView(r)
 			for i := range row {
 				row[i] = states[rng.IntN(len(states))]
 			}
@@ -99,32 +216,35 @@ func (c *Chains) Randomize(states []float64) {
 }
 
 // SetVisible copies the rows of x (cycling through them if x has fewer
-// rows than there are chains) into the chains' visible states and clears H.
+// rows than there are chains) into the chains' visible states and clears
+// the hidden states.
 func (c *Chains) SetVisible(x *mat.Dense) {
 	xr, xc := x.Dims()
 	if xc != c.Dim() || xr == 0 {
 		panic(fmt.Sprintf("sample: SetVisible with %d×%d data for chains of dimension %d", xr, xc, c.Dim()))
 	}
+	c.hostOwns()
 	for r := range c.Len() {
-		copy(c.X.RawRowView(r), x.RawRowView(r%xr))
+		copy(c.x.RawRowView(r), x.RawRowView(r%xr))
 	}
-	c.H = nil
+	c.h = nil
 }
 
 // MarshalBinary encodes the chain states and random streams, so that a
 // checkpoint resumes exactly.
 func (c *Chains) MarshalBinary() ([]byte, error) {
-	n, d := c.X.Dims()
+	c.sync()
+	n, d := c.x.Dims()
 	h := 0
-	if c.H != nil {
-		_, h = c.H.Dims()
+	if c.h != nil {
+		_, h = c.h.Dims()
 	}
 	buf := binary.LittleEndian.AppendUint64(nil, uint64(n))
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(d))
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(h))
-	buf = appendFloats(buf, c.X.RawMatrix().Data)
-	if c.H != nil {
-		buf = appendFloats(buf, c.H.RawMatrix().Data)
+	buf = appendFloats(buf, c.x.RawMatrix().Data)
+	if c.h != nil {
+		buf = appendFloats(buf, c.h.RawMatrix().Data)
 	}
 	for _, p := range c.pcgs {
 		s, err := p.MarshalBinary()
@@ -178,14 +298,15 @@ func (c *Chains) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return err
 	}
-	c.X = mat.NewDense(int(n), int(d), x)
-	c.H = nil
+	c.x = mat.NewDense(int(n), int(d), x)
+	c.h = nil
+	c.res, c.resValid, c.hostStale = nil, false, false
 	if h > 0 {
 		hv, err := floats(int(n * h))
 		if err != nil {
 			return err
 		}
-		c.H = mat.NewDense(int(n), int(h), hv)
+		c.h = mat.NewDense(int(n), int(h), hv)
 	}
 	nb := parallel.Blocks(int(n), BlockSize)
 	c.pcgs = make([]*rand.PCG, nb)

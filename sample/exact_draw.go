@@ -32,10 +32,10 @@ func (Exact) Step(m model.Model, c *Chains, n int) {
 	if m.Dim() != c.Dim() {
 		panic(fmt.Sprintf("sample: Exact with chains of dimension %d for a model of dimension %d", c.Dim(), m.Dim()))
 	}
-	c.H = nil
+	c.SetHidden(nil)
 	d := c.Dim()
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
-		x := c.X.Slice(lo, hi, 0, d).(*mat.Dense)
+		x := c.Visible().Slice(lo, hi, 0, d).(*mat.Dense)
 		for range n {
 			es.SampleExact(rng, x)
 		}

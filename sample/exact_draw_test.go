@@ -43,7 +43,7 @@ func TestExactDeterminism(t *testing.T) {
 		} else {
 			sample.Exact{}.Step(m, c, 3)
 		}
-		return slices.Clone(c.X.RawMatrix().Data)
+		return slices.Clone(c.Visible().RawMatrix().Data)
 	}
 	x1 := run(1, false)
 	for _, tc := range []struct {
@@ -63,7 +63,7 @@ func ExampleExact() {
 	sample.Exact{}.Step(m, c, 1)
 	v := 0.0
 	for r := range c.Len() {
-		v += c.X.At(r, 0) * c.X.At(r, 0)
+		v += c.Visible().At(r, 0) * c.Visible().At(r, 0)
 	}
 	fmt.Printf("<x_0²> = %.1f\n", v/float64(c.Len()))
 	// Output:

@@ -11,8 +11,12 @@ import (
 
 // BlockGibbs is the block Gibbs sampler of a bipartite model (RBM): one
 // transition draws every hidden unit from P(h | v) and then every visible
-// unit from P(v | h). After Step, c.H holds the hidden layer drawn in the
-// last transition and c.X the visible layer drawn from it.
+// unit from P(v | h). After Step, the chains' hidden states are the hidden
+// layer drawn in the last transition and the visible states the visible
+// layer drawn from it. A model that keeps chains resident
+// (model.ResidentGibbsKernel: an RBM in float32 mode) advances them in its
+// kernels' memory, and the chains' float64 view is brought up to date when
+// it is next read (see Chains).
 type BlockGibbs struct{}
 
 var _ Sampler = BlockGibbs{}
@@ -30,7 +34,7 @@ func (BlockGibbs) Step(m model.Model, c *Chains, n int) {
 	if tm, ok := m.(model.Transformed); ok {
 		mustBePlain(tm.Base())
 		t = tm.Transform()
-		t.ApplyClamp(c.X)
+		t.ApplyClamp(c.Visible())
 	} else {
 		mustBePlain(m)
 	}
@@ -38,59 +42,90 @@ func (BlockGibbs) Step(m model.Model, c *Chains, n int) {
 		return
 	}
 	nc, nh := c.Len(), b.HiddenDim()
-	if c.H == nil {
-		c.H = mat.NewDense(nc, nh, nil)
+	if t == nil {
+		if g, ok := m.(model.ResidentGibbsKernel); ok {
+			if s := c.Resident(g); s != nil {
+				g.GibbsStepsResident(s, n, BlockSize, c.rands)
+				c.Moved()
+				return
+			}
+		}
+	}
+	x := c.Visible()
+	if c.h == nil {
+		c.h = mat.NewDense(nc, nh, nil)
 	}
 	if t != nil {
 		if g, ok := m.(model.Transformed).Base().(model.BipartiteTransformer); ok {
-			g.GibbsStepsTransformed(t, c.X, c.H, n, BlockSize, c.rands)
+			g.GibbsStepsTransformed(t, x, c.h, n, BlockSize, c.rands)
 			return
 		}
 	} else if g, ok := m.(model.BlockGibbsKernel); ok {
-		g.GibbsSteps(c.X, c.H, n, BlockSize, c.rands)
+		g.GibbsSteps(x, c.h, n, BlockSize, c.rands)
 		return
 	}
 	ph := mat.NewDense(nc, nh, nil)
 	pv := mat.NewDense(nc, b.Dim(), nil)
 	for range n {
-		b.HiddenProb(c.X, ph)
-		bernoulliRows(c, ph, c.H)
-		b.VisibleProb(c.H, pv)
-		bernoulliRows(c, pv, c.X)
+		b.HiddenProb(x, ph)
+		bernoulliRows(c, ph, c.h)
+		b.VisibleProb(c.h, pv)
+		bernoulliRows(c, pv, x)
 	}
 }
 
 // StepHidden advances every chain by n transitions h → v → h, starting
-// from the hidden states c.H (drawn from P(h|c.X) first if c.H is nil), and
-// writes into ph (chains × H) the probabilities P(h=1|v) of the final
-// visible states c.X, from which the final c.H were drawn. It is the same
-// Markov chain as Step seen from the hidden layer; persistent contrastive
-// divergence uses it because ph is exactly the negative phase's hidden
-// statistic, which Step would leave to one more matrix product.
+// from the chains' hidden states (drawn from P(h|v) of the visible states
+// first if there are none), and writes into ph (chains × H) the
+// probabilities P(h=1|v) of the final visible states, from which the
+// final hidden states were drawn. It is the same Markov chain as Step seen
+// from the hidden layer; persistent contrastive divergence uses it because
+// ph is exactly the negative phase's hidden statistic, which Step would
+// leave to one more matrix product.
+//
+// With a model that keeps chains resident (model.ResidentGibbsKernel), ph
+// may be nil: the probabilities then stay with the resident chains, where
+// the model's model.ResidentPhaseDifference reads them (Chains.Resident).
+// A nil ph with any other model is allowed and keeps nothing.
 func (BlockGibbs) StepHidden(m model.Bipartite, c *Chains, n int, ph *mat.Dense) {
 	mustBePlain(m)
 	nc, nh := c.Len(), m.HiddenDim()
-	if pn, pd := ph.Dims(); pn != nc || pd != nh {
-		panic(fmt.Sprintf("sample: StepHidden of %d chains with %d hidden units into %d×%d probabilities", nc, nh, pn, pd))
+	if ph != nil {
+		if pn, pd := ph.Dims(); pn != nc || pd != nh {
+			panic(fmt.Sprintf("sample: StepHidden of %d chains with %d hidden units into %d×%d probabilities", nc, nh, pn, pd))
+		}
 	}
-	if c.H == nil {
-		c.H = mat.NewDense(nc, nh, nil)
-		m.HiddenProb(c.X, ph)
-		bernoulliRows(c, ph, c.H)
+	g, resident := m.(model.ResidentGibbsKernel)
+	resident = resident && g.ChainsResident()
+	if ph == nil && (!resident || c.HiddenView() == nil) {
+		ph = mat.NewDense(nc, nh, nil) // scratch
+	}
+	if c.HiddenView() == nil {
+		x := c.Visible()
+		c.h = mat.NewDense(nc, nh, nil)
+		m.HiddenProb(x, ph)
+		bernoulliRows(c, ph, c.h)
 	}
 	if n <= 0 {
 		return
 	}
+	if resident {
+		s := c.Resident(g)
+		g.GibbsStepsHiddenResident(s, ph, n, BlockSize, c.rands)
+		c.Moved()
+		return
+	}
+	x, h := c.Visible(), c.Hidden()
 	if g, ok := m.(model.HiddenBlockGibbsKernel); ok {
-		g.GibbsStepsHidden(c.X, c.H, ph, n, BlockSize, c.rands)
+		g.GibbsStepsHidden(x, h, ph, n, BlockSize, c.rands)
 		return
 	}
 	pv := mat.NewDense(nc, m.Dim(), nil)
 	for range n {
-		m.VisibleProb(c.H, pv)
-		bernoulliRows(c, pv, c.X)
-		m.HiddenProb(c.X, ph)
-		bernoulliRows(c, ph, c.H)
+		m.VisibleProb(h, pv)
+		bernoulliRows(c, pv, x)
+		m.HiddenProb(x, ph)
+		bernoulliRows(c, ph, h)
 	}
 }
 

@@ -108,7 +108,7 @@ func (s *MALA) Step(m model.Model, c *Chains, n int) {
 	if target == 0 {
 		target = DefaultMALATarget
 	}
-	c.H = nil
+	c.SetHidden(nil)
 	s.prepare(eg, c)
 	s.stats = MALAStats{}
 	d := c.Dim()
@@ -118,7 +118,7 @@ func (s *MALA) Step(m model.Model, c *Chains, n int) {
 		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 			blk := &s.blocks[lo/BlockSize]
 			blk.accepted = 0
-			x := c.X.Slice(lo, hi, 0, d).(*mat.Dense)
+			x := c.Visible().Slice(lo, hi, 0, d).(*mat.Dense)
 			for range steps {
 				blk.transition(eg, x, eps, rng)
 			}
@@ -164,7 +164,7 @@ func (s *MALA) prepare(m model.EnergyGradient, c *Chains) {
 				fp: make([]float64, rows),
 			}
 		}
-		x := c.X.Slice(lo, hi, 0, d).(*mat.Dense)
+		x := c.Visible().Slice(lo, hi, 0, d).(*mat.Dense)
 		m.GradX(x, blk.g)
 		m.FreeEnergy(x, blk.f)
 	})

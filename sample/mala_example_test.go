@@ -55,7 +55,7 @@ func ExampleMALA() {
 	for range 2000 {
 		s.Step(m, c, 1)
 		for r := range c.Len() {
-			sum += c.X.At(r, 0) * c.X.At(r, 0)
+			sum += c.Visible().At(r, 0) * c.Visible().At(r, 0)
 			n++
 		}
 	}

@@ -36,7 +36,7 @@ func recordChains(m *gaussian.Model, s sample.Sampler, c *sample.Chains, steps i
 	for range steps {
 		s.Step(m, c, 1)
 		for k := range rec {
-			rec[k] = append(rec[k], slices.Clone(c.X.RawRowView(k)))
+			rec[k] = append(rec[k], slices.Clone(c.Visible().RawRowView(k)))
 		}
 	}
 	return rec
@@ -154,7 +154,7 @@ func TestMALADeterminism(t *testing.T) {
 		} else {
 			s.Step(m, c, 50)
 		}
-		return slices.Clone(c.X.RawMatrix().Data), s.StepSize
+		return slices.Clone(c.Visible().RawMatrix().Data), s.StepSize
 	}
 	x1, e1 := run(1, false)
 	for _, tc := range []struct {

@@ -109,7 +109,7 @@ func TestSamplersMatchExactDistribution(t *testing.T) {
 			tc.sampler(tc.model).Step(tc.model, c, tc.steps)
 			counts := make([]int, d.Space.Count)
 			for r := range chains {
-				counts[d.Space.Index(c.X.RawRowView(r))]++
+				counts[d.Space.Index(c.Visible().RawRowView(r))]++
 			}
 			stat, df, p := stattest.ChiSquare(counts, d.Prob, 5)
 			tv := stattest.TotalVariation(counts, d.Prob)
@@ -222,7 +222,7 @@ func TestMonteCarloGradientMatchesExact(t *testing.T) {
 			buf := make([]float64, np)
 			for r := range chains {
 				clear(buf)
-				row := c.X.Slice(r, r+1, 0, m.Dim()).(*mat.Dense)
+				row := c.Visible().Slice(r, r+1, 0, m.Dim()).(*mat.Dense)
 				m.AddStats(row, nil, buf)
 				for j, v := range buf {
 					per[j] = append(per[j], v)
@@ -253,10 +253,10 @@ func TestMonteCarloGradientMatchesExact(t *testing.T) {
 // labeled RBM one-hot label blocks.
 func randomize(c *sample.Chains, m model.Model) {
 	sp := m.(model.Spaced).Space()
-	c.H = nil
+	c.SetHidden(nil)
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		for r := lo; r < hi; r++ {
-			sp.Uniform(rng, c.X.RawRowView(r))
+			sp.Uniform(rng, c.Visible().RawRowView(r))
 		}
 	})
 }
@@ -268,7 +268,7 @@ func TestRandomizeMatchesChains(t *testing.T) {
 	a, b := sample.NewChains(40, 8, 3), sample.NewChains(40, 8, 3)
 	a.Randomize(m.States())
 	randomize(b, m)
-	if !mat.Equal(a.X, b.X) {
+	if !mat.Equal(a.Visible(), b.Visible()) {
 		t.Fatal("Space.Uniform and Chains.Randomize draw differently on a product space")
 	}
 }
@@ -285,7 +285,7 @@ func TestSiteSamplersKeepOneHot(t *testing.T) {
 		randomize(c, l)
 		s.Step(l, c, 10)
 		for r := range c.Len() {
-			if err := l.Space().Contains(c.X.RawRowView(r)); err != nil {
+			if err := l.Space().Contains(c.Visible().RawRowView(r)); err != nil {
 				t.Fatalf("%T: chain %d: %v", s, r, err)
 			}
 		}
@@ -309,7 +309,7 @@ func TestSamplersIndependentOfGOMAXPROCS(t *testing.T) {
 				c := sample.NewChains(100, tc.model.Dim(), 3)
 				randomize(c, tc.model)
 				tc.sampler(tc.model).Step(tc.model, c, 5)
-				return append([]float64(nil), c.X.RawMatrix().Data...)
+				return append([]float64(nil), c.Visible().RawMatrix().Data...)
 			}
 			a, b := run(1), run(4)
 			for i := range a {
@@ -336,7 +336,7 @@ func TestChainsMarshalRoundTrip(t *testing.T) {
 	}
 	sample.BlockGibbs{}.Step(m, c, 4)
 	sample.BlockGibbs{}.Step(m, &d, 4)
-	if !mat.Equal(c.X, d.X) || !mat.Equal(c.H, d.H) {
+	if !mat.Equal(c.Visible(), d.Visible()) || !mat.Equal(c.Hidden(), d.Hidden()) {
 		t.Fatal("restored chains continue differently")
 	}
 	if err := d.UnmarshalBinary(data[:len(data)-3]); err == nil {

@@ -53,11 +53,11 @@ func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
 		if tm.Transform().OnlyTempers() {
 			sw = tm.Scaled()
 		}
-		tm.Transform().ApplyClamp(c.X)
+		tm.Transform().ApplyClamp(c.Visible())
 	}
 	if f, ok := sw.(model.SiteSweeper); ok && n > 0 {
-		f.GibbsSweeps(c.X, n, BlockSize, c.rands)
-		c.H = nil
+		f.GibbsSweeps(c.Visible(), n, BlockSize, c.rands)
+		c.SetHidden(nil)
 		return
 	}
 	vars, q, newBlock := siteVars(m, "SiteGibbs")
@@ -66,7 +66,7 @@ func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
 		buf := make([]float64, q)
 		wbuf := make([]float64, q)
 		for r := lo; r < hi; r++ {
-			x := c.X.RawRowView(r)
+			x := c.Visible().RawRowView(r)
 			for range n {
 				for _, v := range vars {
 					k := v.Values()
@@ -79,7 +79,7 @@ func (SiteGibbs) Step(m model.Model, c *Chains, n int) {
 			}
 		}
 	})
-	c.H = nil
+	c.SetHidden(nil)
 }
 
 // HeatBath draws k with probability ∝ exp(-dE_k), the heat-bath (Gibbs)
@@ -123,14 +123,14 @@ var _ Sampler = (*Metropolis)(nil)
 func (mh *Metropolis) Step(m model.Model, c *Chains, n int) {
 	vars, q, newBlock := siteVars(m, "Metropolis")
 	if tm, ok := m.(model.Transformed); ok {
-		tm.Transform().ApplyClamp(c.X)
+		tm.Transform().ApplyClamp(c.Visible())
 	}
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		deltas := newBlock()
 		buf := make([]float64, q)
 		var acc, prop int64
 		for r := lo; r < hi; r++ {
-			x := c.X.RawRowView(r)
+			x := c.Visible().RawRowView(r)
 			for range n {
 				for _, v := range vars {
 					nv := v.Values()
@@ -154,7 +154,7 @@ func (mh *Metropolis) Step(m model.Model, c *Chains, n int) {
 		mh.accepted.Add(acc)
 		mh.proposed.Add(prop)
 	})
-	c.H = nil
+	c.SetHidden(nil)
 }
 
 // Acceptance returns the fraction of proposals accepted since the sampler

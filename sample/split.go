@@ -19,10 +19,11 @@ func (c *Chains) Blocks(lo, hi int) *Chains {
 	r0, _ := c.Block(lo)
 	_, r1 := c.Block(hi - 1)
 	d := c.Dim()
-	out := &Chains{X: mat.DenseCopyOf(c.X.Slice(r0, r1, 0, d))}
-	if c.H != nil {
-		_, h := c.H.Dims()
-		out.H = mat.DenseCopyOf(c.H.Slice(r0, r1, 0, h))
+	c.sync()
+	out := &Chains{x: mat.DenseCopyOf(c.x.Slice(r0, r1, 0, d))}
+	if c.h != nil {
+		_, h := c.h.Dims()
+		out.h = mat.DenseCopyOf(c.h.Slice(r0, r1, 0, h))
 	}
 	out.pcgs = make([]*rand.PCG, hi-lo)
 	out.rands = make([]*rand.Rand, hi-lo)
@@ -41,17 +42,20 @@ func JoinChains(parts ...*Chains) (*Chains, error) {
 	if len(parts) == 0 {
 		return nil, fmt.Errorf("sample: JoinChains of no chains")
 	}
-	d, hasH := parts[0].Dim(), parts[0].H != nil
+	for _, p := range parts {
+		p.sync()
+	}
+	d, hasH := parts[0].Dim(), parts[0].h != nil
 	h, n := 0, 0
 	if hasH {
-		_, h = parts[0].H.Dims()
+		_, h = parts[0].h.Dims()
 	}
 	for i, p := range parts {
-		if p.Dim() != d || (p.H != nil) != hasH {
+		if p.Dim() != d || (p.h != nil) != hasH {
 			return nil, fmt.Errorf("sample: JoinChains: part %d has other dimensions than part 0", i)
 		}
 		if hasH {
-			if _, ph := p.H.Dims(); ph != h {
+			if _, ph := p.h.Dims(); ph != h {
 				return nil, fmt.Errorf("sample: JoinChains: part %d has %d hidden units, part 0 %d", i, ph, h)
 			}
 		}
@@ -60,16 +64,16 @@ func JoinChains(parts ...*Chains) (*Chains, error) {
 		}
 		n += p.Len()
 	}
-	out := &Chains{X: mat.NewDense(n, d, nil)}
+	out := &Chains{x: mat.NewDense(n, d, nil)}
 	if hasH {
-		out.H = mat.NewDense(n, h, nil)
+		out.h = mat.NewDense(n, h, nil)
 	}
 	r := 0
 	for _, p := range parts {
 		m := p.Len()
-		out.X.Slice(r, r+m, 0, d).(*mat.Dense).Copy(p.X)
+		out.x.Slice(r, r+m, 0, d).(*mat.Dense).Copy(p.x)
 		if hasH {
-			out.H.Slice(r, r+m, 0, h).(*mat.Dense).Copy(p.H)
+			out.h.Slice(r, r+m, 0, h).(*mat.Dense).Copy(p.h)
 		}
 		for _, g := range p.pcgs {
 			q := clonePCG(g)

@@ -215,7 +215,7 @@ func TestTransformedSampling(t *testing.T) {
 				for r := range rows {
 					counts := make([]int, len(xs.RawMatrix().Data)/tc.m.Dim())
 					for k := r; k < chains; k += rows {
-						counts[configIndex(c.X.RawRowView(k), states)]++
+						counts[configIndex(c.Visible().RawRowView(k), states)]++
 					}
 					p := exactTransformed(tc.m, tr, r, xs)
 					if stat, df, pv := stattest.ChiSquare(counts, p, 5); pv < 1e-3 {
@@ -249,14 +249,14 @@ func TestAnnealStepWeights(t *testing.T) {
 		c := sample.NewChains(40, 10, 4)
 		c.Randomize([]float64{0, 1})
 		ff, ft := make([]float64, 40), make([]float64, 40)
-		r.FreeEnergyTransformed(from, c.X, ff)
-		r.FreeEnergyTransformed(to, c.X, ft)
+		r.FreeEnergyTransformed(from, c.Visible(), ff)
+		r.FreeEnergyTransformed(to, c.Visible(), ft)
 		logw := make([]float64, 40)
 		rngs := make([]*rand.Rand, c.NumBlocks())
 		for b := range rngs {
 			rngs[b] = c.Rand(b)
 		}
-		r.AnnealStep(from, to, c.X, mat.NewDense(40, 7, nil), logw, false, sample.BlockSize, rngs)
+		r.AnnealStep(from, to, c.Visible(), mat.NewDense(40, 7, nil), logw, false, sample.BlockSize, rngs)
 		tol := 1e-12
 		if f32 {
 			tol = 1e-4

@@ -158,13 +158,13 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 	f := make([]float64, nc)
 	for t := range span {
 		step(cold, coldModel)
-		m.FreeEnergy(c.X, f)
+		m.FreeEnergy(c.Visible(), f)
 		for k, v := range f {
 			out.FreeEnergy[k] = append(out.FreeEnergy[k], v)
 		}
 		if t%set.Thin == 0 {
 			r := t / set.Thin
-			out.X.Slice(r*nc, (r+1)*nc, 0, dim).(*mat.Dense).Copy(c.X)
+			out.X.Slice(r*nc, (r+1)*nc, 0, dim).(*mat.Dense).Copy(c.Visible())
 		}
 	}
 	out.Tau = sample.IntegratedAutocorrTimeChains(out.FreeEnergy)

@@ -97,7 +97,7 @@ func gaussianPosterior(g *gbrbm.Model, t *model.Transform, start *mat.Dense, s *
 	c := sample.NewChains(nc, d, set.Seed)
 	c.ForBlocks(func(lo, hi int, _ *rand.Rand) {
 		for k := lo; k < hi; k++ {
-			copy(c.X.RawRowView(k), start.RawRowView(k%n))
+			copy(c.Visible().RawRowView(k), start.RawRowView(k%n))
 		}
 	})
 	sum := mat.NewDense(nc, d, nil)
@@ -107,10 +107,10 @@ func gaussianPosterior(g *gbrbm.Model, t *model.Transform, start *mat.Dense, s *
 		if sweep < set.BurnIn {
 			continue
 		}
-		g.VisibleMeanTransformed(t, c.H, mean)
+		g.VisibleMeanTransformed(t, c.Hidden(), mean)
 		sum.Add(sum, mean)
 	}
-	p := &Posterior{Mean: mat.NewDense(n, d, nil), Sample: mat.DenseCopyOf(c.X.Slice(0, n, 0, d))}
+	p := &Posterior{Mean: mat.NewDense(n, d, nil), Sample: mat.DenseCopyOf(c.Visible().Slice(0, n, 0, d))}
 	scale := 1 / float64(set.Sweeps*set.Replicas)
 	for k := range nc {
 		mr := p.Mean.RawRowView(k % n)

@@ -222,7 +222,7 @@ func inferModel(m model.Model, x *mat.Dense, missing []bool, noise float64, clam
 	// Start every chain at the data, with absent entries drawn uniformly.
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		for k := lo; k < hi; k++ {
-			r, row := k%n, c.X.RawRowView(k)
+			r, row := k%n, c.Visible().RawRowView(k)
 			copy(row, x.RawRowView(r))
 			for i := range row {
 				if ev.absent(r, i, d) {
@@ -238,7 +238,7 @@ func inferModel(m model.Model, x *mat.Dense, missing []bool, noise float64, clam
 		inferSites(tm.(model.Discrete), c, set, sum)
 	}
 	p := &Posterior{Mean: mat.NewDense(n, d, nil), Sample: mat.NewDense(n, d, nil)}
-	p.Sample.Copy(c.X.Slice(0, n, 0, d))
+	p.Sample.Copy(c.Visible().Slice(0, n, 0, d))
 	scale := 1 / float64(set.Sweeps*set.Replicas)
 	for k := range n * set.Replicas {
 		r := k % n
@@ -334,7 +334,7 @@ func (e *evidence) transform() (*model.Transform, error) {
 // Rao-Blackwellized P_t(v_i = 1 | h) of the hidden states of every sweep
 // after burn-in: the probabilities the visible states were drawn from.
 func inferBipartite(b model.Bipartite, tm model.Transformed, c *sample.Chains, set InferSettings, sum *mat.Dense) {
-	nc, d := c.X.Dims()
+	nc, d := c.Visible().Dims()
 	pv := mat.NewDense(nc, d, nil)
 	t := tm.Transform()
 	k, fast := b.(model.BipartiteTransformer)
@@ -342,21 +342,21 @@ func inferBipartite(b model.Bipartite, tm model.Transformed, c *sample.Chains, s
 	for i := range rngs {
 		rngs[i] = c.Rand(i)
 	}
-	if fast && c.H == nil {
-		c.H = mat.NewDense(nc, b.HiddenDim(), nil)
+	if fast && c.Hidden() == nil {
+		c.SetHidden(mat.NewDense(nc, b.HiddenDim(), nil))
 	}
 	for s := range set.BurnIn + set.Sweeps {
 		if fast {
 			// The model's kernel directly (for a labeled RBM its own
 			// sampler, the label block one categorical variable).
-			k.GibbsStepsTransformed(t, c.X, c.H, 1, sample.BlockSize, rngs)
+			k.GibbsStepsTransformed(t, c.Visible(), c.Hidden(), 1, sample.BlockSize, rngs)
 		} else {
 			sample.BlockGibbs{}.Step(tm, c, 1)
 		}
 		if s < set.BurnIn {
 			continue
 		}
-		tm.(model.Bipartite).VisibleProb(c.H, pv)
+		tm.(model.Bipartite).VisibleProb(c.Hidden(), pv)
 		sum.Add(sum, pv)
 	}
 }
@@ -386,7 +386,7 @@ func inferSites(tm model.Discrete, c *sample.Chains, set InferSettings, sum *mat
 			deltas := model.NewRowVarDeltas(tm)
 			buf, wbuf := make([]float64, q), make([]float64, q)
 			for k := lo; k < hi; k++ {
-				row, acc := c.X.RawRowView(k), sum.RawRowView(k)
+				row, acc := c.Visible().RawRowView(k), sum.RawRowView(k)
 				for _, v := range vars {
 					dE, w := buf[:v.Values()], wbuf[:v.Values()]
 					if deltas(k, row, v, dE) {

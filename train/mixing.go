@@ -69,7 +69,7 @@ func (m *Mixing) ObserveUpdate(t *Trainer) {
 	if len(m.f) != n {
 		m.f = make([]float64, n)
 	}
-	x := t.chains.X.Slice(0, n, 0, t.chains.Dim()).(*mat.Dense)
+	x := t.chains.VisibleView().Slice(0, n, 0, t.chains.Dim()).(*mat.Dense)
 	t.model.FreeEnergy(x, m.f)
 	for k, v := range m.f {
 		m.series[k] = append(m.series[k], v)

@@ -31,14 +31,14 @@ type lazyExact struct {
 }
 
 func (s *lazyExact) Step(m model.Model, c *sample.Chains, n int) {
-	n0, d := c.X.Dims()
+	n0, d := c.Visible().Dims()
 	old := mat.NewDense(n0, d, nil)
 	for range n {
-		old.Copy(c.X)
+		old.Copy(c.Visible())
 		sample.Exact{}.Step(m, c, 1)
 		for k := range n0 {
 			if s.rng.Float64() < s.Stay {
-				c.X.SetRow(k, old.RawRowView(k))
+				c.Visible().SetRow(k, old.RawRowView(k))
 			}
 		}
 	}

@@ -262,7 +262,7 @@ func (t *Trainer) distGradient() error {
 	for i, p := range d.neg {
 		lo, hi := t.chains.Block(i)
 		p.Reset()
-		p.AddWith(s.NegativeStats, t.chains.X.Slice(lo, hi, 0, m.Dim()).(*mat.Dense), nil)
+		p.AddWith(s.NegativeStats, t.chains.VisibleView().Slice(lo, hi, 0, m.Dim()).(*mat.Dense), nil)
 	}
 	pos := t.pos
 	if !t.cached {

@@ -29,5 +29,5 @@ func StateChains(state []byte) (*mat.Dense, error) {
 	if err := c.UnmarshalBinary(s.Chains); err != nil {
 		return nil, err
 	}
-	return c.X, nil
+	return c.Visible(), nil
 }

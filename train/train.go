@@ -258,14 +258,20 @@ type Trainer struct {
 	// fused is set when the update can be fused (see fusedUpdate); params
 	// is then the model's parameter vector, taken once per epoch, and
 	// nonFinite the first non-finite parameter of the last update, or -1.
-	fused     model.FusedPhaseDifference
-	params    []float64
-	nonFinite int
-	grad      []float64
-	batch     *mat.Dense
-	batchW    []float64
-	good      []float64 // parameters at the end of the last completed epoch
-	dist      *dist     // data-parallel state (Settings.Reducer a *BlockReducer), or nil
+	fused model.FusedPhaseDifference
+	// resident is fused as a model that keeps chains resident, or nil;
+	// negResident reports whether the last negative phase left the
+	// particles' hidden probabilities with the resident chains instead of
+	// in negHidden.
+	resident    model.ResidentPhaseDifference
+	negResident bool
+	params      []float64
+	nonFinite   int
+	grad        []float64
+	batch       *mat.Dense
+	batchW      []float64
+	good        []float64 // parameters at the end of the last completed epoch
+	dist        *dist     // data-parallel state (Settings.Reducer a *BlockReducer), or nil
 }
 
 // New prepares to train m on the rows of data (n × Dim). The model's
@@ -374,6 +380,7 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 		if f, ok := m.(model.FusedPhaseDifference); ok && !t.cached && c.Reducer == nil && c.Objective == nil && c.Gradient == nil {
 			if _, ok := c.Optimizer.(optim.RangeStepper); ok {
 				t.fused = f
+				t.resident, _ = f.(model.ResidentPhaseDifference)
 			}
 		}
 	}
@@ -604,8 +611,15 @@ func (t *Trainer) negative() {
 	s := &t.settings
 	if t.negHidden != nil {
 		// PCD by block Gibbs on an RBM: the chains' last half-step gives
-		// the particles' hidden probabilities.
-		sample.BlockGibbs{}.StepHidden(t.model.(model.Bipartite), t.chains, s.K, t.negHidden)
+		// the particles' hidden probabilities. For the fused update of a
+		// model that keeps chains resident they stay with the chains,
+		// which are then not converted to float64 at all.
+		ph := t.negHidden
+		t.negResident = t.resident != nil && t.resident.ChainsResident()
+		if t.negResident {
+			ph = nil
+		}
+		sample.BlockGibbs{}.StepHidden(t.model.(model.Bipartite), t.chains, s.K, ph)
 	} else {
 		s.Sampler.Step(t.model, t.chains, s.K)
 	}
@@ -675,11 +689,11 @@ func (t *Trainer) gradient() error {
 	s, m := &t.settings, t.model
 	if s.Reducer == nil && !t.cached {
 		if t.negHidden != nil {
-			m.(model.HiddenPhaseDifference).PhaseDifferenceHidden(t.batch, t.batchW, t.chains.X, t.negHidden, t.grad)
+			m.(model.HiddenPhaseDifference).PhaseDifferenceHidden(t.batch, t.batchW, t.chains.VisibleView(), t.negHidden, t.grad)
 			return nil
 		}
 		if pd, ok := m.(model.PhaseDifference); ok {
-			pd.PhaseDifference(t.batch, t.batchW, t.chains.X, t.grad)
+			pd.PhaseDifference(t.batch, t.batchW, t.chains.VisibleView(), t.grad)
 			return nil
 		}
 	}
@@ -698,7 +712,7 @@ func (t *Trainer) gradient() error {
 		pos.Add(m, t.batch, t.batchW)
 	}
 	t.neg.Reset()
-	t.neg.AddWith(s.NegativeStats, t.chains.X, nil)
+	t.neg.AddWith(s.NegativeStats, t.chains.VisibleView(), nil)
 	if s.Reducer != nil {
 		if err := s.Reducer.Reduce(pos, t.neg); err != nil {
 			return fmt.Errorf("train: reducing the phases: %w", err)
@@ -725,7 +739,7 @@ func (t *Trainer) fusedUpdate() {
 	lr := opt.LastRate()
 	var first atomic.Int64
 	first.Store(math.MaxInt64)
-	t.fused.PhaseDifferenceHiddenApply(t.batch, t.batchW, t.chains.X, t.negHidden, g, func(lo, hi int) {
+	apply := func(lo, hi int) {
 		pen.AddGradientRange(p, g, lo, hi)
 		opt.StepRange(p, g, lo, hi)
 		pen.ApplyProximalL1Range(p, lr, lo, hi)
@@ -737,7 +751,19 @@ func (t *Trainer) fusedUpdate() {
 				}
 			}
 		}
-	})
+	}
+	switch {
+	case t.negResident && t.resident.ChainsResident():
+		// The particles and their hidden probabilities straight from the
+		// resident chains (uploaded again only if a reader wrote them).
+		t.resident.PhaseDifferenceResidentApply(t.batch, t.batchW, t.chains.Resident(t.resident), g, apply)
+	case t.negResident:
+		// The model left float32 mode after the negative phase: the
+		// probabilities are recomputed from the visible states.
+		t.fused.PhaseDifferenceHiddenApply(t.batch, t.batchW, t.chains.VisibleView(), nil, g, apply)
+	default:
+		t.fused.PhaseDifferenceHiddenApply(t.batch, t.batchW, t.chains.VisibleView(), t.negHidden, g, apply)
+	}
 	opt.EndStep()
 	t.nonFinite = -1
 	if j := first.Load(); j != math.MaxInt64 {

@@ -80,7 +80,7 @@ func main() {
 	start := time.Now()
 	potts.Sweep(pm, c, *sweeps)
 	fmt.Printf("sampled %d sequences with %d sweeps in %.1f s\n", *n, *sweeps, time.Since(start).Seconds())
-	gen := msa.SeqsFromCodes(c.X)
+	gen := msa.SeqsFromCodes(c.Visible())
 	flat := make([]uint8, 0, len(gen)*pm.L())
 	for _, s := range gen {
 		flat = append(flat, s...)

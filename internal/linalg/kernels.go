@@ -44,6 +44,17 @@ type Kernels interface {
 	Download64(dst []float64, src Matrix32, off int)
 	// Transpose32 sets dst (c×r) to srcᵀ (src is r×c).
 	Transpose32(dst, src Matrix32)
+	// Map32 returns the elements [off, off+n) of m as host memory that
+	// the caller may read and write until it hands them back with
+	// Unmap32(m, off, s); no other kernel may use those elements in
+	// between. The CPU kernels return m's own storage (no copy) and
+	// Unmap32 does nothing; a kernel set whose memory the host cannot
+	// address copies them out (Download32) and back (Upload32). Host loops
+	// over resident chain states (the sparse gathers, the clamp of a
+	// transform) reach them this way.
+	Map32(m Matrix32, off, n int) []float32
+	// Unmap32 ends a Map32 of the elements [off, off+len(s)) of m.
+	Unmap32(m Matrix32, off int, s []float32)
 
 	// MulW32 sets out (rows×n, contiguous) to x·w (w is k×n, x rows×k) or,
 	// with transW, to x·wᵀ (w is n×k), for the contiguous row-major host
@@ -119,6 +130,17 @@ func (cpuKernels) Download64(dst []float64, src Matrix32, off int) {
 	s := host(src).data[off : off+len(dst)]
 	for i, x := range s {
 		dst[i] = float64(x)
+	}
+}
+
+func (cpuKernels) Map32(m Matrix32, off, n int) []float32 {
+	return host(m).data[off : off+n : off+n]
+}
+
+func (cpuKernels) Unmap32(m Matrix32, off int, s []float32) {
+	d := host(m).data[off : off+len(s)]
+	if len(s) > 0 && &d[0] != &s[0] {
+		panic("linalg: Unmap32 of memory that Map32 did not return")
 	}
 }
 

@@ -80,6 +80,16 @@ func TestCPUKernels(t *testing.T) {
 	k.SigmoidBias32(h, bias, got, rows, nh)
 	SigmoidBias32(h, b32, want, rows, nh)
 	equal32(t, "SigmoidBias32", got, want)
+	// A mapped range reads the resident values and writes through.
+	mp := k.Map32(w, 10, 5)
+	equal32(t, "Map32", mp, w32[10:15])
+	mp[2] = 42
+	k.Unmap32(w, 10, mp)
+	one := make([]float32, 1)
+	k.Download32(one, w, 12)
+	if one[0] != 42 {
+		t.Fatalf("write through Map32 reads back %v, want 42", one[0])
+	}
 }
 
 func equal32(t *testing.T, name string, got, want []float32) {

@@ -126,12 +126,12 @@ func TestGibbsExact(t *testing.T) {
 	Gibbs{}.Step(m, c, 30)
 	counts := make([]int, len(d.Prob))
 	for r := range n {
-		counts[d.Space.Index(c.X.RawRowView(r))]++
+		counts[d.Space.Index(c.Visible().RawRowView(r))]++
 	}
 	if _, df, p := stattest.ChiSquare(counts, d.Prob, 5); p < 1e-4 {
 		t.Errorf("chi-square p = %g with %d degrees of freedom", p, df)
 	}
-	if r, h := c.H.Dims(); r != n || h != 3 {
+	if r, h := c.Hidden().Dims(); r != n || h != 3 {
 		t.Fatalf("chains' hidden state is %d×%d, want %d×3", r, h, n)
 	}
 
@@ -145,7 +145,7 @@ func TestGibbsExact(t *testing.T) {
 	row := mat.NewDense(1, 4, nil)
 	s := make([]float64, np)
 	for r := range n {
-		copy(row.RawRowView(0), c.X.RawRowView(r))
+		copy(row.RawRowView(0), c.Visible().RawRowView(r))
 		clear(s)
 		m.AddStats(row, nil, s)
 		for k, v := range s {

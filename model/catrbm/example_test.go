@@ -19,8 +19,8 @@ func Example() {
 	c := sample.NewChains(100, m.Dim(), 3)
 	c.Randomize(m.States())
 	catrbm.Gibbs{}.Step(m, c, 50)
-	n, l := c.X.Dims()
-	_, h := c.H.Dims()
+	n, l := c.Visible().Dims()
+	_, h := c.Hidden().Dims()
 	fmt.Println(n, "chains of", l, "sites and", h, "hidden units")
 	m.ZeroSumGauge() // same distribution, Σ_a W_j(i,a) = 0
 	// Output:

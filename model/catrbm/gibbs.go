@@ -35,14 +35,14 @@ func (Gibbs) Step(m model.Model, c *sample.Chains, n int) {
 	if n <= 0 {
 		return
 	}
-	if c.H == nil || c.H.RawMatrix().Cols != cm.h {
-		c.H = mat.NewDense(c.Len(), cm.h, nil)
+	if c.Hidden() == nil || c.Hidden().RawMatrix().Cols != cm.h {
+		c.SetHidden(mat.NewDense(c.Len(), cm.h, nil))
 	}
 	c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 		in := make([]float64, cm.h)
 		logits := make([]float64, cm.l*cm.q)
 		for r := lo; r < hi; r++ {
-			v, h := c.X.RawRowView(r), c.H.RawRowView(r)
+			v, h := c.Visible().RawRowView(r), c.Hidden().RawRowView(r)
 			for range n {
 				cm.SampleHidden(v, h, in, rng)
 				cm.SampleVisible(h, v, logits, rng)

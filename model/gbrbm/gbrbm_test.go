@@ -266,7 +266,7 @@ func gibbsRun(m *gbrbm.Model, chains, burn, draws int, seed uint64, f func(x, ou
 	for range draws {
 		s.Step(m, c, 1)
 		for r := range chains {
-			f(c.X.RawRowView(r), out)
+			f(c.Visible().RawRowView(r), out)
 			for q, v := range out {
 				per[q][r] += v / float64(draws)
 				if r < len(series[q]) {
@@ -326,7 +326,7 @@ func TestGibbsMatchesExactMarginal(t *testing.T) {
 	counts := make([]int, len(p))
 	for r := range chains {
 		k := 0
-		for _, hj := range c.H.RawRowView(r) {
+		for _, hj := range c.Hidden().RawRowView(r) {
 			k = 2*k + int(hj)
 		}
 		counts[k]++
@@ -569,7 +569,7 @@ func TestGibbsIndependentOfGOMAXPROCS(t *testing.T) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		c := sample.NewChains(100, 3, 18)
 		m.Sampler().Step(m, c, 5)
-		return append(slices.Clone(c.X.RawMatrix().Data), c.H.RawMatrix().Data...)
+		return append(slices.Clone(c.Visible().RawMatrix().Data), c.Hidden().RawMatrix().Data...)
 	}
 	if !slices.Equal(run(1), run(4)) {
 		t.Fatal("Gibbs chains differ between GOMAXPROCS=1 and 4")

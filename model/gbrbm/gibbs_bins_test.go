@@ -147,7 +147,7 @@ func wrongGibbs(m *gbrbm.Model, c *sample.Chains, n int, varFactor float64) {
 		sd[i] = math.Sqrt(varFactor * s)
 	}
 	for range n {
-		m.HiddenProb(c.X, ph)
+		m.HiddenProb(c.Visible(), ph)
 		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 			for r := lo; r < hi; r++ {
 				for j, p := range ph.RawRowView(r) {
@@ -161,7 +161,7 @@ func wrongGibbs(m *gbrbm.Model, c *sample.Chains, n int, varFactor float64) {
 		m.VisibleMean(h, mean)
 		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 			for r := lo; r < hi; r++ {
-				x := c.X.RawRowView(r)
+				x := c.Visible().RawRowView(r)
 				for i, mu := range mean.RawRowView(r) {
 					x[i] = mu + sd[i]*rng.NormFloat64()
 				}
@@ -244,7 +244,7 @@ func TestGibbsMatchesExactMarginalOnGrid(t *testing.T) {
 	run := func(step func(c *sample.Chains)) (float64, int, float64) {
 		c := sample.NewChains(chains, 2, 31)
 		step(c)
-		return stattest.ChiSquare(gridCounts(c.X, cuts), p, 5)
+		return stattest.ChiSquare(gridCounts(c.Visible(), cuts), p, 5)
 	}
 	stat, df, pv := run(func(c *sample.Chains) { m.Sampler().Step(m, c, burn) })
 	t.Logf("Gibbs: chi2 = %.1f, df = %d, p = %.3g", stat, df, pv)

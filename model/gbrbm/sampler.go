@@ -49,22 +49,22 @@ func (Gibbs) Step(mm model.Model, c *sample.Chains, n int) {
 		return
 	}
 	nc := c.Len()
-	if c.H == nil {
-		c.H = mat.NewDense(nc, m.nh, nil)
+	if c.Hidden() == nil {
+		c.SetHidden(mat.NewDense(nc, m.nh, nil))
 	}
 	beta := t.InvTemp()
 	sd := m.VisibleVariance()
 	for i, s := range sd {
 		sd[i] = math.Sqrt(s / beta)
 	}
-	t.ApplyClamp(c.X)
+	t.ApplyClamp(c.Visible())
 	ph := mat.NewDense(nc, m.nh, nil)
 	mean := mat.NewDense(nc, m.nv, nil)
 	for range n {
-		m.HiddenProbTransformed(t, c.X, ph)
+		m.HiddenProbTransformed(t, c.Visible(), ph)
 		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 			for r := lo; r < hi; r++ {
-				h := c.H.RawRowView(r)
+				h := c.Hidden().RawRowView(r)
 				for j, p := range ph.RawRowView(r) {
 					h[j] = 0
 					if rng.Float64() < p {
@@ -73,10 +73,10 @@ func (Gibbs) Step(mm model.Model, c *sample.Chains, n int) {
 				}
 			}
 		})
-		m.VisibleMeanTransformed(t, c.H, mean)
+		m.VisibleMeanTransformed(t, c.Hidden(), mean)
 		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 			for r := lo; r < hi; r++ {
-				x := c.X.RawRowView(r)
+				x := c.Visible().RawRowView(r)
 				clamp := t.ClampRow(r)
 				for i, mu := range mean.RawRowView(r) {
 					// Draw for clamped units too, so that the stream

@@ -129,7 +129,7 @@ func TestGibbsTransformedMatchesExact(t *testing.T) {
 	for range draws {
 		s.Step(tm, c, 1)
 		for r := range chains {
-			x := c.X.RawRowView(r)
+			x := c.Visible().RawRowView(r)
 			for q, v := range []float64{x[0], x[1], x[0] * x[0], x[0] * x[1], x[1] * x[1]} {
 				per[q][r] += v / draws
 			}
@@ -155,7 +155,7 @@ func TestGibbsClampHoldsUnits(t *testing.T) {
 	c := sample.NewChains(10, 3, 26)
 	sample.DefaultSampler(tm).Step(tm, c, 3)
 	for r := range 10 {
-		if x := c.X.RawRowView(r); x[1] != 1.25 || x[0] == 0 || x[2] == 0 {
+		if x := c.Visible().RawRowView(r); x[1] != 1.25 || x[0] == 0 || x[2] == 0 {
 			t.Fatalf("chain %d: %v, want unit 1 clamped at 1.25 and the others drawn", r, x)
 		}
 	}

@@ -26,7 +26,7 @@ func TestGibbsSweepsMatchExact(t *testing.T) {
 		c := sweptChains(m, 16000, 3, 60)
 		counts := make([]int, d.Space.Count)
 		for r := range c.Len() {
-			counts[d.Space.Index(c.X.RawRowView(r))]++
+			counts[d.Space.Index(c.Visible().RawRowView(r))]++
 		}
 		stat, df, p := stattest.ChiSquare(counts, d.Prob, 5)
 		t.Logf("%s: chi2=%.1f df=%d p=%.3g", enc, stat, df, p)
@@ -74,7 +74,7 @@ func TestLatticeSweepsMatchExactAndDense(t *testing.T) {
 		return sweptChains(m, 20000, 5, 40)
 	}
 	sp, dn := run(true), run(false)
-	a, b := sp.X.RawMatrix().Data, dn.X.RawMatrix().Data
+	a, b := sp.Visible().RawMatrix().Data, dn.Visible().RawMatrix().Data
 	for i := range a {
 		if a[i] != b[i] {
 			t.Fatalf("state %d: %v with neighbour lists, %v with dense rows", i, a[i], b[i])
@@ -82,7 +82,7 @@ func TestLatticeSweepsMatchExactAndDense(t *testing.T) {
 	}
 	counts := make([]int, d.Space.Count)
 	for r := range sp.Len() {
-		counts[d.Space.Index(sp.X.RawRowView(r))]++
+		counts[d.Space.Index(sp.Visible().RawRowView(r))]++
 	}
 	stat, df, p := stattest.ChiSquare(counts, d.Prob, 5)
 	t.Logf("chi2=%.1f df=%d p=%.3g", stat, df, p)
@@ -100,6 +100,6 @@ func sweptChains(m *ising.Model, n int, seed uint64, sweeps int) *sample.Chains 
 	for b := range rngs {
 		rngs[b] = c.Rand(b)
 	}
-	m.GibbsSweeps(c.X, sweeps, sample.BlockSize, rngs)
+	m.GibbsSweeps(c.Visible(), sweeps, sample.BlockSize, rngs)
 	return c
 }

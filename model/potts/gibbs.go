@@ -87,7 +87,7 @@ func (g *Gibbs) Step(m model.Model, c *sample.Chains, n int) {
 		_, hi := c.Block(b1 - 1)
 		for r := lo; r < hi; r++ {
 			row := g.codes[r*l : (r+1)*l]
-			for i, v := range c.X.RawRowView(r) {
+			for i, v := range c.Visible().RawRowView(r) {
 				row[i] = uint8(pm.code(v, i))
 			}
 		}
@@ -107,7 +107,7 @@ func (g *Gibbs) Step(m model.Model, c *sample.Chains, n int) {
 			}
 		}
 		for r := lo; r < hi; r++ {
-			row := c.X.RawRowView(r)
+			row := c.Visible().RawRowView(r)
 			for i, k := range g.codes[r*l : (r+1)*l] {
 				row[i] = float64(k)
 			}

@@ -74,7 +74,7 @@ func TestGibbsExact(t *testing.T) {
 		for r := range n {
 			s := 0
 			for i := tc.l - 1; i >= 0; i-- {
-				s = s*tc.q + int(c.X.At(r, i))
+				s = s*tc.q + int(c.Visible().At(r, i))
 			}
 			counts[s]++
 		}
@@ -105,7 +105,7 @@ func TestGibbsProtein(t *testing.T) {
 		}
 		counts := make([]int, 21)
 		for r := range n {
-			counts[int(c.X.At(r, i))]++
+			counts[int(c.Visible().At(r, i))]++
 		}
 		stat, df := chiSquare(t, counts, exact, n)
 		crit := distuv.ChiSquared{K: float64(df)}.Quantile(1 - 1e-4)
@@ -168,7 +168,7 @@ func TestGibbsDeterministic(t *testing.T) {
 		for range steps {
 			g.Step(m, c, per)
 		}
-		return c.X.RawMatrix().Data
+		return c.Visible().RawMatrix().Data
 	}
 	a, b, d := run(1, 1, 6), run(4, 1, 6), run(2, 3, 2)
 	for k := range a {
@@ -192,7 +192,7 @@ func TestGibbsSeesChangedParameters(t *testing.T) {
 	onlyState := func(site, a int) {
 		t.Helper()
 		for r := range n {
-			if got := int(c.X.At(r, site)); got != a {
+			if got := int(c.Visible().At(r, site)); got != a {
 				t.Fatalf("chain %d: site %d in state %d, want %d after the parameter change", r, site, got, a)
 			}
 		}

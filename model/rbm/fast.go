@@ -332,7 +332,7 @@ func (r *RBM) GibbsSteps(x, h *mat.Dense, steps, blockSize int, rngs []*rand.Ran
 		return
 	}
 	if r.f32 != nil {
-		r.gibbs32(nil, x, h, nil, steps, blockSize, rngs)
+		r.gibbs32(nil, x, h, nil, nil, false, steps, blockSize, rngs)
 		return
 	}
 	r.gibbs64(nil, x, h, nil, steps, blockSize, rngs)
@@ -350,15 +350,26 @@ func (r *RBM) checkChains(name string, x, h *mat.Dense, blockSize int, rngs []*r
 
 // gibbs32 and gibbs64 split the chains into groups of whole blocks, one
 // product per group and half-step; each block draws from its own stream.
-// With ph nil a transition is v → h → v (GibbsSteps); otherwise it is
-// h → v → h, and ph receives P(h=1|v) of the last visible states
-// (GibbsStepsHidden). A non-nil t (only with ph nil) transforms the model
+// A transition is v → h → v (GibbsSteps) or, with hiddenFirst, h → v → h
+// (GibbsStepsHidden), and then the probabilities P(h=1|v) of the last
+// visible states are kept: in ph (gibbs64, and gibbs32 on float64 chains)
+// or in st.ph. A non-nil t (only without hiddenFirst) transforms the model
 // (GibbsStepsTransformed): the pre-activations are multiplied by β, the
 // visible ones gain the field, and clamped units are reset after every
 // visible half-step; nil t costs nothing.
-func (r *RBM) gibbs32(t *model.Transform, x, h, ph *mat.Dense, steps, blockSize int, rngs []*rand.Rand) {
-	n, _ := x.Dims()
+//
+// gibbs32 runs on the resident float32 chains st when st is not nil (x, h
+// and ph are then unused), otherwise on float32 copies of the rows of the
+// float64 chains x and h, converted at the start and back at the end of
+// the call. The arithmetic and the random words are the same either way.
+func (r *RBM) gibbs32(t *model.Transform, x, h, ph *mat.Dense, st *chains32, hiddenFirst bool, steps, blockSize int, rngs []*rand.Rand) {
 	nv, nh := r.nv, r.nh
+	var n int
+	if st != nil {
+		n = st.n
+	} else {
+		n, _ = x.Dims()
+	}
 	p := r.params32()
 	a, b := p.a, p.b
 	var tf *transform32
@@ -367,14 +378,37 @@ func (r *RBM) gibbs32(t *model.Transform, x, h, ph *mat.Dense, steps, blockSize 
 		a, b = tf.a, tf.b
 	}
 	var wt linalg.Matrix32 // Wᵀ, to gather products with sparse hidden states
-	if transposePays(n, steps) && fewOnes(h) {
-		wt = r.weightsT32()
+	if transposePays(n, steps) {
+		few := false
+		if st != nil {
+			few = st.fewOnesHidden()
+		} else {
+			few = fewOnes(h)
+		}
+		if few {
+			wt = r.weightsT32()
+		}
 	}
 	gr := chunk(n, blockSize, max(maxRows/blockSize*blockSize, blockSize))
 	parallel.For(parallel.Blocks(n, gr), func(g int) {
 		lo, hi := parallel.Range(g, gr, n)
 		m := hi - lo
-		vb, hb := get32(m*nv), get32(m*nh)
+		// vs and hs are the float32 states of the rows [lo, hi).
+		var vs, hs []float32
+		var vb, hb *[]float32
+		if st != nil {
+			vs, hs = st.k.Map32(st.x, lo*nv, m*nv), st.k.Map32(st.h, lo*nh, m*nh)
+		} else {
+			vb, hb = get32(m*nv), get32(m*nh)
+			vs, hs = *vb, *hb
+			for i := range m {
+				if hiddenFirst {
+					to32(hs[i*nh:(i+1)*nh], h.RawRowView(lo+i))
+				} else {
+					to32(vs[i*nv:(i+1)*nv], x.RawRowView(lo+i))
+				}
+			}
+		}
 		inv, inh := get32(m*nv), get32(m*nh)
 		ws := getWork(m * max(nv, nh))
 		u := ws.u
@@ -387,50 +421,53 @@ func (r *RBM) gibbs32(t *model.Transform, x, h, ph *mat.Dense, steps, blockSize 
 		}
 		sp := sparsePool.Get().(*linalg.Sparse32)
 		toHidden := func() {
-			sp.FromDense(*vb, m, nv)
-			product32(p, sp, *vb, 0, m, nv, nh, nil, true, *inh)
+			sp.FromDense(vs, m, nv)
+			product32(p, sp, vs, 0, m, nv, nh, nil, true, *inh)
 			if tf != nil {
 				tf.scale(*inh)
 			}
 			uniforms(nh)
-			p.k.SampleSigmoid32(*inh, b, u, *hb, m, nh)
+			p.k.SampleSigmoid32(*inh, b, u, hs, m, nh)
 		}
 		toVisible := func() {
 			if wt != nil {
-				sp.FromDense(*hb, m, nh)
+				sp.FromDense(hs, m, nh)
 			}
-			product32(p, sp, *hb, 0, m, nv, nh, wt, false, *inv)
+			product32(p, sp, hs, 0, m, nv, nh, wt, false, *inv)
 			if tf != nil {
 				tf.visible(*inv, lo, m, nv)
 			}
 			uniforms(nv)
-			p.k.SampleSigmoid32(*inv, a, u, *vb, m, nv)
+			p.k.SampleSigmoid32(*inv, a, u, vs, m, nv)
 			if tf != nil {
-				tf.clamp(*vb, lo, m, nv)
+				tf.clamp(vs, lo, m, nv)
 			}
 		}
-		for i := range m {
-			if ph == nil {
-				to32((*vb)[i*nv:(i+1)*nv], x.RawRowView(lo+i))
-			} else {
-				to32((*hb)[i*nh:(i+1)*nh], h.RawRowView(lo+i))
-			}
-		}
-		transitions(steps, ph == nil, toHidden, toVisible)
+		transitions(steps, !hiddenFirst, toHidden, toVisible)
 		workPool.Put(ws)
 		sparsePool.Put(sp)
-		if ph != nil { // the probabilities of the last half-step
-			p.k.SigmoidBias32(*inh, b, *inh, m, nh)
-		}
-		for i := range m {
-			to64(x.RawRowView(lo+i), (*vb)[i*nv:(i+1)*nv])
-			to64(h.RawRowView(lo+i), (*hb)[i*nh:(i+1)*nh])
-			if ph != nil {
-				to64(ph.RawRowView(lo+i), (*inh)[i*nh:(i+1)*nh])
+		if st != nil {
+			if hiddenFirst { // the probabilities of the last half-step
+				pr := st.k.Map32(st.ph, lo*nh, m*nh)
+				p.k.SigmoidBias32(*inh, b, pr, m, nh)
+				st.k.Unmap32(st.ph, lo*nh, pr)
 			}
+			st.k.Unmap32(st.x, lo*nv, vs)
+			st.k.Unmap32(st.h, lo*nh, hs)
+		} else {
+			if hiddenFirst {
+				p.k.SigmoidBias32(*inh, b, *inh, m, nh)
+			}
+			for i := range m {
+				to64(x.RawRowView(lo+i), vs[i*nv:(i+1)*nv])
+				to64(h.RawRowView(lo+i), hs[i*nh:(i+1)*nh])
+				if hiddenFirst {
+					to64(ph.RawRowView(lo+i), (*inh)[i*nh:(i+1)*nh])
+				}
+			}
+			pool32.Put(vb)
+			pool32.Put(hb)
 		}
-		pool32.Put(vb)
-		pool32.Put(hb)
 		pool32.Put(inv)
 		pool32.Put(inh)
 	})

@@ -190,7 +190,7 @@ func TestFastGibbsMatchesExact(t *testing.T) {
 		sample.BlockGibbs{}.Step(m, c, 60)
 		counts := make([]int, d.Space.Count)
 		for i := range c.Len() {
-			counts[d.Space.Index(c.X.RawRowView(i))]++
+			counts[d.Space.Index(c.Visible().RawRowView(i))]++
 		}
 		stat, df, p := stattest.ChiSquare(counts, d.Prob, 5)
 		t.Logf("float32=%v: chi2=%.1f df=%d p=%.3g TV=%.4f", f32, stat, df, p, stattest.TotalVariation(counts, d.Prob))
@@ -219,7 +219,7 @@ func TestFastGibbsIndependentOfGOMAXPROCS(t *testing.T) {
 			c := sample.NewChains(100, 50, 3)
 			c.Randomize([]float64{0, 1})
 			sample.BlockGibbs{}.Step(r, c, 5)
-			return append(c.X.RawMatrix().Data, c.H.RawMatrix().Data...)
+			return append(c.Visible().RawMatrix().Data, c.Hidden().RawMatrix().Data...)
 		}
 		a, b := run(1), run(4)
 		for i := range a {

@@ -31,7 +31,7 @@ func (r *RBM) GibbsStepsHidden(x, h, ph *mat.Dense, steps, blockSize int, rngs [
 		return
 	}
 	if r.f32 != nil {
-		r.gibbs32(nil, x, h, ph, steps, blockSize, rngs)
+		r.gibbs32(nil, x, h, ph, nil, true, steps, blockSize, rngs)
 		return
 	}
 	r.gibbs64(nil, x, h, ph, steps, blockSize, rngs)

@@ -398,10 +398,10 @@ func (LabeledGibbs) Step(m model.Model, c *sample.Chains, n int) {
 	if n <= 0 {
 		return
 	}
-	if c.H == nil {
-		c.H = mat.NewDense(c.Len(), l.rbm.nh, nil)
+	if c.Hidden() == nil {
+		c.SetHidden(mat.NewDense(c.Len(), l.rbm.nh, nil))
 	}
-	l.gibbs(t, c.X, c.H, n, c.ForBlocks)
+	l.gibbs(t, c.Visible(), c.Hidden(), n, c.ForBlocks)
 }
 
 // gibbs runs steps transitions of the chains x (n × (D+C)) and h (n × H)

@@ -135,7 +135,7 @@ func TestLabeledGibbsMatchesExact(t *testing.T) {
 	rbm.LabeledGibbs{}.Step(l, c, 30)
 	counts := make([]int, n)
 	for r := range chains {
-		row := c.X.RawRowView(r)
+		row := c.Visible().RawRowView(r)
 		x := int(row[0])<<2 | int(row[1])<<1 | int(row[2])
 		on, y := 0, 0
 		for j, u := range row[3:] {
@@ -338,7 +338,7 @@ func TestLabeledGibbsTransformedMatchesExact(t *testing.T) {
 	rbm.LabeledGibbs{}.Step(tm, c, 30)
 	counts := make([]int, n)
 	for r := range chains {
-		row := c.X.RawRowView(r)
+		row := c.Visible().RawRowView(r)
 		if row[0] != 1 {
 			t.Fatalf("chain %d: clamped unit is %v", r, row[0])
 		}

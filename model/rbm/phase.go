@@ -49,8 +49,15 @@ func (r *RBM) PhaseDifferenceHiddenApply(pos *mat.Dense, w []float64, neg, negHi
 }
 
 func (r *RBM) phaseDifference(pos *mat.Dense, w []float64, neg, negHidden *mat.Dense, grad []float64, apply func(lo, hi int)) {
-	checkRows("PhaseDifference", pos, r.nv, w)
 	checkRows("PhaseDifference", neg, r.nv, nil)
+	r.phaseDifferenceFrom(pos, w, neg, negHidden, nil, grad, apply)
+}
+
+// phaseDifferenceFrom is phaseDifference with the particles and their
+// hidden probabilities taken from the resident chains st when st is not
+// nil (neg and negHidden are then unused).
+func (r *RBM) phaseDifferenceFrom(pos *mat.Dense, w []float64, neg, negHidden *mat.Dense, st *chains32, grad []float64, apply func(lo, hi int)) {
+	checkRows("PhaseDifference", pos, r.nv, w)
 	if negHidden != nil {
 		nn, _ := neg.Dims()
 		if hn, hd := negHidden.Dims(); hn != nn || hd != r.nh {
@@ -61,7 +68,12 @@ func (r *RBM) phaseDifference(pos *mat.Dense, w []float64, neg, negHidden *mat.D
 		panic(fmt.Sprintf("rbm: gradient buffer has length %d, want %d", len(grad), len(r.params)))
 	}
 	n1, _ := pos.Dims()
-	n2, _ := neg.Dims()
+	var n2 int
+	if st != nil {
+		n2 = st.n
+	} else {
+		n2, _ = neg.Dims()
+	}
 	if n1 == 0 || n2 == 0 {
 		panic("rbm: PhaseDifference of an empty set of rows")
 	}
@@ -97,8 +109,17 @@ func (r *RBM) phaseDifference(pos *mat.Dense, w []float64, neg, negHidden *mat.D
 		}
 		return negHidden.RawRowView(k - n1)
 	}
+	if st != nil {
+		// The particles' rows come straight from the resident chains.
+		r.phaseDifference32(n1, n1, row, given, st, coef, grad, apply)
+		return
+	}
 	if r.f32 != nil {
-		r.phaseDifference32(row, given, coef, grad, apply)
+		mid := n1 + n2 // rows [mid, n) have their probabilities given
+		if negHidden != nil {
+			mid = n1
+		}
+		r.phaseDifference32(n1, mid, row, given, nil, coef, grad, apply)
 		return
 	}
 	r.phaseDifference64(row, given, coef, grad)
@@ -110,7 +131,13 @@ func (r *RBM) phaseDifference(pos *mat.Dense, w []float64, neg, negHidden *mat.D
 	}
 }
 
-func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []float64, apply func(lo, hi int)) {
+// phaseDifference32 is the float32 gradient of the n = len(coef) stacked
+// rows, rows [0, n1) the data and [n1, n) the particles. Rows [0, mid)
+// need their hidden probabilities computed, rows [mid, n) have them
+// given. The float64 rows are row(k) and given(k); with st not nil the
+// particles' rows and given probabilities are instead the resident x and
+// ph of st (mid is then n1).
+func (r *RBM) phaseDifference32(n1, mid int, row, given func(int) []float64, st *chains32, coef, grad []float64, apply func(lo, hi int)) {
 	n, nv, nh := len(coef), r.nv, r.nh
 	p := r.params32()
 	vb, hb := get32(n*nv), get32(n*nh)
@@ -120,10 +147,6 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 	// v: the stacked rows; h: c_r P(h=1|v_r). Rows [0, mid) need their
 	// probabilities computed, rows [mid, n) have them given; each kind is
 	// split evenly among the cores.
-	mid := n
-	for mid > 0 && given(mid-1) != nil {
-		mid--
-	}
 	rc1, rc2 := chunk(mid, rowUnit, maxRows), chunk(n-mid, rowUnit, maxRows)
 	nb1 := parallel.Blocks(mid, rc1)
 	parallel.For(nb1+parallel.Blocks(n-mid, rc2), func(k int) {
@@ -137,13 +160,21 @@ func (r *RBM) phaseDifference32(row, given func(int) []float64, coef, grad []flo
 		m := hi - lo
 		vs, hs := v[lo*nv:hi*nv], h[lo*nh:hi*nh]
 		for i := range m {
-			to32(vs[i*nv:(i+1)*nv], row(lo+i))
+			if rk := lo + i; st != nil && rk >= n1 {
+				st.k.Download32(vs[i*nv:(i+1)*nv], st.x, (rk-n1)*nv)
+			} else {
+				to32(vs[i*nv:(i+1)*nv], row(rk))
+			}
 		}
 		if k < nb1 {
 			hiddenProb32(p, vs, m, nv, nh, hs)
 		} else {
 			for i := range m {
-				to32(hs[i*nh:(i+1)*nh], given(lo+i))
+				if st != nil {
+					st.k.Download32(hs[i*nh:(i+1)*nh], st.ph, (lo+i-n1)*nh)
+				} else {
+					to32(hs[i*nh:(i+1)*nh], given(lo+i))
+				}
 			}
 		}
 		for i := range m {

@@ -127,12 +127,12 @@ func TestGibbsStepsHiddenMatchesExact(t *testing.T) {
 			b = struct{ model.Bipartite }{m}
 		}
 		c := sample.NewChains(16000, 6, 9)
-		c.H = randomBinary(16000, 3, 10)
+		c.SetHidden(randomBinary(16000, 3, 10))
 		ph := mat.NewDense(16000, 3, nil)
 		sample.BlockGibbs{}.StepHidden(b, c, 60, ph)
 		counts := make([]int, d.Space.Count)
 		for i := range c.Len() {
-			counts[d.Space.Index(c.X.RawRowView(i))]++
+			counts[d.Space.Index(c.Visible().RawRowView(i))]++
 		}
 		stat, df, p := stattest.ChiSquare(counts, d.Prob, 5)
 		t.Logf("%s: chi2=%.1f df=%d p=%.3g", kind, stat, df, p)
@@ -140,7 +140,7 @@ func TestGibbsStepsHiddenMatchesExact(t *testing.T) {
 			t.Errorf("%s: distribution differs from exact: chi2=%.1f df=%d p=%.3g", kind, stat, df, p)
 		}
 		want := mat.NewDense(16000, 3, nil)
-		r.HiddenProb(c.X, want)
+		r.HiddenProb(c.Visible(), want)
 		for i, v := range want.RawMatrix().Data {
 			if math.Abs(ph.RawMatrix().Data[i]-v) > 1e-5 {
 				t.Fatalf("%s: P(h|v) entry %d is %v, want %v", kind, i, ph.RawMatrix().Data[i], v)
@@ -162,7 +162,7 @@ func TestGibbsStepsHiddenIndependentOfGOMAXPROCS(t *testing.T) {
 			c.Randomize([]float64{0, 1})
 			ph := mat.NewDense(100, 20, nil)
 			sample.BlockGibbs{}.StepHidden(r, c, 5, ph)
-			return append(append(c.X.RawMatrix().Data, c.H.RawMatrix().Data...), ph.RawMatrix().Data...)
+			return append(append(c.Visible().RawMatrix().Data, c.Hidden().RawMatrix().Data...), ph.RawMatrix().Data...)
 		}
 		a, b := run(1), run(4)
 		for i := range a {

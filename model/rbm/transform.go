@@ -60,7 +60,7 @@ func (r *RBM) GibbsStepsTransformed(t *model.Transform, x, h *mat.Dense, steps, 
 		return
 	}
 	if r.f32 != nil {
-		r.gibbs32(t, x, h, nil, steps, blockSize, rngs)
+		r.gibbs32(t, x, h, nil, nil, false, steps, blockSize, rngs)
 		return
 	}
 	r.gibbs64(t, x, h, nil, steps, blockSize, rngs)

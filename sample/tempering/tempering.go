@@ -349,9 +349,9 @@ func (p *Sampler) start(c *sample.Chains) {
 	p.hot = make([]*sample.Chains, R-1)
 	for r := range p.hot {
 		h := sample.NewChains(n, d, seed+uint64(r)*0x632be59bd9b4e019)
-		h.X.Copy(c.X)
-		if c.H != nil {
-			h.H = mat.DenseCopyOf(c.H)
+		h.Visible().Copy(c.Visible())
+		if c.Hidden() != nil {
+			h.SetHidden(mat.DenseCopyOf(c.Hidden()))
 		}
 		p.hot[r] = h
 	}
@@ -451,10 +451,10 @@ func (p *Sampler) swap(c *sample.Chains) []float64 {
 	for i := first; i+1 < R; i += 2 {
 		for _, r := range [2]int{i, i + 1} {
 			self[r], cross[r] = make([]float64, n), make([]float64, n)
-			p.models[r].FreeEnergy(p.Level(r, c).X, self[r])
+			p.models[r].FreeEnergy(p.Level(r, c).Visible(), self[r])
 		}
-		p.models[i].FreeEnergy(p.Level(i+1, c).X, cross[i])
-		p.models[i+1].FreeEnergy(p.Level(i, c).X, cross[i+1])
+		p.models[i].FreeEnergy(p.Level(i+1, c).Visible(), cross[i])
+		p.models[i+1].FreeEnergy(p.Level(i, c).Visible(), cross[i+1])
 		if p.set.OnSwap != nil {
 			fwd, rev := make([]float64, n), make([]float64, n)
 			for k := range n {
@@ -503,9 +503,9 @@ func (p *Sampler) swap(c *sample.Chains) []float64 {
 // exchange swaps the states of levels i and j of chain k.
 func (p *Sampler) exchange(c *sample.Chains, i, j, k int) {
 	a, b := p.Level(i, c), p.Level(j, c)
-	swapRows(a.X.RawRowView(k), b.X.RawRowView(k))
-	if a.H != nil && b.H != nil {
-		swapRows(a.H.RawRowView(k), b.H.RawRowView(k))
+	swapRows(a.Visible().RawRowView(k), b.Visible().RawRowView(k))
+	if a.Hidden() != nil && b.Hidden() != nil {
+		swapRows(a.Hidden().RawRowView(k), b.Hidden().RawRowView(k))
 	}
 	n := c.Len()
 	p.walker[i*n+k], p.walker[j*n+k] = p.walker[j*n+k], p.walker[i*n+k]

@@ -73,7 +73,7 @@ func TestColdReplicaMatchesExactOnBimodalModel(t *testing.T) {
 	start := func(chains int) *sample.Chains {
 		c := sample.NewChains(chains, n, 11)
 		for k := range chains {
-			row := c.X.RawRowView(k)
+			row := c.Visible().RawRowView(k)
 			for i := range row {
 				row[i] = 1 // every chain in the up (minor) mode
 			}
@@ -83,7 +83,7 @@ func TestColdReplicaMatchesExactOnBimodalModel(t *testing.T) {
 	upFraction := func(c *sample.Chains) float64 {
 		up := 0
 		for k := range c.Len() {
-			if magnetization(c.X, k) > 0 {
+			if magnetization(c.Visible(), k) > 0 {
 				up++
 			}
 		}
@@ -109,7 +109,7 @@ func TestColdReplicaMatchesExactOnBimodalModel(t *testing.T) {
 	for s := range run {
 		pt.Step(m, c, 1)
 		for k := range series {
-			if magnetization(c.X, k) > 0 {
+			if magnetization(c.Visible(), k) > 0 {
 				series[k][s] = 1
 			}
 		}
@@ -117,7 +117,7 @@ func TestColdReplicaMatchesExactOnBimodalModel(t *testing.T) {
 	tau := modeAutocorrTime(series, pUp)
 	counts := make([]int, d.Space.Count)
 	for k := range chains {
-		counts[d.Space.Index(c.X.RawRowView(k))]++
+		counts[d.Space.Index(c.Visible().RawRowView(k))]++
 	}
 	stat, df, p := stattest.ChiSquare(counts, d.Prob, 5)
 	diag := pt.Diagnostics()
@@ -223,11 +223,11 @@ func TestSwapDetailedBalance(t *testing.T) {
 	n := states * copies
 	c := sample.NewChains(n, 3, 3)
 	for k := range n {
-		setBits(c.X.RawRowView(k), (k%states)/8)
+		setBits(c.Visible().RawRowView(k), (k%states)/8)
 	}
 	pt.start(c)
 	for k := range n {
-		setBits(pt.hot[0].X.RawRowView(k), k%8)
+		setBits(pt.hot[0].Visible().RawRowView(k), k%8)
 	}
 	pt.prepare(m)
 	pt.swap(c)
@@ -235,11 +235,11 @@ func TestSwapDetailedBalance(t *testing.T) {
 	for k := range n {
 		a, b := (k%states)/8, k%8
 		switch {
-		case bitsIndex(c.X.RawRowView(k)) == b && bitsIndex(pt.hot[0].X.RawRowView(k)) == a:
+		case bitsIndex(c.Visible().RawRowView(k)) == b && bitsIndex(pt.hot[0].Visible().RawRowView(k)) == a:
 			if a != b {
 				swapped[k%states]++
 			}
-		case bitsIndex(c.X.RawRowView(k)) != a || bitsIndex(pt.hot[0].X.RawRowView(k)) != b:
+		case bitsIndex(c.Visible().RawRowView(k)) != a || bitsIndex(pt.hot[0].Visible().RawRowView(k)) != b:
 			t.Fatalf("chain %d left the states it was given", k)
 		}
 	}
@@ -297,7 +297,7 @@ func TestTwoReplicaJointMatchesProduct(t *testing.T) {
 		}
 	}
 	for k := range chains {
-		counts[bitsIndex(c.X.RawRowView(k))*16+bitsIndex(pt.hot[0].X.RawRowView(k))]++
+		counts[bitsIndex(c.Visible().RawRowView(k))*16+bitsIndex(pt.hot[0].Visible().RawRowView(k))]++
 	}
 	stat, df, p := stattest.ChiSquare(counts, probs, 5)
 	acc := pt.Diagnostics().MeanAcceptance()

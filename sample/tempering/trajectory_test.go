@@ -70,7 +70,7 @@ func TestTrajectoryMatchesExact(t *testing.T) {
 		c := sample.NewChains(400, 8, uint64(100+k))
 		c.Randomize([]float64{0, 1})
 		sample.DefaultSampler(m).Step(m, c, 50)
-		pilot[k] = c.X
+		pilot[k] = c.Visible()
 	}
 	levels, acc := ChooseLadder(traj, pilot, 0.3)
 	if levels[0] != len(traj)-1 || levels[len(levels)-1] != 0 {
@@ -117,7 +117,7 @@ func TestTrajectoryMatchesExact(t *testing.T) {
 	fc := make([]float64, chains)
 	for s := range run {
 		ts.Step(final, c, 1)
-		final.FreeEnergy(c.X, fc)
+		final.FreeEnergy(c.Visible(), fc)
 		for k := range series {
 			series[k][s] = fc[k]
 		}
@@ -125,7 +125,7 @@ func TestTrajectoryMatchesExact(t *testing.T) {
 	tau := modeAutocorrTime(series, meanF)
 	counts := make([]int, d.Space.Count)
 	for k := range chains {
-		counts[d.Space.Index(c.X.RawRowView(k))]++
+		counts[d.Space.Index(c.Visible().RawRowView(k))]++
 	}
 	stat, df, p := stattest.ChiSquare(counts, d.Prob, 5)
 	diag := ts.Diagnostics()
@@ -165,11 +165,11 @@ func TestTrajectorySwapDetailedBalance(t *testing.T) {
 	n := states * copies
 	c := sample.NewChains(n, 3, 3)
 	for k := range n {
-		setBits(c.X.RawRowView(k), (k%states)/8)
+		setBits(c.Visible().RawRowView(k), (k%states)/8)
 	}
 	ts.start(c)
 	for k := range n {
-		setBits(ts.hot[0].X.RawRowView(k), k%8)
+		setBits(ts.hot[0].Visible().RawRowView(k), k%8)
 	}
 	ts.prepare(m0)
 	ts.swap(c)
@@ -177,11 +177,11 @@ func TestTrajectorySwapDetailedBalance(t *testing.T) {
 	for k := range n {
 		a, b := (k%states)/8, k%8
 		switch {
-		case bitsIndex(c.X.RawRowView(k)) == b && bitsIndex(ts.hot[0].X.RawRowView(k)) == a:
+		case bitsIndex(c.Visible().RawRowView(k)) == b && bitsIndex(ts.hot[0].Visible().RawRowView(k)) == a:
 			if a != b {
 				swapped[k%states]++
 			}
-		case bitsIndex(c.X.RawRowView(k)) != a || bitsIndex(ts.hot[0].X.RawRowView(k)) != b:
+		case bitsIndex(c.Visible().RawRowView(k)) != a || bitsIndex(ts.hot[0].Visible().RawRowView(k)) != b:
 			t.Fatalf("chain %d left the states it was given", k)
 		}
 	}

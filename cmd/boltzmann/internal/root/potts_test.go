@@ -40,7 +40,7 @@ func writeMSA(t *testing.T, l, n int) string {
 	potts.Sweep(m, c, 30)
 	path := filepath.Join(t.TempDir(), "family.fasta")
 	var buf bytes.Buffer
-	if err := msa.WriteFASTA(&buf, nil, msa.SeqsFromCodes(c.X), msa.Protein); err != nil {
+	if err := msa.WriteFASTA(&buf, nil, msa.SeqsFromCodes(c.Visible()), msa.Protein); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
