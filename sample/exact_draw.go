@@ -17,7 +17,7 @@ import (
 // Step(m, c, n) redraws the chains n times, so that the random streams
 // advance as n single steps would; only the last draw is kept. Each block
 // of chains draws from its own stream, so the result does not depend on
-// GOMAXPROCS. Hidden states c.H are cleared.
+// GOMAXPROCS. Hidden states are cleared.
 type Exact struct{}
 
 var _ Sampler = Exact{}

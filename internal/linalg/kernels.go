@@ -11,8 +11,9 @@ import (
 // Matrix32 is a rows×cols row-major float32 matrix in the memory of the
 // Kernels that allocated it (NewMatrix32). Its values are reached only
 // through that kernel set: Upload32/Upload64 and Download32/Download64 copy
-// them from and to the host, and the kernels take it as an operand, so a
-// model's parameters can stay where the kernels run between updates. A
+// them from and to the host, Map32 lends a range of them to a host loop,
+// and the kernels take it as an operand, so a model's parameters and its
+// chains' states can stay where the kernels run between updates. A
 // Matrix32 must not be used with another kernel set.
 type Matrix32 interface {
 	Dims() (rows, cols int)
@@ -20,9 +21,10 @@ type Matrix32 interface {
 
 // Kernels is the set of float32 kernels that the fast paths of the binary
 // models (the RBM's float32 mode) run on, together with the matrices that
-// stay resident in its memory (Matrix32). Offsets and lengths are in
-// elements of the row-major storage; the host operands ([]float32,
-// Sparse32, blas32.General) are the per-call activations and random words.
+// stay resident in its memory (Matrix32): parameters and chain states.
+// Offsets and lengths are in elements of the row-major storage; the host
+// operands ([]float32, Sparse32, blas32.General) are the per-call
+// activations, mapped chain rows (Map32) and random words.
 // Every method may be called concurrently on distinct outputs. Default
 // returns the kernel set of the build.
 type Kernels interface {

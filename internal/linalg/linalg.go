@@ -12,27 +12,43 @@
 //
 // The float32 kernels of the binary models go through one kernel set,
 // Kernels (Default returns the build's CPU set). A kernel set owns
-// resident matrices (Matrix32): the RBM's float32 mode keeps W, Wᵀ and
-// the biases in them, refreshes them with Upload64 when the float64
-// parameters change (the fused optimizer step uploads each updated range
-// right after its step), and passes them to the products (MulW32,
-// SparseMulW32) and the sigmoid and sampling kernels. A GPU backend
-// plugs in by implementing Kernels: NewMatrix32 allocates device memory,
-// Upload/Download are the host↔device copies, Transpose32, MulW32 and
-// SparseMulW32 (the CSR Sparse32 uploaded per call) run on the device
-// against the resident weights, and the elementwise kernels read a
-// resident bias. What stays on the device between updates is W, Wᵀ and
-// the biases; what crosses per call today is the per-chunk activations,
-// the uniforms (drawn on the host from the chains' own streams, 4 bytes
-// per unit and half-step, so that results do not depend on the backend)
-// and the chains' states, which the RBM converts from and to the float64
-// mat.Dense of sample.Chains at each call. The next step for a device is
-// to keep a chain set's float32 states and the per-chunk activations in
-// Matrix32 as well (the β scaling, field and clamp loops of transforms
-// and the per-row coefficients of the gradient are host loops today and
-// would become kernels), converting only when the float64 state is read;
-// the gradient sums (Gemm32, SparseMul32) take host operands.
-// Default would then return the device set where one is built in.
+// resident matrices (Matrix32), and two things stay in them between
+// updates:
+//
+//   - the parameters: the RBM's float32 mode keeps W, Wᵀ and the biases
+//     there, refreshes them with Upload64 when the float64 parameters
+//     change (the fused optimizer step uploads each updated range right
+//     after its step), and passes them to the products (MulW32,
+//     SparseMulW32) and the sigmoid and sampling kernels;
+//   - the chains: the RBM keeps a chain set's float32 visible states,
+//     hidden states and last hidden probabilities in three Matrix32
+//     (model.ChainState, made by UploadChains), and its block Gibbs
+//     kernels and the fused gradient of PCD read and write them in place.
+//     sample.Chains owns the state and copies it back into its float64
+//     matrices (Download64) only when they are read (Chains.Visible and
+//     the other accessors, checkpoints, monitors, samplers of other kinds),
+//     and uploads the float64 states again only after they were handed out
+//     for writing (Chains.Visible, Hidden, SetHidden). One PCD update of the
+//     trainer's fused path converts nothing unless a monitor reads the
+//     chains.
+//
+// A GPU backend plugs in by implementing Kernels: NewMatrix32 allocates
+// device memory, Upload/Download are the host↔device copies, Map32/Unmap32
+// give host loops access to a resident range (a download and an upload on
+// a device), Transpose32, MulW32 and SparseMulW32 run on the device against
+// the resident weights, and the elementwise kernels read a resident bias;
+// KeepsChains then ties a chain state to that kernel set. What crosses per
+// call today is the uniforms (drawn on the host from the chains' own
+// streams, 4 bytes per unit and half-step, so that results do not depend on
+// the backend) and the per-chunk activations, which the half-step kernels
+// take as host slices: the RBM maps the resident chain rows (Map32), gathers
+// their sparse rows (Sparse32, built on the host) and multiplies. On a device
+// those maps are copies, so the next step for one is the half-step kernels
+// with Matrix32 operands for the chain rows and activations (and the β
+// scaling, field and clamp loops of transforms and the per-row coefficients
+// of the gradient, host loops today, as kernels); the gradient sums (Gemm32,
+// SparseMul32) take host operands. Default would then return the device set
+// where one is built in.
 package linalg
 
 import (

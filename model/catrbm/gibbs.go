@@ -13,8 +13,8 @@ import (
 
 // Gibbs is the block Gibbs sampler of a categorical RBM: one transition
 // draws every hidden unit from P(h_j = 1 | v) and then every site from its
-// softmax P(v_i = a | h). After Step, c.H holds the hidden configurations
-// drawn from the last visible states (n × H); c.X the visible codes.
+// softmax P(v_i = a | h). After Step, c.Hidden() holds the hidden configurations
+// drawn from the last visible states (n × H); c.Visible() the visible codes.
 //
 // Each block of chains draws from its own random stream in a fixed order,
 // so the result depends on the seed only.

@@ -13,8 +13,8 @@ import (
 // Gibbs is the block Gibbs sampler of a Gaussian-Bernoulli RBM: one
 // transition draws every hidden unit from P(h | v) and then every visible
 // unit from its Gaussian conditional N(b_i + (Wh)_i, σ_i²) (a real draw,
-// never the mean). After Step, c.H holds the hidden layer drawn in the last
-// transition and c.X the visible layer drawn from it. Each block of chains
+// never the mean). After Step, c.Hidden() holds the hidden layer drawn in the last
+// transition and c.Visible() the visible layer drawn from it. Each block of chains
 // (sample.Chains.ForBlocks) draws from its own random stream, so results
 // depend on the seed only. Chains may start anywhere in ℝ^D (NewChains'
 // zeros, or data rows).

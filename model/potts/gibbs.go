@@ -61,7 +61,7 @@ var _ sample.Sampler = (*Gibbs)(nil)
 const groupBlocks = 8
 
 // Step performs n Gibbs sweeps of every chain of c under m, which must be a
-// *Model. The visible states c.X hold codes as float64 values.
+// *Model. The visible states c.Visible() hold codes as float64 values.
 func (g *Gibbs) Step(m model.Model, c *sample.Chains, n int) {
 	pm, ok := m.(*Model)
 	if !ok {
