@@ -35,7 +35,7 @@ const BlockSize = 16
 // (model.ResidentGibbsKernel: an RBM's float32 kernels) advances a copy of
 // the states in its own memory (model.ChainState), and the float64
 // matrices are brought up to date only when they are read: Visible and
-// Hidden (and VisibleView and HiddenView, MarshalBinary, Split, …) copy
+// Hidden (and VisibleView, HiddenView, MarshalBinary, Blocks, JoinChains) copy
 // the resident states back first if the chains moved since, so a stale
 // float64 view cannot be read through them. A matrix they return is
 // current until the next Step of a sampler on c: call them again after
