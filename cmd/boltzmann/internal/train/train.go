@@ -121,6 +121,11 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 			if err := o.validate(); err != nil {
 				return err
 			}
+			if o.Resume == "" {
+				if err := checkApplies(o, fl); err != nil { // applies.go
+					return err
+				}
+			}
 			if runF != nil {
 				return runF(o)
 			}
@@ -129,15 +134,15 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.Model, "model", "", "model kind: rbm, ising, gaussian or gbrbm (Gaussian-Bernoulli rbm, real-valued data) for rows of data; potts (the default for an alignment) or catrbm for alignments")
-	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm, gbrbm, catrbm)")
-	fl.StringVar(&o.Method, "method", "pcd", "gradient estimator: cd (chains restart at the data) or pcd (persistent chains)")
-	fl.IntVar(&o.K, "k", 1, "Monte Carlo transitions per update: Gibbs steps or sweeps (rows of data; alignments: "+strconv.Itoa(bmdca.DefaultSweeps)+" sweeps)")
-	fl.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size; alignments: "+strconv.Itoa(bmdca.DefaultChains)+")")
+	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm, labeled rbm, gbrbm, catrbm; ising, gaussian and potts have none)")
+	fl.StringVar(&o.Method, "method", "pcd", "gradient estimator: cd (chains restart at the data) or pcd (persistent chains) (rbm, ising, gbrbm; alignments: always persistent chains; gaussian: exact samples)")
+	fl.IntVar(&o.K, "k", 1, "Monte Carlo transitions per update: Gibbs steps or sweeps; the default below is for rows of data (alignments: "+strconv.Itoa(bmdca.DefaultSweeps)+" sweeps; gaussian: not used, its samples are exact)")
+	fl.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size; alignments: "+strconv.Itoa(bmdca.DefaultChains)+"; gaussian: the number of exact samples per update)")
 	fl.IntVar(&o.Epochs, "epochs", 10, "passes over the training data (with --resume: the new total)")
 	fl.IntVar(&o.BatchSize, "batch-size", 100, "minibatch size")
 	fl.Float64Var(&o.LR, "lr", 0, "initial learning rate (default: 0.05 for sgd, 0.01 for adam; alignments: "+strconv.FormatFloat(bmdca.DefaultLR, 'g', -1, 64)+", constant)")
 	fl.StringVar(&o.Optimizer, "optimizer", "", "optimizer: sgd or adam (default: sgd for rbm and ising, adam for gaussian and gbrbm)")
-	fl.Float64Var(&o.Momentum, "momentum", 0.5, "momentum of sgd")
+	fl.Float64Var(&o.Momentum, "momentum", 0.5, "momentum of sgd (rows of data with sgd: rbm and ising by default; alignments take plain steps)")
 	fl.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate; alignments: constant) "+strings.Replace(optim.ScheduleHelp, " (default)", "", 1))
 	fl.Float64Var(&o.L1, "l1", 0, "L1 (LASSO) penalty strength on weights and couplings")
 	fl.Float64Var(&o.L2, "l2", 0, "L2 (ridge) penalty strength on weights and couplings")
