@@ -169,7 +169,7 @@ func newBMDCATrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, tgt *bmdca.
 		}
 		bar.Clear()
 		f.Logger().Info("update", "update", rec.Update, "pearson", cmdutil.Round(rec.Pearson, 4), "slope", cmdutil.Round(rec.Slope, 3),
-			"pearson_fi", cmdutil.Round(rec.PearsonFi, 4), "sweeps", rec.Sweeps, "seconds", cmdutil.Round(rec.Seconds, 1))
+			"pearson_fi", cmdutil.Round(rec.PearsonFi, 4), "sweeps", rec.Sweeps, "train_seconds", cmdutil.Round(rec.Seconds, 1))
 		bar.Set(rec.Update + 1)
 		if tr.Done() || rec.Update+1 >= b.MaxUpdates {
 			bar.Finish()
@@ -192,7 +192,7 @@ func fitBMDCA(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, r *
 		last := h[len(h)-1]
 		if tr.Status() == trainlib.Converged {
 			f.Logger().Info("converged", "updates", tr.Updates(), "pearson", cmdutil.Round(last.Pearson, 4), "slope", cmdutil.Round(last.Slope, 3),
-				"seconds", cmdutil.Round(last.Seconds, 1), "run", r.Dir)
+				"train_seconds", cmdutil.Round(last.Seconds, 1), "run", r.Dir)
 		} else {
 			f.Logger().Warn("stopped at --max-updates before reaching --target-pearson", "updates", tr.Updates(),
 				"pearson", cmdutil.Round(last.Pearson, 4), "run", r.Dir)

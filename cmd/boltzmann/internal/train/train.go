@@ -305,6 +305,9 @@ func create(dir string, force bool) (*runs.Run, error) {
 	return r, cmdutil.Input(err)
 }
 
+// trainKinds names the model kinds train takes, as the usage line does.
+const trainKinds = "rbm, ising, gaussian or gbrbm for rows of data (rbm with --labels: a labeled rbm); potts or catrbm for alignments"
+
 // trainConfig checks the flags of a new run on rows of data and returns
 // its settings, with the defaults that fit the model kind without tuning
 // for what the user left unset: SGD with momentum for the binary models
@@ -319,7 +322,7 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 	case o.Out == "":
 		return nil, cmdutil.BadInput("train needs --out RUN_DIR, the directory to write the model to")
 	case o.Model == "":
-		return nil, cmdutil.BadInput("train needs --model: one of %v", model.Kinds())
+		return nil, cmdutil.BadInput("train needs --model: %s", trainKinds)
 	}
 	t := &runs.TrainConfig{
 		Data: o.Data, Key: o.DataFlags.Key, Binarize: o.DataFlags.Binarize, Limit: o.DataFlags.Limit, N: o.DataFlags.N,
@@ -347,10 +350,13 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 	switch o.Model {
 	case rbm.Kind, "ising", "gaussian", gbrbm.Kind:
 	default:
-		if !slices.Contains(model.Kinds(), o.Model) {
-			return nil, cmdutil.BadInput("unknown --model %q: use one of %v", o.Model, model.Kinds())
+		switch {
+		case o.Model == rbm.LabeledKind:
+			return nil, cmdutil.BadInput("a labeled rbm is trained with --model rbm --labels LABELS")
+		case !slices.Contains(model.Kinds(), o.Model):
+			return nil, cmdutil.BadInput("unknown --model %q: use %s", o.Model, trainKinds)
 		}
-		return nil, cmdutil.BadInput("--model %s is not trained by this command", o.Model)
+		return nil, cmdutil.BadInput("--model %s is not trained by this command: use %s", o.Model, trainKinds)
 	}
 	switch {
 	case t.Method != string(trainlib.CD) && t.Method != string(trainlib.PCD):
@@ -423,6 +429,7 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		return nil, err
 	}
 	epochs := r.Config.Train.Epochs
+	start := time.Now()
 	var bar *cmdutil.Progress
 	s.Validation = val
 	s.Recorders = append(s.Recorders, trainlib.RecorderFunc(func(tr *trainlib.Trainer, rec trainlib.Record) error {
@@ -439,7 +446,7 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		if err := saveRun(r, tr); err != nil {
 			return err
 		}
-		logEpoch(f, rec)
+		logEpoch(f, rec, time.Since(start))
 		return nil
 	}))
 	s.Recorders = append(s.Recorders, liveRecorders(r.Dir)...)
@@ -453,8 +460,12 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 	return tr, nil
 }
 
-func logEpoch(f *cmdutil.Factory, r trainlib.Record) {
-	args := []any{"epoch", r.Epoch, "updates", r.Updates, "seconds", cmdutil.Round(r.Seconds, 2)}
+// logEpoch logs an epoch record: train_seconds is the run's cumulative
+// time in updates (the record's Seconds, across resumptions), wall_seconds
+// the time since this process built its trainer, with the monitoring and
+// saving of every epoch.
+func logEpoch(f *cmdutil.Factory, r trainlib.Record, wall time.Duration) {
+	args := []any{"epoch", r.Epoch, "updates", r.Updates, "train_seconds", cmdutil.Round(r.Seconds, 2), "wall_seconds", cmdutil.Round(wall.Seconds(), 2)}
 	for _, kv := range []struct {
 		k string
 		v float64
@@ -483,7 +494,7 @@ func fit(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, dir stri
 			f.Logger().Info("early stopping: the validation error stopped improving", "best_epoch", best.Epoch,
 				"best_val_error", cmdutil.Round(best.ValErr, 4), "last_epoch", tr.Epoch())
 		}
-		f.Logger().Info("training done", "epochs", tr.Epoch(), "seconds", cmdutil.Round(time.Since(start).Seconds(), 1), "run", dir)
+		f.Logger().Info("training done", "epochs", tr.Epoch(), "wall_seconds", cmdutil.Round(time.Since(start).Seconds(), 1), "run", dir)
 		return nil
 	case errors.Is(err, trainlib.ErrDiverged):
 		if tr.Epoch() > 0 {
