@@ -104,6 +104,7 @@ func gaussianPosterior(g *gbrbm.Model, t *model.Transform, start *mat.Dense, s *
 	mean := mat.NewDense(nc, d, nil)
 	for sweep := range set.BurnIn + set.Sweeps {
 		smp.Step(tm, c, 1)
+		set.sweepDone(sweep)
 		if sweep < set.BurnIn {
 			continue
 		}

@@ -25,6 +25,16 @@ type InferSettings struct {
 	// averages are pooled; default 1.
 	Replicas int
 	Seed     uint64
+	// OnSweep, if not nil, is called after each sweep (burn-in included)
+	// with the number done and the total (for progress bars).
+	OnSweep func(done, total int)
+}
+
+// sweepDone reports sweep s (from 0) done to OnSweep.
+func (s *InferSettings) sweepDone(sweep int) {
+	if s.OnSweep != nil {
+		s.OnSweep(sweep+1, s.BurnIn+s.Sweeps)
+	}
 }
 
 func (s *InferSettings) withDefaults() InferSettings {
@@ -353,6 +363,7 @@ func inferBipartite(b model.Bipartite, tm model.Transformed, c *sample.Chains, s
 		} else {
 			sample.BlockGibbs{}.Step(tm, c, 1)
 		}
+		set.sweepDone(s)
 		if s < set.BurnIn {
 			continue
 		}
@@ -379,6 +390,7 @@ func inferSites(tm model.Discrete, c *sample.Chains, set InferSettings, sum *mat
 	}
 	for s := range set.BurnIn + set.Sweeps {
 		sample.SiteGibbs{}.Step(tm, c, 1)
+		set.sweepDone(s)
 		if s < set.BurnIn {
 			continue
 		}

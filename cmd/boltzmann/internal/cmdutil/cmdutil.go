@@ -26,6 +26,9 @@ type Factory struct {
 	Stdout, Stderr io.Writer
 	Quiet          bool
 	Log            *slog.Logger
+	// Terminal shows progress bars on Stderr whatever it is, as on a
+	// terminal (tests of the bars).
+	Terminal bool
 }
 
 // Logger returns the logger, or one that discards everything when the root

@@ -53,13 +53,13 @@ first, with 0-based site indices as in adabmDCA's files. Pairs closer than
 }
 
 func run(o *Options) error {
-	m, _, err := cmdutil.LoadCategorical(o.Run, "contacts")
+	m, cfg, err := cmdutil.LoadRun(o.Run)
 	if err != nil {
 		return err
 	}
 	pm, ok := m.(*potts.Model)
 	if !ok {
-		return cmdutil.BadInput("%s is not a potts run: contacts needs the couplings of a model trained with --model potts", o.Run)
+		return cmdutil.BadInput("%s holds a %s model: contacts needs the pairwise couplings of a run trained on an alignment with --model potts (a catrbm has none)", o.Run, cfg.Model.Kind)
 	}
 	if pm.L() < 3 {
 		return cmdutil.BadInput("%s has %d sites: contacts needs at least 3", o.Run, pm.L())

@@ -153,7 +153,9 @@ func run(o *Options) error {
 			noisy = tasks.Flip(x, o.FlipRate, rng)
 		}
 	}
-	post, err := tasks.Denoise(m, noisy, o.FlipRate, nanMask, o.Infer.Settings())
+	settings := o.Infer.Settings()
+	settings.OnSweep = cmdutil.ProgressFunc(o.IO, "denoising", "sweeps")
+	post, err := tasks.Denoise(m, noisy, o.FlipRate, nanMask, settings)
 	if err != nil {
 		return cmdutil.Input(err)
 	}

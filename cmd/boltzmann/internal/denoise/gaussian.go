@@ -58,7 +58,9 @@ func (o *Options) runGaussian(g *gbrbm.Model, x *mat.Dense, nanMask []bool, writ
 	if o.AddNoise {
 		noisy = tasks.AddGaussianNoise(x, o.NoiseSigma, rand.New(rand.NewPCG(o.Infer.Seed, 0x6e6f697365)))
 	}
-	post, err := tasks.DenoiseGaussian(g, noisy, o.NoiseSigma, o.Infer.Settings())
+	settings := o.Infer.Settings()
+	settings.OnSweep = cmdutil.ProgressFunc(o.IO, "denoising", "sweeps")
+	post, err := tasks.DenoiseGaussian(g, noisy, o.NoiseSigma, settings)
 	if err != nil {
 		return cmdutil.Input(err)
 	}

@@ -137,6 +137,9 @@ means and variances of DATA.`,
 }
 
 func (o *Options) validate() error {
+	if cmdutil.IsAlignmentPath(o.Data) {
+		return cmdutil.BadInput("%s is an alignment: evaluate reads rows of data; for the statistical energies of its sequences under a potts or catrbm run use 'boltzmann energies %s %s'", o.Data, o.Run, o.Data)
+	}
 	switch o.LogZ {
 	case "exact", "auto":
 		return o.AIS.check() // refused even where AIS may not run

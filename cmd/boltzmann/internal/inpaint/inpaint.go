@@ -143,7 +143,9 @@ func run(o *Options) error {
 			return err
 		}
 	}
-	post, err := tasks.Inpaint(m, x, missing, o.Infer.Settings())
+	settings := o.Infer.Settings()
+	settings.OnSweep = cmdutil.ProgressFunc(o.IO, "inpainting", "sweeps")
+	post, err := tasks.Inpaint(m, x, missing, settings)
 	if err != nil {
 		return cmdutil.Input(err)
 	}

@@ -275,8 +275,17 @@ func run(o *Options) error {
 	if o.JSON {
 		return json.NewEncoder(o.IO.Stdout).Encode(rep)
 	}
-	o.IO.Logger().Info("samples written", "n", o.N, "chains", chains, "burn_in", o.BurnIn, "thin", o.Thin,
-		"tau_free_energy", cmdutil.Round(s.Tau, 2), "effective_sample_size", cmdutil.Round(s.ESS, 1), "out", o.Out)
+	args := []any{"n", o.N, "chains", chains, "burn_in", o.BurnIn, "thin", o.Thin}
+	switch {
+	case math.IsNaN(s.Tau) && per < 2:
+		// The autocorrelation time needs at least two samples per chain.
+		args = append(args, "mixing", "not measured (one sample per chain): give --chains below -n to measure the autocorrelation time")
+	case math.IsNaN(s.Tau):
+		args = append(args, "mixing", "not measured: the chains' free energy does not vary")
+	default:
+		args = append(args, "tau_free_energy", cmdutil.Round(s.Tau, 2), "effective_sample_size", cmdutil.Round(s.ESS, 1))
+	}
+	o.IO.Logger().Info("samples written", append(args, "out", o.Out)...)
 	if rep.PT != nil {
 		o.IO.Logger().Info("parallel tempering", "betas", roundAll(rep.PT.Betas, 4),
 			"swap_acceptance", roundAll(rep.PT.SwapAcceptance, 3), "round_trips", rep.PT.RoundTrips)

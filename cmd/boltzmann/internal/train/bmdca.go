@@ -159,12 +159,21 @@ func readTarget(b *runs.BMDCAConfig) (*msa.Alignment, *bmdca.Target, error) {
 func newBMDCATrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, tgt *bmdca.Target) (*trainlib.Trainer, error) {
 	b := r.Config.BMDCA
 	s := b.Settings()
+	var bar *cmdutil.Progress // on a terminal: updates of --max-updates, under the log lines
 	s.Recorders = append(s.Recorders, trainlib.RecorderFunc(func(tr *trainlib.Trainer, rec trainlib.Record) error {
 		if rec.Event != trainlib.UpdateEvent {
 			return nil
 		}
+		if bar == nil {
+			bar = cmdutil.NewProgress(f, "bmDCA updates", b.MaxUpdates)
+		}
+		bar.Clear()
 		f.Logger().Info("update", "update", rec.Update, "pearson", cmdutil.Round(rec.Pearson, 4), "slope", cmdutil.Round(rec.Slope, 3),
-			"pearson_fi", cmdutil.Round(rec.PearsonFi, 4), "sweeps", rec.Sweeps, "seconds", cmdutil.Round(rec.Seconds, 1))
+			"pearson_fi", cmdutil.Round(rec.PearsonFi, 4), "sweeps", rec.Sweeps, "train_seconds", cmdutil.Round(rec.Seconds, 1))
+		bar.Set(rec.Update + 1)
+		if tr.Done() || rec.Update+1 >= b.MaxUpdates {
+			bar.Finish()
+		}
 		return nil
 	}), r.Saver(b.SaveEvery), r.CorrelationSaver(b.SaveEvery, tgt))
 	s.Recorders = append(s.Recorders, liveRecorders(r.Dir)...)
@@ -183,7 +192,7 @@ func fitBMDCA(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, r *
 		last := h[len(h)-1]
 		if tr.Status() == trainlib.Converged {
 			f.Logger().Info("converged", "updates", tr.Updates(), "pearson", cmdutil.Round(last.Pearson, 4), "slope", cmdutil.Round(last.Slope, 3),
-				"seconds", cmdutil.Round(last.Seconds, 1), "run", r.Dir)
+				"train_seconds", cmdutil.Round(last.Seconds, 1), "run", r.Dir)
 		} else {
 			f.Logger().Warn("stopped at --max-updates before reaching --target-pearson", "updates", tr.Updates(),
 				"pearson", cmdutil.Round(last.Pearson, 4), "run", r.Dir)

@@ -121,6 +121,11 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 			if err := o.validate(); err != nil {
 				return err
 			}
+			if o.Resume == "" {
+				if err := checkApplies(o, fl); err != nil { // applies.go
+					return err
+				}
+			}
 			if runF != nil {
 				return runF(o)
 			}
@@ -129,15 +134,15 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.Model, "model", "", "model kind: rbm, ising, gaussian or gbrbm (Gaussian-Bernoulli rbm, real-valued data) for rows of data; potts (the default for an alignment) or catrbm for alignments")
-	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm, gbrbm, catrbm)")
-	fl.StringVar(&o.Method, "method", "pcd", "gradient estimator: cd (chains restart at the data) or pcd (persistent chains)")
-	fl.IntVar(&o.K, "k", 1, "Monte Carlo transitions per update: Gibbs steps or sweeps (rows of data; alignments: "+strconv.Itoa(bmdca.DefaultSweeps)+" sweeps)")
-	fl.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size; alignments: "+strconv.Itoa(bmdca.DefaultChains)+")")
+	fl.IntVar(&o.Hidden, "hidden", 64, "number of hidden units (rbm, labeled rbm, gbrbm, catrbm; ising, gaussian and potts have none)")
+	fl.StringVar(&o.Method, "method", "pcd", "gradient estimator: cd (chains restart at the data) or pcd (persistent chains) (rbm, ising, gbrbm; alignments: always persistent chains; gaussian: exact samples)")
+	fl.IntVar(&o.K, "k", 1, "Monte Carlo transitions per update: Gibbs steps or sweeps; the default below is for rows of data (alignments: "+strconv.Itoa(bmdca.DefaultSweeps)+" sweeps; gaussian: not used, its samples are exact)")
+	fl.IntVar(&o.Chains, "chains", 0, "number of persistent chains for pcd (default: the batch size; alignments: "+strconv.Itoa(bmdca.DefaultChains)+"; gaussian: the number of exact samples per update)")
 	fl.IntVar(&o.Epochs, "epochs", 10, "passes over the training data (with --resume: the new total)")
 	fl.IntVar(&o.BatchSize, "batch-size", 100, "minibatch size")
 	fl.Float64Var(&o.LR, "lr", 0, "initial learning rate (default: 0.05 for sgd, 0.01 for adam; alignments: "+strconv.FormatFloat(bmdca.DefaultLR, 'g', -1, 64)+", constant)")
 	fl.StringVar(&o.Optimizer, "optimizer", "", "optimizer: sgd or adam (default: sgd for rbm and ising, adam for gaussian and gbrbm)")
-	fl.Float64Var(&o.Momentum, "momentum", 0.5, "momentum of sgd")
+	fl.Float64Var(&o.Momentum, "momentum", 0.5, "momentum of sgd (rows of data with sgd: rbm and ising by default; alignments take plain steps)")
 	fl.StringVar(&o.Schedule, "schedule", "", "(default: linear decay to 1/50 of the initial rate; alignments: constant) "+strings.Replace(optim.ScheduleHelp, " (default)", "", 1))
 	fl.Float64Var(&o.L1, "l1", 0, "L1 (LASSO) penalty strength on weights and couplings")
 	fl.Float64Var(&o.L2, "l2", 0, "L2 (ridge) penalty strength on weights and couplings")
@@ -300,6 +305,9 @@ func create(dir string, force bool) (*runs.Run, error) {
 	return r, cmdutil.Input(err)
 }
 
+// trainKinds names the model kinds train takes, as the usage line does.
+const trainKinds = "rbm, ising, gaussian or gbrbm for rows of data (rbm with --labels: a labeled rbm); potts or catrbm for alignments"
+
 // trainConfig checks the flags of a new run on rows of data and returns
 // its settings, with the defaults that fit the model kind without tuning
 // for what the user left unset: SGD with momentum for the binary models
@@ -314,7 +322,7 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 	case o.Out == "":
 		return nil, cmdutil.BadInput("train needs --out RUN_DIR, the directory to write the model to")
 	case o.Model == "":
-		return nil, cmdutil.BadInput("train needs --model: one of %v", model.Kinds())
+		return nil, cmdutil.BadInput("train needs --model: %s", trainKinds)
 	}
 	t := &runs.TrainConfig{
 		Data: o.Data, Key: o.DataFlags.Key, Binarize: o.DataFlags.Binarize, Limit: o.DataFlags.Limit, N: o.DataFlags.N,
@@ -342,10 +350,13 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 	switch o.Model {
 	case rbm.Kind, "ising", "gaussian", gbrbm.Kind:
 	default:
-		if !slices.Contains(model.Kinds(), o.Model) {
-			return nil, cmdutil.BadInput("unknown --model %q: use one of %v", o.Model, model.Kinds())
+		switch {
+		case o.Model == rbm.LabeledKind:
+			return nil, cmdutil.BadInput("a labeled rbm is trained with --model rbm --labels LABELS")
+		case !slices.Contains(model.Kinds(), o.Model):
+			return nil, cmdutil.BadInput("unknown --model %q: use %s", o.Model, trainKinds)
 		}
-		return nil, cmdutil.BadInput("--model %s is not trained by this command", o.Model)
+		return nil, cmdutil.BadInput("--model %s is not trained by this command: use %s", o.Model, trainKinds)
 	}
 	switch {
 	case t.Method != string(trainlib.CD) && t.Method != string(trainlib.PCD):
@@ -418,6 +429,7 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		return nil, err
 	}
 	epochs := r.Config.Train.Epochs
+	start := time.Now()
 	var bar *cmdutil.Progress
 	s.Validation = val
 	s.Recorders = append(s.Recorders, trainlib.RecorderFunc(func(tr *trainlib.Trainer, rec trainlib.Record) error {
@@ -434,7 +446,7 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		if err := saveRun(r, tr); err != nil {
 			return err
 		}
-		logEpoch(f, rec)
+		logEpoch(f, rec, time.Since(start))
 		return nil
 	}))
 	s.Recorders = append(s.Recorders, liveRecorders(r.Dir)...)
@@ -448,8 +460,12 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 	return tr, nil
 }
 
-func logEpoch(f *cmdutil.Factory, r trainlib.Record) {
-	args := []any{"epoch", r.Epoch, "updates", r.Updates, "seconds", cmdutil.Round(r.Seconds, 2)}
+// logEpoch logs an epoch record: train_seconds is the run's cumulative
+// time in updates (the record's Seconds, across resumptions), wall_seconds
+// the time since this process built its trainer, with the monitoring and
+// saving of every epoch.
+func logEpoch(f *cmdutil.Factory, r trainlib.Record, wall time.Duration) {
+	args := []any{"epoch", r.Epoch, "updates", r.Updates, "train_seconds", cmdutil.Round(r.Seconds, 2), "wall_seconds", cmdutil.Round(wall.Seconds(), 2)}
 	for _, kv := range []struct {
 		k string
 		v float64
@@ -478,7 +494,7 @@ func fit(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, dir stri
 			f.Logger().Info("early stopping: the validation error stopped improving", "best_epoch", best.Epoch,
 				"best_val_error", cmdutil.Round(best.ValErr, 4), "last_epoch", tr.Epoch())
 		}
-		f.Logger().Info("training done", "epochs", tr.Epoch(), "seconds", cmdutil.Round(time.Since(start).Seconds(), 1), "run", dir)
+		f.Logger().Info("training done", "epochs", tr.Epoch(), "wall_seconds", cmdutil.Round(time.Since(start).Seconds(), 1), "run", dir)
 		return nil
 	case errors.Is(err, trainlib.ErrDiverged):
 		if tr.Epoch() > 0 {

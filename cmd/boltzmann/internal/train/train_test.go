@@ -63,13 +63,13 @@ func TestFlags(t *testing.T) {
 	}
 
 	want := defaults()
-	want.Model, want.Hidden, want.Method, want.K, want.Chains, want.Epochs, want.BatchSize = "rbm", 8, "cd", 3, 40, 5, 20
-	want.LR, want.Optimizer, want.Momentum, want.Schedule, want.L1, want.L2 = 0.1, "adam", 0.9, "constant", 0.01, 0.02
+	want.Model, want.Hidden, want.Method, want.K, want.Epochs, want.BatchSize = "rbm", 8, "cd", 3, 5, 20
+	want.LR, want.Optimizer, want.Momentum, want.Schedule, want.L1, want.L2 = 0.1, "sgd", 0.9, "constant", 0.01, 0.02
 	want.Penalize, want.Val, want.Seed, want.Force, want.Labels, want.Float64 = []string{"weights", "hidden_bias"}, "v.npy", 7, true, "y.npy", true
 	want.DataFlags = cmdutil.DataFlags{Key: "a", Binarize: "threshold", DataSeed: 4, Limit: 9, N: 50}
 	want.EpochsSet, want.KSet, want.OptimizerSet = true, true, true
 	_, code, msg = parse(t, "x.npy", "--model", "rbm", "--out", "run", "--hidden", "8", "--method", "cd", "--k", "3",
-		"--chains", "40", "--epochs", "5", "--batch-size", "20", "--lr", "0.1", "--optimizer", "adam", "--momentum", "0.9",
+		"--epochs", "5", "--batch-size", "20", "--lr", "0.1", "--optimizer", "sgd", "--momentum", "0.9",
 		"--schedule", "constant", "--l1", "0.01", "--l2", "0.02", "--penalize", "weights,hidden_bias", "--val", "v.npy",
 		"--seed", "7", "--force", "--labels", "y.npy", "--float64", "--key", "a", "--binarize", "threshold",
 		"--data-seed", "4", "--limit", "9", "--n-builtin", "50")
@@ -78,13 +78,18 @@ func TestFlags(t *testing.T) {
 		t.Errorf("--labels with --val: exit %d, %s", code, msg)
 	}
 	o, code, msg = parse(t, "x.npy", "--model", "rbm", "--out", "run", "--hidden", "8", "--method", "cd", "--k", "3",
-		"--chains", "40", "--epochs", "5", "--batch-size", "20", "--lr", "0.1", "--optimizer", "adam", "--momentum", "0.9",
+		"--epochs", "5", "--batch-size", "20", "--lr", "0.1", "--optimizer", "sgd", "--momentum", "0.9",
 		"--schedule", "constant", "--l1", "0.01", "--l2", "0.02", "--penalize", "weights,hidden_bias",
 		"--seed", "7", "--force", "--labels", "y.npy", "--float64", "--key", "a", "--binarize", "threshold",
 		"--data-seed", "4", "--limit", "9", "--n-builtin", "50")
 	want.Val = ""
 	if code != 0 || !reflect.DeepEqual(*o, want) {
 		t.Errorf("flags: exit %d %s,\n%+v\nwant\n%+v", code, msg, o, want)
+	}
+
+	// --chains (persistent chains of pcd) and --optimizer adam.
+	if o, code, msg := parse(t, "x.npy", "--model", "rbm", "--out", "run", "--chains", "40", "--optimizer", "adam"); code != 0 || o.Chains != 40 || o.Optimizer != "adam" {
+		t.Errorf("--chains 40 --optimizer adam: exit %d %s", code, msg)
 	}
 
 	// The live page can watch a resumed run.
