@@ -224,10 +224,14 @@ var ErrNoPath = errors.New("ais: no annealing path for this model (need an RBM, 
 // to the rows of x (nil x: the base of BaseRateBias or BaseRateSites with
 // nil data): an RBMPath for a model.AnnealingKernel whose sampler is block
 // Gibbs (rbm.RBM), a GBRBMPath from independent Gaussians fitted to x
-// (GaussianBase) for a Gaussian-Bernoulli RBM, a SitePath for other
+// (GaussianBase) for a Gaussian-Bernoulli RBM (a WhitenedPath for a whitened
+// one), a SitePath for other
 // discrete models (a labeled RBM, whose label block must stay one-hot,
 // included).
 func NewPath(m model.Model, x *mat.Dense) (Path, error) {
+	if w, ok := m.(*gbrbm.Whitened); ok {
+		return NewWhitenedPath(w, x), nil
+	}
 	if g, ok := m.(*gbrbm.Model); ok {
 		mean, variance := GaussianBase(g, x)
 		return NewGBRBMPath(g, mean, variance), nil

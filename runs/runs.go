@@ -128,7 +128,7 @@ func LoadModel(dir string) (model.Model, *Config, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := model.New(c.Model)
+	m, err := model.New(savedSpec(c))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", dir, err)
 	}

@@ -1,28 +1,60 @@
 package runs
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/model"
+	"boltzmann/model/gbrbm"
 	"boltzmann/train"
 )
 
-// Standardization is the per-column affine map of a run's data: the model
-// is trained on v = (x - Mean)/Std, and what the run writes (model.npz) is
-// the model of x itself, so that every command reads and writes data in
-// their own units. It is recorded in config.json (TrainConfig.Standardize)
-// and applied again to the data when a run is resumed.
+// Standardization is the affine map of a run's real-valued data: the model
+// is trained on v = (x - Mean)/Std column by column, or, for a whitening
+// (Whitening set), on v = A(x - Mean) with the full D×D matrix A (Matrix,
+// row-major; gbrbm.NewWhitening). What the run writes (model.npz) is the
+// model of x itself, so that every command reads and writes data in their
+// own units: for a per-column map the model's parameters are mapped back
+// (Unstandardizer); a whitening cannot be folded into a Gaussian-Bernoulli
+// RBM's diagonal variances, so model.npz holds the model of v with the map
+// beside it (gbrbm.Whitened: the arrays whitening_mean and whitening). It
+// is recorded in config.json (TrainConfig.Standardize) and applied again to
+// the data when a run is resumed.
 //
 // The checkpoint holds the trainer's state in standardized units. The
 // epoch measurements (TrainConfig.Settings' Monitor) are reported in the
-// units of x: log p(x) = log p(v) - Σ_i log Std_i (LogJacobian), and
-// log Z grows by the same amount.
+// units of x: log p(x) = log p(v) - LogJacobian, LogJacobian = Σ_i log
+// Std_i or -log|det A|, and log Z grows by the same amount.
 type Standardization struct {
-	Mean []float64 `json:"mean"` // column means of the training data
-	Std  []float64 `json:"std"`  // column standard deviations (divisor n), > 0
+	Mean []float64 `json:"mean"`          // column means of the training data
+	Std  []float64 `json:"std,omitempty"` // column standard deviations (divisor n), > 0; per-column maps only
+	// Whitening is the method of a whitening (gbrbm.WhitenZCA or
+	// gbrbm.WhitenPCA), "" for the per-column map.
+	Whitening string `json:"whitening,omitempty"`
+	// Matrix is the whitening matrix A (D×D, row-major) of a whitening.
+	Matrix []float64 `json:"matrix,omitempty"`
+}
+
+// NewWhitening returns the whitening of the rows of x by method
+// (gbrbm.NewWhitening); a constant column is an error naming it.
+func NewWhitening(x *mat.Dense, method string) (*Standardization, error) {
+	mean, a, err := gbrbm.NewWhitening(x, method)
+	if err != nil {
+		return nil, err
+	}
+	return &Standardization{Mean: mean, Whitening: method, Matrix: a.RawMatrix().Data}, nil
+}
+
+// IsWhitening reports whether s is a whitening (a full matrix).
+func (s *Standardization) IsWhitening() bool { return s != nil && s.Whitening != "" }
+
+// matrix returns A of a whitening, aliasing s.
+func (s *Standardization) matrix() *mat.Dense {
+	d := len(s.Mean)
+	return mat.NewDense(d, d, s.Matrix)
 }
 
 // Unstandardizer is a model that can be changed in place into the model
@@ -58,10 +90,14 @@ func NewStandardization(x *mat.Dense) (*Standardization, error) {
 	return s, nil
 }
 
-// Apply returns (x - Mean)/Std column by column (a copy; nil for nil x).
+// Apply returns (x - Mean)/Std column by column, or A(x - Mean) for a
+// whitening (a copy; nil for nil x).
 func (s *Standardization) Apply(x *mat.Dense) *mat.Dense {
 	if x == nil {
 		return nil
+	}
+	if s.IsWhitening() {
+		return s.whitened(gbrbm.New(len(s.Mean), 1)).Whiten(x)
 	}
 	out := mat.DenseCopyOf(x)
 	n, _ := out.Dims()
@@ -74,8 +110,12 @@ func (s *Standardization) Apply(x *mat.Dense) *mat.Dense {
 	return out
 }
 
-// LogJacobian is Σ_i log Std_i: log p(x) = log p(v) - LogJacobian.
+// LogJacobian is Σ_i log Std_i, or -log|det A| for a whitening: log p(x)
+// = log p(v) - LogJacobian.
 func (s *Standardization) LogJacobian() float64 {
+	if s.IsWhitening() {
+		return -s.whitened(gbrbm.New(len(s.Mean), 1)).LogDet()
+	}
 	j := 0.0
 	for _, v := range s.Std {
 		j += math.Log(v)
@@ -85,6 +125,23 @@ func (s *Standardization) LogJacobian() float64 {
 
 // Check returns an error unless s fits data of d columns.
 func (s *Standardization) Check(d int) error {
+	if s.IsWhitening() {
+		if s.Whitening != gbrbm.WhitenZCA && s.Whitening != gbrbm.WhitenPCA {
+			return fmt.Errorf("unknown whitening %q (known: %s, %s)", s.Whitening, gbrbm.WhitenZCA, gbrbm.WhitenPCA)
+		}
+		if len(s.Mean) != d || len(s.Matrix) != d*d {
+			return fmt.Errorf("the whitening has %d means and %d matrix entries for %d columns (want %d and %d)", len(s.Mean), len(s.Matrix), d, d, d*d)
+		}
+		for _, v := range append(append([]float64(nil), s.Mean...), s.Matrix...) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return errors.New("the whitening holds a value that is not finite")
+			}
+		}
+		if err := s.whitened(gbrbm.New(d, 1)).Valid(); err != nil {
+			return err
+		}
+		return nil
+	}
 	if len(s.Mean) != d || len(s.Std) != d {
 		return fmt.Errorf("the standardization has %d means and %d deviations for %d columns", len(s.Mean), len(s.Std), d)
 	}
@@ -103,6 +160,13 @@ func (s *Standardization) unstandardized(m model.Model) (model.Model, error) {
 	if s == nil {
 		return m, nil
 	}
+	if s.IsWhitening() {
+		g, ok := m.(*gbrbm.Model)
+		if !ok {
+			return nil, fmt.Errorf("runs: a whitening applies to a gbrbm, not to %T", m)
+		}
+		return s.whitened(g), nil
+	}
 	sp, ok := m.(model.Specifier)
 	if !ok {
 		return nil, fmt.Errorf("runs: %T cannot be saved in the units of standardized data", m)
@@ -118,6 +182,38 @@ func (s *Standardization) unstandardized(m model.Model) (model.Model, error) {
 	copy(u.Params(), m.Params())
 	u.Unstandardize(s.Mean, s.Std)
 	return u, nil
+}
+
+// whitened returns the model of x whose whitened data follow g (a copy).
+func (s *Standardization) whitened(g *gbrbm.Model) *gbrbm.Whitened {
+	return gbrbm.NewWhitened(g, s.Mean, s.matrix())
+}
+
+// savedSpec returns the spec under which model.npz of a run with config c
+// is rebuilt: the run's model spec, marked gbrbm.OptionWhitened for a run
+// on whitened data (its model.npz holds a gbrbm.Whitened).
+func savedSpec(c *Config) model.Spec {
+	s := c.Model
+	if c.Train == nil || !c.Train.Standardize.IsWhitening() {
+		return s
+	}
+	o := map[string]string{gbrbm.OptionWhitened: "true"}
+	for k, v := range s.Options {
+		o[k] = v
+	}
+	s.Options = o
+	return s
+}
+
+// TrainingModel returns the model that the trainer of run r trains, given
+// m as LoadModel rebuilds it: the model of the whitened data for a run on
+// whitened data (gbrbm.Whitened.Inner), m itself otherwise (whose
+// parameters a resumed run takes from its checkpoint).
+func (r *Run) TrainingModel(m model.Model) model.Model {
+	if w, ok := m.(*gbrbm.Whitened); ok && r.Config != nil && r.Config.Train.Standardize.IsWhitening() {
+		return w.Inner()
+	}
+	return m
 }
 
 // rawUnits reports the log-likelihoods and log Z that its Monitor measures

@@ -106,7 +106,7 @@ func LoadTrajectory(dir string) ([]model.Model, []int, error) {
 	}
 	models := make([]model.Model, len(epochs))
 	for i, e := range epochs {
-		m, err := model.New(c.Model)
+		m, err := model.New(savedSpec(c))
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", dir, err)
 		}

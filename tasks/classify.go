@@ -54,12 +54,16 @@ func ErrorRate(pred, labels []int) float64 {
 
 // Features returns P(h_j = 1 | v_r) (n × H) for the rows of v (n × Dim):
 // the hidden representation of a bipartite model or of a Gaussian-Bernoulli
-// RBM (real-valued v). For a labeled RBM, v may
+// RBM (real-valued v, also whitened: gbrbm.Whitened). For a labeled RBM, v may
 // also hold only the D data units; the label is then unknown and the
 // features are the exact marginal E[h_j | x] = Σ_y p(y | x) P(h_j = 1 | x,
 // y) over the C classes (p(y | x) from ClassLogProb).
 func Features(m model.Model, v *mat.Dense) (*mat.Dense, error) {
-	if g, ok := m.(*gbrbm.Model); ok {
+	if g, ok := m.(interface {
+		model.Model
+		HiddenDim() int
+		HiddenProb(x, prob *mat.Dense)
+	}); ok && gbrbm.IsReal(m) {
 		n, d := v.Dims()
 		if d != g.Dim() {
 			return nil, fmt.Errorf("tasks: Features: data have %d columns, the model %d visible units", d, g.Dim())

@@ -23,10 +23,10 @@ import (
 // E[v | h, x̃] over the sweeps after burn-in. x must be complete (no NaN):
 // fill in missing entries with Inpaint.
 func DenoiseGaussian(m model.Model, x *mat.Dense, sigma float64, s *InferSettings) (*Posterior, error) {
-	g, ok := m.(*gbrbm.Model)
-	if !ok {
+	if !gbrbm.IsReal(m) {
 		return nil, fmt.Errorf("tasks: DenoiseGaussian needs a Gaussian-Bernoulli RBM, got %T", m)
 	}
+	g := m.(realModel)
 	if !(sigma > 0) || math.IsInf(sigma, 0) {
 		return nil, fmt.Errorf("tasks: DenoiseGaussian: noise standard deviation %v must be positive and finite", sigma)
 	}
@@ -43,20 +43,43 @@ func DenoiseGaussian(m model.Model, x *mat.Dense, sigma float64, s *InferSetting
 			field.Set(r, i, v/(sigma*sigma))
 		}
 	}
-	return gaussianPosterior(g.NoisyPosterior(sigma), &model.Transform{Beta: 1, Field: field}, x, s)
+	var post realModel
+	switch g := g.(type) {
+	case *gbrbm.Model:
+		post = g.NoisyPosterior(sigma)
+	case *gbrbm.Whitened:
+		post = g.NoisyPosterior(sigma)
+	}
+	return gaussianPosterior(post, &model.Transform{Beta: 1, Field: field}, x, s)
+}
+
+// realModel is a gbrbm.Model or a gbrbm.Whitened.
+type realModel interface {
+	model.Model
+	VisibleMeanTransformed(t *model.Transform, h, mean *mat.Dense)
+}
+
+// startValues returns where the missing entries of inpainting start: the
+// visible biases of a gbrbm.Model, the whitening mean (the training data's
+// mean) of a gbrbm.Whitened.
+func startValues(g realModel) []float64 {
+	if w, ok := g.(*gbrbm.Whitened); ok {
+		return w.Mean()
+	}
+	return g.(*gbrbm.Model).VisibleBias()
 }
 
 // inpaintGaussian samples p(v_missing | v_observed) of a Gaussian-Bernoulli
 // RBM with the observed entries clamped (model.Transform.Clamp); the
 // missing entries start at the model's visible biases.
-func inpaintGaussian(g *gbrbm.Model, x *mat.Dense, missing []bool, s *InferSettings) (*Posterior, error) {
+func inpaintGaussian(g realModel, x *mat.Dense, missing []bool, s *InferSettings) (*Posterior, error) {
 	n, d := x.Dims()
 	if d != g.Dim() {
 		return nil, fmt.Errorf("tasks: data have %d columns, the model %d visible units", d, g.Dim())
 	}
 	clamp := mat.DenseCopyOf(x)
 	start := mat.DenseCopyOf(x)
-	b := g.VisibleBias()
+	b := startValues(g)
 	for r := range n {
 		cr, sr := clamp.RawRowView(r), start.RawRowView(r)
 		for i, v := range cr {
@@ -85,7 +108,7 @@ func inpaintGaussian(g *gbrbm.Model, x *mat.Dense, missing []bool, s *InferSetti
 // Rao-Blackwellized posterior mean, E_t[v | h] averaged over the sweeps
 // after burn-in and the replicas, and the final state of each row's first
 // replica.
-func gaussianPosterior(g *gbrbm.Model, t *model.Transform, start *mat.Dense, s *InferSettings) (*Posterior, error) {
+func gaussianPosterior(g realModel, t *model.Transform, start *mat.Dense, s *InferSettings) (*Posterior, error) {
 	set := s.withDefaults()
 	n, d := start.Dims()
 	tm, err := model.NewTransformed(g, t)

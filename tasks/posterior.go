@@ -74,7 +74,9 @@ type Posterior struct {
 // ignored (they may be NaN). m must be a model.Bipartite with {0,1} visible
 // units (an RBM) or a model.Discrete (single-site Gibbs over the missing
 // units). Observed entries must be states of the model. A Gaussian-
-// Bernoulli RBM (gbrbm.Model) takes real observed values, clamped while
+// Bernoulli RBM (gbrbm.Model, or gbrbm.Whitened: the clamped entries are
+// entries of the data, and the missing ones are drawn from their
+// full-covariance Gaussian conditional) takes real observed values, clamped while
 // its Gibbs sampler draws the missing ones. For a labeled RBM
 // (rbm.Labeled) x may hold the D data units only (n × D: the label block
 // is sampled with the missing units and so summed over; the posterior has
@@ -85,8 +87,8 @@ func Inpaint(m model.Model, x *mat.Dense, missing []bool, s *InferSettings) (*Po
 	if len(missing) != n*d {
 		return nil, fmt.Errorf("tasks: Inpaint: mask has %d entries for %d×%d data", len(missing), n, d)
 	}
-	if g, ok := m.(*gbrbm.Model); ok {
-		return inpaintGaussian(g, x, missing, s)
+	if gbrbm.IsReal(m) {
+		return inpaintGaussian(m.(realModel), x, missing, s)
 	}
 	return infer(m, x, missing, 0, s)
 }

@@ -95,15 +95,24 @@ func init() {
 			return nil, fmt.Errorf("gbrbm: spec needs visible > 0, hidden > 0 and no states or encoding, got %+v", s)
 		}
 		m := New(s.Visible, s.Hidden)
+		whitened := false
 		for k, v := range s.Options {
-			if k != OptionFixedVariance {
-				return nil, fmt.Errorf("gbrbm: unknown spec option %q (known: %q)", k, OptionFixedVariance)
+			if k != OptionFixedVariance && k != OptionWhitened {
+				return nil, fmt.Errorf("gbrbm: unknown spec option %q (known: %q, %q)", k, OptionFixedVariance, OptionWhitened)
 			}
-			fixed, err := strconv.ParseBool(v)
+			on, err := strconv.ParseBool(v)
 			if err != nil {
-				return nil, fmt.Errorf("gbrbm: spec option %s=%q: %w", OptionFixedVariance, v, err)
+				return nil, fmt.Errorf("gbrbm: spec option %s=%q: %w", k, v, err)
 			}
-			m.SetFixedVariance(fixed)
+			if k == OptionWhitened {
+				whitened = on
+			} else {
+				m.SetFixedVariance(on)
+			}
+		}
+		if whitened {
+			// The identity whitening; model.npz supplies the real one.
+			return NewWhitened(m, make([]float64, s.Visible), eye(s.Visible)), nil
 		}
 		return m, nil
 	})

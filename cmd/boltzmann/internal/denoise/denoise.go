@@ -116,8 +116,8 @@ func run(o *Options) error {
 		return err
 	}
 	cmdutil.UsePrecision(m, o.Infer.Float64)
-	if g, ok := m.(*gbrbm.Model); ok {
-		return o.runGaussian(g, x, nanMask, write)
+	if gbrbm.IsReal(m) {
+		return o.runGaussian(m, x, nanMask, write)
 	}
 	if o.FlipRate == 0 {
 		return cmdutil.BadInput("--noise-sigma is for real-valued data (a gbrbm run); %s holds a binary model: give --flip-rate", o.Run)

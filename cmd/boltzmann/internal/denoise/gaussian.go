@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
-	"boltzmann/model/gbrbm"
+	"boltzmann/model"
 	"boltzmann/tasks"
 )
 
@@ -37,7 +37,7 @@ type gaussianReport struct {
 
 // runGaussian denoises real-valued data under additive Gaussian noise with
 // a Gaussian-Bernoulli RBM (tasks.DenoiseGaussian).
-func (o *Options) runGaussian(g *gbrbm.Model, x *mat.Dense, nanMask []bool, write func(*mat.Dense) error) error {
+func (o *Options) runGaussian(g model.Model, x *mat.Dense, nanMask []bool, write func(*mat.Dense) error) error {
 	if o.NoiseSigma == 0 {
 		return cmdutil.BadInput("%s holds a gbrbm (real-valued data): give --noise-sigma S, the standard deviation of the Gaussian noise, instead of --flip-rate", o.Run)
 	}

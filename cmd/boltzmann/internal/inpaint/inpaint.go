@@ -138,7 +138,7 @@ func run(o *Options) error {
 	if count == 0 {
 		return cmdutil.BadInput("nothing is missing: give --mask or NaN entries in %s", o.Data)
 	}
-	if _, real := m.(*gbrbm.Model); !real {
+	if !gbrbm.IsReal(m) {
 		if err := cmdutil.CheckStates(m, x, missing, o.Data); err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ func run(o *Options) error {
 		return nil
 	}
 	rep := report{NSamples: n, Missing: count}
-	if _, real := m.(*gbrbm.Model); real && nanMask == nil {
+	if gbrbm.IsReal(m) && nanMask == nil {
 		rep.RMSE = cmdutil.Ptr(tasks.RMSE(x, post.Mean, missing))
 		if mean, err := trainingMean(cfg); err == nil {
 			rep.BaselineRMSE = cmdutil.Ptr(tasks.RMSE(x, rowsOf(mean, n), missing))

@@ -519,6 +519,7 @@ func resumeTrain(o *Options, r *runs.Run) error {
 	if err != nil {
 		return cmdutil.Input(err)
 	}
+	m = r.TrainingModel(m) // a whitened gbrbm trains the model of the whitened data
 	if o.EpochsSet {
 		tc.Epochs = o.Epochs
 	}

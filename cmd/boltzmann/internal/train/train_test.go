@@ -26,7 +26,7 @@ func defaults() Options {
 		Seed: 1, Out: "run", DataFlags: cmdutil.DataFlags{N: 1000},
 		BMDCA: BMDCAFlags{Reweight: bmdca.DefaultReweight, Pseudocount: -1, Target: bmdca.DefaultTarget,
 			MaxUpdates: bmdca.DefaultMax, SaveEvery: 50, Alphabet: "protein"},
-		GBRBM:     GBRBMFlags{Standardize: true},
+		GBRBM:     GBRBMFlags{Standardize: DefaultStandardize},
 		Objective: "generative", Alpha: 0.01, SparsityCost: 0.1,
 	}
 }
