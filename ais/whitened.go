@@ -41,12 +41,12 @@ func (p *WhitenedPath) LogZ0() float64 { return p.inner.LogZ0() - p.w.LogDet() }
 // SampleBase draws v from the inner base and stores x = μ + A⁻¹v.
 func (p *WhitenedPath) SampleBase(c *sample.Chains) {
 	p.inner.SampleBase(c)
-	c.X.Copy(p.w.Unwhiten(c.X))
+	c.Visible().Copy(p.w.Unwhiten(c.Visible()))
 }
 
 // Step runs the inner path's step on the whitened chains.
 func (p *WhitenedPath) Step(c *sample.Chains, from, to float64, logw []float64, move, reverse bool) {
-	c.X.Copy(p.w.Whiten(c.X))
+	c.Visible().Copy(p.w.Whiten(c.Visible()))
 	p.inner.Step(c, from, to, logw, move, reverse)
-	c.X.Copy(p.w.Unwhiten(c.X))
+	c.Visible().Copy(p.w.Unwhiten(c.Visible()))
 }

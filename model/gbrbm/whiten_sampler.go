@@ -269,20 +269,21 @@ func (WhitenedGibbs) Step(mm model.Model, c *sample.Chains, n int) {
 		return
 	}
 	nc := c.Len()
-	if c.H == nil {
-		c.H = mat.NewDense(nc, w.inner.nh, nil)
+	if c.Hidden() == nil {
+		c.SetHidden(mat.NewDense(nc, w.inner.nh, nil))
 	}
+	cx, ch := c.Visible(), c.Hidden()
 	cd := newConditional(w, t, nc)
 	tb := &model.Transform{Beta: cd.beta}
-	t.ApplyClamp(c.X)
+	t.ApplyClamp(cx)
 	ph := mat.NewDense(nc, w.inner.nh, nil)
 	for range n {
-		w.inner.HiddenProbTransformed(tb, w.Whiten(c.X), ph)
+		w.inner.HiddenProbTransformed(tb, w.Whiten(cx), ph)
 		c.ForBlocks(func(lo, hi int, rng *rand.Rand) {
 			eta := make([]float64, d)
 			eps := make([]float64, d)
 			for r := lo; r < hi; r++ {
-				h := c.H.RawRowView(r)
+				h := ch.RawRowView(r)
 				for j, p := range ph.RawRowView(r) {
 					h[j] = 0
 					if rng.Float64() < p {
@@ -296,7 +297,7 @@ func (WhitenedGibbs) Step(mm model.Model, c *sample.Chains, n int) {
 				if len(g.free) == 0 {
 					continue
 				}
-				xr := c.X.RawRowView(r)
+				xr := cx.RawRowView(r)
 				cd.eta(r, h, eta)
 				y := cd.freeMean(g, eta, xr)
 				// x_F = y + U⁻¹ε_F: covariance U⁻¹U⁻ᵀ = P_FF⁻¹.
