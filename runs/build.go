@@ -128,15 +128,18 @@ func (c *TrainConfig) ValidationReadOptions() dataset.ReadOptions {
 // training rows: method, optimizer with its learning-rate schedule over
 // Epochs, penalty and seed; on standardized data (Standardize) the
 // epoch log-likelihoods are reported in the data's own units. Callbacks and
-// validation rows are left to the caller. With Float32, m must be an *rbm.RBM, which is switched to float32
+// validation rows are left to the caller. With Float32, m must be an *rbm.RBM or an *rbm.Labeled, which is switched to float32
 // arithmetic.
 func (c *TrainConfig) Settings(m model.Model, n int) (*train.Settings, error) {
 	if c.Float32 {
-		r, ok := m.(*rbm.RBM)
-		if !ok {
+		switch r := m.(type) {
+		case *rbm.RBM:
+			r.SetFloat32(true)
+		case *rbm.Labeled:
+			r.RBM().SetFloat32(true)
+		default:
 			return nil, errors.New("float32 arithmetic applies to rbm models only")
 		}
-		r.SetFloat32(true)
 	}
 	perEpoch := n / max(1, min(c.BatchSize, n))
 	sched, err := optim.ParseSchedule(c.Schedule, c.LR, perEpoch, perEpoch*c.Epochs)

@@ -205,7 +205,8 @@ func (r *Run) dataUnits(m model.Model) (model.Model, error) {
 
 // Save writes the state of tr in the order of the package doc:
 // model.npz (for a run on standardized data the model in the data's own
-// units, Standardization), params.dat (Potts models: adabmDCA's text format),
+// units, Standardization; for a run with a validation error, the model of
+// its best epoch: see keepsBest), params.dat (Potts models: adabmDCA's text format),
 // history.jsonl, curves.png (learning curves, or Pearson and slope for a
 // bmDCA run), and checkpoint.bin last, so that a run killed while saving
 // resumes from the previous complete save.
@@ -214,13 +215,15 @@ func (r *Run) Save(tr *train.Trainer) error {
 	if err != nil {
 		return err
 	}
-	if err := SaveModel(r.Dir, m); err != nil {
-		return err
-	}
-	if pm, ok := m.(*potts.Model); ok {
-		err := atomicfile.Write(filepath.Join(r.Dir, ParamsFile), func(w io.Writer) error { return pm.WriteAdabmDCA(w) })
-		if err != nil {
+	if !r.keepsBest(tr) {
+		if err := SaveModel(r.Dir, m); err != nil {
 			return err
+		}
+		if pm, ok := m.(*potts.Model); ok {
+			err := atomicfile.Write(filepath.Join(r.Dir, ParamsFile), func(w io.Writer) error { return pm.WriteAdabmDCA(w) })
+			if err != nil {
+				return err
+			}
 		}
 	}
 	if err := WriteHistory(r.Dir, tr.History()); err != nil {
@@ -235,6 +238,27 @@ func (r *Run) Save(tr *train.Trainer) error {
 		return err
 	}
 	return WriteCheckpoint(r.Dir, tr)
+}
+
+// keepsBest reports whether model.npz already holds a better model than
+// the current one of tr: the history has validation errors (a labeled run
+// with validation rows), its best epoch (train.BestEpoch: lowest
+// validation error, ties to the higher mean log p(y|x), then the earlier
+// epoch) is earlier than the current epoch, and model.npz exists (written
+// by the save of that epoch). So model.npz always holds the parameters of
+// the best validation epoch so far, and at the end of the run, stopped
+// early or not, those of the best one; checkpoint.bin holds the last
+// epoch's, from which --resume goes on. The file is written atomically
+// at the best epoch's save, before that epoch's checkpoint, so a kill
+// leaves either the previous best (with the previous checkpoint, from
+// which the resumed run recomputes the epoch) or the new one.
+func (r *Run) keepsBest(tr *train.Trainer) bool {
+	best, ok := train.BestEpoch(tr.History())
+	if !ok || best.Epoch >= tr.Epoch() {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(r.Dir, ModelFile))
+	return err == nil
 }
 
 // Saver returns the train.Recorder that saves the run (Save) after every

@@ -3,7 +3,8 @@
 //
 //	RUN_DIR/
 //	  config.json      model spec and the typed settings of its trainer (human-readable)
-//	  model.npz        parameters, one array per group (NumPy: np.load)
+//	  model.npz        parameters, one array per group (NumPy: np.load); with a
+//	                   validation error (labeled runs), those of the best epoch
 //	  params.dat       Potts runs: the parameters in adabmDCA's text format
 //	  history.jsonl    one JSON record per epoch (bmDCA: per update)
 //	  curves.png       learning curves
@@ -47,7 +48,9 @@
 //     config.json but no checkpoint.bin is a run that stopped before its
 //     first epoch; resuming it is refused with a message to start again,
 //     and Create takes it again without force.
-//  2. After each epoch: model.npz, params.dat, history.jsonl, curves.png.
+//  2. After each epoch: model.npz, params.dat, history.jsonl, curves.png
+//     (model.npz of a run with a validation error only after an epoch
+//     that is the best so far: Run.Save).
 //  3. checkpoint.bin, last. It is self-contained (parameters, optimizer
 //     state, chains, random streams and history), so resuming reads only
 //     config.json and checkpoint.bin: a kill between steps 2 and 3 leaves

@@ -135,8 +135,9 @@ func (h Hybrid) AddGradient(m model.Model, x *mat.Dense, w []float64, grad []flo
 // epochs past the best one. An epoch improves on the best when its error
 // is lower, or equal with a higher mean log p(y | x) (Record.ValCLL). It
 // keeps no state of its own (it reads Trainer.History), so a resumed run
-// stops where the uninterrupted one does. The model is that of the last
-// epoch; the history says which epoch was best (BestEpoch).
+// stops where the uninterrupted one does. The trainer's model is that of
+// the last epoch; the history says which epoch was best (BestEpoch), and a
+// run directory keeps that epoch's parameters in model.npz (runs.Run.Save).
 type EarlyStopping struct {
 	Patience int // epochs without improvement before stopping (≥ 1)
 }

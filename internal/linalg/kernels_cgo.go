@@ -58,6 +58,74 @@ attr static void sigmoid_##suffix(const float *in, const float *bias, float *out
 
 KERNELS(base, )
 
+// log(1 + e) for e in [0, 1], as log1pUnit32 in classes.go: with s = e/(2+e)
+// in [0, 1/3], log1p(e) = 2 atanh(s) = 2s(1 + s²/3 + s⁴/5 + ... + s¹⁴/15).
+static inline __attribute__((always_inline)) float log1p_unit(float e) {
+	float s = e / (2.f + e), z = s * s;
+	float p = 1.f / 15;
+	p = p * z + 1.f / 13;
+	p = p * z + 1.f / 11;
+	p = p * z + 1.f / 9;
+	p = p * z + 1.f / 7;
+	p = p * z + 1.f / 5;
+	p = p * z + 1.f / 3;
+	p = p * z + 1.f;
+	return 2.f * s * p;
+}
+
+// The class terms of a labeled RBM (see ClassSoftplus32 in classes.go): for
+// each class c, o_j = u_j + bias_j + wc_{c,j}; sp[c] = Σ_j softplus(o_j)
+// and, with sig, sig_{c,j} = σ(o_j). tmp holds nh floats. The sums run in
+// 16 float lanes, added in double at the end.
+#define CLASS_KERNELS(suffix, attr)                                                          \
+attr static void classes_##suffix(const float *u, const float *bias, const float *wc,       \
+                                  int nc, int nh, double *sp, float *sig, float *tmp) {      \
+	for (int c = 0; c < nc; c++) {                                                          \
+		const float *w = wc + (long)c * nh;                                                 \
+		if (sig) {                                                                          \
+			float *sg = sig + (long)c * nh;                                                 \
+			for (int j = 0; j < nh; j++) {                                                  \
+				float o = u[j] + bias[j] + w[j];                                            \
+				float a = o < 0.f ? -o : o;                                                 \
+				float e = exp_poly(-a);                                                     \
+				tmp[j] = (o > 0.f ? o : 0.f) + log1p_unit(e);                               \
+				sg[j] = (o > 0.f ? 1.f : e) / (1.f + e);                                    \
+			}                                                                               \
+		} else {                                                                            \
+			for (int j = 0; j < nh; j++) {                                                  \
+				float o = u[j] + bias[j] + w[j];                                            \
+				float a = o < 0.f ? -o : o;                                                 \
+				tmp[j] = (o > 0.f ? o : 0.f) + log1p_unit(exp_poly(-a));                    \
+			}                                                                               \
+		}                                                                                   \
+		float acc[16] = {0};                                                                \
+		int j = 0;                                                                          \
+		for (; j + 16 <= nh; j += 16)                                                       \
+			for (int t = 0; t < 16; t++) acc[t] += tmp[j + t];                              \
+		double s = 0;                                                                       \
+		for (; j < nh; j++) s += tmp[j];                                                    \
+		for (int t = 0; t < 16; t++) s += acc[t];                                           \
+		sp[c] = s;                                                                          \
+	}                                                                                       \
+}                                                                                           \
+attr static void combine_##suffix(const float *sig, const float *d, int nc, int nh,         \
+                                  float *g, float *acw) {                                    \
+	for (int j = 0; j < nh; j++) g[j] = 0.f;                                                \
+	for (int c = 0; c < nc; c++) {                                                          \
+		const float *s = sig + (long)c * nh;                                                \
+		float *a = acw + (long)c * nh;                                                      \
+		float dc = d[c];                                                                    \
+		if (dc == 0.f) continue;                                                            \
+		for (int j = 0; j < nh; j++) {                                                      \
+			float v = dc * s[j];                                                            \
+			g[j] += v;                                                                      \
+			a[j] += v;                                                                      \
+		}                                                                                   \
+	}                                                                                       \
+}
+
+CLASS_KERNELS(base, )
+
 // Sparse rows times a dense matrix (see Sparse32.Mul): out row r is the sum
 // over the nonzeros k of row r of val[k] times row idx[k] of b.
 static void spmul_base(const int32_t *ptr, int rows, const int32_t *idx, const float *val,
@@ -75,6 +143,8 @@ static void spmul_base(const int32_t *ptr, int rows, const int32_t *idx, const f
 
 #if defined(__x86_64__)
 KERNELS(avx2, __attribute__((target("avx2,fma"))))
+CLASS_KERNELS(avx2, __attribute__((target("avx2,fma"))))
+CLASS_KERNELS(avx512, __attribute__((target("avx512f,avx2,fma"))))
 
 // The AVX2 version keeps a tile of 64 output columns in eight registers
 // while it runs over a row's nonzeros, so each nonzero costs eight loads
@@ -211,6 +281,10 @@ static int has_avx2(void) { return 0; }
 #define sample_avx2 sample_base
 #define sigmoid_avx2 sigmoid_base
 #define spmul_avx2 spmul_base
+#define classes_avx2 classes_base
+#define classes_avx512 classes_base
+#define combine_avx2 combine_base
+#define combine_avx512 combine_base
 #endif
 
 static int use_avx2 = 0;
@@ -251,6 +325,19 @@ static long bz_compress_rows(const float *x, int rows, int cols, int32_t *ptr, i
 #else
 	return -1;
 #endif
+}
+
+static void bz_classes(const float *u, const float *bias, const float *wc, int nc, int nh,
+                       double *sp, float *sig, float *tmp) {
+	if (use_avx512) classes_avx512(u, bias, wc, nc, nh, sp, sig, tmp);
+	else if (use_avx2) classes_avx2(u, bias, wc, nc, nh, sp, sig, tmp);
+	else classes_base(u, bias, wc, nc, nh, sp, sig, tmp);
+}
+
+static void bz_combine(const float *sig, const float *d, int nc, int nh, float *g, float *acw) {
+	if (use_avx512) combine_avx512(sig, d, nc, nh, g, acw);
+	else if (use_avx2) combine_avx2(sig, d, nc, nh, g, acw);
+	else combine_base(sig, d, nc, nh, g, acw);
 }
 
 static void bz_sparse_mul(const int32_t *ptr, int rows, const int32_t *idx, const float *val,
@@ -320,4 +407,18 @@ func compressRows32(x []float32, rows, cols int, ptr, idx []int32, val []float32
 	}
 	return int(C.bz_compress_rows((*C.float)(unsafe.Pointer(&x[0])), C.int(rows), C.int(cols),
 		(*C.int32_t)(unsafe.Pointer(&ptr[0])), (*C.int32_t)(unsafe.Pointer(&idx[0])), (*C.float)(unsafe.Pointer(&val[0]))))
+}
+
+func classSoftplus32(u, bias, wc []float32, nc, nh int, sp []float64, sig, tmp []float32) {
+	var ps *C.float
+	if sig != nil {
+		ps = (*C.float)(unsafe.Pointer(&sig[0]))
+	}
+	C.bz_classes((*C.float)(unsafe.Pointer(&u[0])), (*C.float)(unsafe.Pointer(&bias[0])), (*C.float)(unsafe.Pointer(&wc[0])),
+		C.int(nc), C.int(nh), (*C.double)(unsafe.Pointer(&sp[0])), ps, (*C.float)(unsafe.Pointer(&tmp[0])))
+}
+
+func classCombine32(sig, d []float32, nc, nh int, g, acw []float32) {
+	C.bz_combine((*C.float)(unsafe.Pointer(&sig[0])), (*C.float)(unsafe.Pointer(&d[0])), C.int(nc), C.int(nh),
+		(*C.float)(unsafe.Pointer(&g[0])), (*C.float)(unsafe.Pointer(&acw[0])))
 }

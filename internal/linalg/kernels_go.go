@@ -47,3 +47,11 @@ func compressRows32(x []float32, rows, cols int, ptr, idx []int32, val []float32
 func kernelLevels() []int { return []int{0} }
 
 func setKernelLevel(int) (restore func()) { return func() {} }
+
+func classSoftplus32(u, bias, wc []float32, nc, nh int, sp []float64, sig, tmp []float32) {
+	classSoftplusGo(u, bias, wc, nc, nh, sp, sig, tmp)
+}
+
+func classCombine32(sig, d []float32, nc, nh int, g, acw []float32) {
+	classCombineGo(sig, d, nc, nh, g, acw)
+}

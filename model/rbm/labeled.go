@@ -339,6 +339,10 @@ func (l *Labeled) negLabelFreeEnergies(name string, x, out *mat.Dense) {
 	if or, oc := out.Dims(); d != l.nd || or != n || oc != l.nc {
 		panic(fmt.Sprintf("rbm: %s with %d×%d data and %d×%d output, want D = %d and C = %d", name, n, d, or, oc, l.nd, l.nc))
 	}
+	if r.f32 != nil {
+		l.negLabelFreeEnergies32(x, out)
+		return
+	}
 	wd := r.w.Slice(0, l.nd, 0, r.nh)
 	u := mat.NewDense(n, r.nh, nil)
 	u.Mul(x, wd)

@@ -198,7 +198,9 @@ const condBlock = 16
 // W_{D+c,j}, -d_c to the class bias a_{D+c} and -G_j to the hidden bias
 // b_j; the data biases get nothing (Σ_c d_c = 0). It costs two products of
 // the n × D data with the D × H data weights and n·C·H exponentials, and
-// it does not depend on the number of cores.
+// it does not depend on the number of cores. In float32 mode (the plain
+// RBM's SetFloat32) the products and the class terms run in float32
+// (labeled_disc32.go).
 func (l *Labeled) AddConditionalGradient(v *mat.Dense, w []float64, grad []float64) (logp, count float64) {
 	r := l.rbm
 	if len(grad) != len(r.params) {
@@ -207,6 +209,9 @@ func (l *Labeled) AddConditionalGradient(v *mat.Dense, w []float64, grad []float
 	x, ys, wl := l.labeledRows("AddConditionalGradient", v, w)
 	if ys == nil {
 		return 0, 0
+	}
+	if r.f32 != nil {
+		return l.addConditionalGradient32(x, ys, wl, grad)
 	}
 	m, nd, nc, nh := len(ys), l.nd, l.nc, r.nh
 	u := mat.NewDense(m, nh, nil)

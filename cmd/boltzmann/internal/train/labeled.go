@@ -31,8 +31,9 @@ Validation rows are --val DATA with --val-labels LABELS, or the last
 --val-fraction of the rows of DATA (held out from training); their
 classification error and mean log p(y|x) are logged each epoch and drawn in
 RUN_DIR/curves.png, and --patience N stops training when the validation error
-has not improved for N epochs (the model kept is the last epoch's; the
-history names the best one).`
+has not improved for N epochs. With validation labels RUN_DIR/model.npz holds
+the parameters of the epoch with the lowest validation error (the history
+names it; checkpoint.bin keeps the last epoch's for --resume).`
 
 // registerLabeled declares the flags of labeled runs.
 func (o *Options) registerLabeled(cmd *cobra.Command) {

@@ -329,7 +329,7 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		DataSeed: o.DataFlags.DataSeed, Validation: o.Val, Labels: o.Labels, Method: o.Method, K: o.K, Chains: o.Chains,
 		Epochs: o.Epochs, BatchSize: o.BatchSize, Optimizer: o.Optimizer, LR: o.LR, Schedule: o.Schedule,
 		Momentum: o.Momentum, L1: o.L1, L2: o.L2, Penalize: o.Penalize, Seed: o.Seed,
-		Float32: o.Model == rbm.Kind && o.Labels == "" && !o.Float64,
+		Float32: o.Model == rbm.Kind && !o.Float64,
 	}
 	t.Reduction = o.reduction()
 	if t.Optimizer == "" {
@@ -381,8 +381,6 @@ func (o *Options) trainConfig() (*runs.TrainConfig, error) {
 		return nil, cmdutil.BadInput("--float32 and --float64 exclude each other: give one")
 	case o.Float32Set && o.Model != rbm.Kind:
 		return nil, cmdutil.BadInput("--float32 applies to --model rbm only")
-	case o.Float32Set && o.Labels != "":
-		return nil, cmdutil.BadInput("--float32 does not apply to a labeled rbm (--labels), which trains in float64")
 	case t.Labels != "" && o.Model != rbm.Kind:
 		return nil, cmdutil.BadInput("--labels needs --model rbm (a joint rbm over data and one-hot labels), got %q", o.Model)
 	}
@@ -490,9 +488,13 @@ func fit(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, dir stri
 	err := tr.Run(ctx)
 	switch {
 	case err == nil:
-		if best, ok := trainlib.BestEpoch(tr.History()); ok && tr.Status() == trainlib.Converged {
-			f.Logger().Info("early stopping: the validation error stopped improving", "best_epoch", best.Epoch,
-				"best_val_error", cmdutil.Round(best.ValErr, 4), "last_epoch", tr.Epoch())
+		if best, ok := trainlib.BestEpoch(tr.History()); ok {
+			if tr.Status() == trainlib.Converged {
+				f.Logger().Info("early stopping: the validation error stopped improving", "best_epoch", best.Epoch,
+					"best_val_error", cmdutil.Round(best.ValErr, 4), "last_epoch", tr.Epoch())
+			}
+			f.Logger().Info("model.npz holds the epoch with the lowest validation error", "epoch", best.Epoch,
+				"val_error", cmdutil.Round(best.ValErr, 4))
 		}
 		f.Logger().Info("training done", "epochs", tr.Epoch(), "wall_seconds", cmdutil.Round(time.Since(start).Seconds(), 1), "run", dir)
 		return nil

@@ -44,14 +44,15 @@ func TestFlags(t *testing.T) {
 	if tc, _ := o.trainConfig(); tc.Optimizer != "adam" || tc.LR != 0.01 || tc.Schedule != "linear:0.0002" || tc.Float32 {
 		t.Errorf("gaussian defaults: %+v", tc)
 	}
-	// float32 is the default of a plain rbm only; --float32 is accepted.
+	// float32 is the default of an rbm, labeled or not; --float32 is accepted.
 	for _, c := range []struct {
 		args []string
 		f32  bool
 	}{
 		{[]string{"--float64"}, false},
 		{[]string{"--float32"}, true},
-		{[]string{"--labels", "y.npy"}, false},
+		{[]string{"--labels", "y.npy"}, true},
+		{[]string{"--labels", "y.npy", "--float64"}, false},
 	} {
 		o, code, msg := parse(t, append([]string{"x.npy", "--model", "rbm", "--out", "run"}, c.args...)...)
 		if code != 0 {
@@ -120,7 +121,6 @@ func TestFlags(t *testing.T) {
 		{[]string{"x.npy", "--out", "run", "--model", "rbm", "--hidden", "0"}, "--hidden must be at least 1"},
 		{[]string{"x.npy", "--out", "run", "--model", "ising", "--float32"}, "--float32 applies to --model rbm only"},
 		{[]string{"x.npy", "--out", "run", "--model", "rbm", "--float32", "--float64"}, "exclude each other"},
-		{[]string{"x.npy", "--out", "run", "--model", "rbm", "--float32", "--labels", "y.npy"}, "does not apply to a labeled rbm"},
 		{[]string{"x.npy", "--out", "run", "--model", "ising", "--labels", "y.npy"}, "--labels needs --model rbm"},
 		{[]string{"x.npy", "--out", "run", "--model", "rbm", "--schedule", "wobbly"}, "schedule"},
 		{[]string{"x.npy", "--out", "run", "--model", "rbm", "--epochs", "many"}, "invalid argument"},
