@@ -20,7 +20,8 @@ Both sides run in the one invocation, on the same files. For each data set:
   log-likelihood below is in nats per test row of the standardized data;
 - boltzmann: `train train.npy --model gbrbm --hidden H --epochs E --seed S`
   with nothing else (PCD-1, batch 100, as many chains, Adam 0.01 decaying
-  linearly to 0.0002, variances learned, --standardize on), E chosen so
+  linearly to 0.0002, variances learned, --standardize pca since
+  2026-12-02, columns before), E chosen so
   that the run makes about --updates parameter updates (an epoch is
   floor(n_train/100) updates, at least 1), then `evaluate RUN test.npy
   --logz exact --json` (log Z summed over the 2^H hidden states), for each

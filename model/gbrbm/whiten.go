@@ -380,7 +380,7 @@ func (w *Whitened) Moments() (mean []float64, cov *mat.SymDense, err error) {
 // Π_i N(x̃_i; x_i, noise²) of clean data x given observations x̃ under
 // additive Gaussian noise of standard deviation noise (in the units of x),
 // without the observation: the model times exp(-|x|²/(2 noise²)), whose
-// x | h is Gaussian with precision A⁻ᵀ... Λ + I/noise² (Λ = Aᵀ diag(1/σ²) A).
+// x | h is Gaussian with precision Λ + I/noise² (Λ = Aᵀ diag(1/σ²) A).
 // The observation enters as the field x̃/noise² (model.Transform.Field),
 // as for Model.NoisyPosterior. Only its sampler and VisibleMeanTransformed
 // know the extra factor: its free energy and statistics are the prior's.

@@ -25,7 +25,7 @@ const (
 	StandardizeColumns = "columns"
 	// DefaultStandardize is the default of --standardize (BENCHMARKS.md,
 	// GB-RBM against GaussianMixture: the measurements behind it).
-	DefaultStandardize = gbrbm.WhitenZCA
+	DefaultStandardize = gbrbm.WhitenPCA
 )
 
 func (f *GBRBMFlags) register(cmd *cobra.Command) {
