@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -181,6 +182,14 @@ func addStats(m model.Model, s Space, x *mat.Dense, w, sum []float64) {
 // split into a fixed number of groups; fn(g, …) is called sequentially
 // within group g and groups run in parallel.
 func forChunks(m model.Model, s Space, fn func(g int, x *mat.Dense, f []float64, first int)) int {
+	return forChunksProgress(m, s, nil, fn)
+}
+
+// forChunksProgress is forChunks reporting progress(done, total)
+// configurations after each chunk (serialized; nil: none).
+func forChunksProgress(m model.Model, s Space, progress func(done, total int), fn func(g int, x *mat.Dense, f []float64, first int)) int {
+	var mu sync.Mutex
+	done := 0
 	nChunks := parallel.Blocks(s.Count, chunkSize)
 	groups := min(maxGroups, nChunks)
 	perGroup := parallel.Blocks(nChunks, groups)
@@ -196,6 +205,12 @@ func forChunks(m model.Model, s Space, fn func(g int, x *mat.Dense, f []float64,
 			fs := f[:hi-lo]
 			freeEnergy(m, s, xs, fs)
 			fn(g, xs, fs, lo)
+			if progress != nil {
+				mu.Lock()
+				done += hi - lo
+				progress(done, s.Count)
+				mu.Unlock()
+			}
 		}
 	})
 	return groups
@@ -203,6 +218,15 @@ func forChunks(m model.Model, s Space, fn func(g int, x *mat.Dense, f []float64,
 
 // LogPartition returns log Z = log Σ_x exp(-F(x)) in nats.
 func LogPartition(m model.Model) (float64, error) {
+	return LogPartitionProgress(m, nil)
+}
+
+// LogPartitionProgress is LogPartition reporting progress(done, total)
+// after each chunk of the enumeration: done of the total configurations
+// summed so far (of the visible or the hidden side, whichever is
+// enumerated). The calls are serialized, from the enumerating goroutines;
+// nil reports nothing. A model with a closed form reports nothing.
+func LogPartitionProgress(m model.Model, progress func(done, total int)) (float64, error) {
 	if a, ok := m.(model.AnalyticLogPartition); ok {
 		return a.LogPartition(), nil
 	}
@@ -210,16 +234,18 @@ func LogPartition(m model.Model) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return logPartition(m, s), nil
+	return logPartitionProgress(m, s, progress), nil
 }
 
-func logPartition(m model.Model, s Space) float64 {
+func logPartition(m model.Model, s Space) float64 { return logPartitionProgress(m, s, nil) }
+
+func logPartitionProgress(m model.Model, s Space, progress func(done, total int)) float64 {
 	part := make([]float64, maxGroups)
 	for i := range part {
 		part[i] = math.Inf(-1)
 	}
 	neg := make([][]float64, maxGroups)
-	groups := forChunks(m, s, func(g int, _ *mat.Dense, f []float64, _ int) {
+	groups := forChunksProgress(m, s, progress, func(g int, _ *mat.Dense, f []float64, _ int) {
 		if neg[g] == nil {
 			neg[g] = make([]float64, len(f))
 		}

@@ -260,7 +260,7 @@ func (o *Options) logPartition(m model.Model, x *mat.Dense, ev *evaluation) erro
 	dir := ais.Both
 	switch o.LogZ {
 	case "exact", "auto":
-		logZ, name, err := exactLogZ(m)
+		logZ, name, err := exactLogZ(m, cmdutil.ProgressFunc(o.IO, "log Z", "states"))
 		if err == nil {
 			ev.LogZ, ev.LogZMethod = cmdutil.Ptr(logZ), name
 			return nil
@@ -338,10 +338,10 @@ func (o *Options) logPartition(m model.Model, x *mat.Dense, ev *evaluation) erro
 	return nil
 }
 
-// exactLogZ enumerates m; the method is "analytic" for models with a
-// closed form.
-func exactLogZ(m model.Model) (float64, string, error) {
-	logZ, err := exact.LogPartition(m)
+// exactLogZ enumerates m, reporting the states summed to progress; the
+// method is "analytic" for models with a closed form.
+func exactLogZ(m model.Model, progress func(done, total int)) (float64, string, error) {
+	logZ, err := exact.LogPartitionProgress(m, progress)
 	if err != nil {
 		return 0, "", err
 	}

@@ -30,11 +30,14 @@ func runTerminal(t *testing.T, args ...string) (stderr string, code int) {
 // TestProgressBars: the long-running commands draw a progress bar on a
 // terminal, counting their own steps of the total (inpaint and denoise:
 // burn-in and averaged sweeps; bmDCA: updates of --max-updates; train on
-// rows: the updates of each epoch; sample: transitions), and draw none
+// rows: the updates of each epoch; sample: transitions; evaluate --logz
+// exact: the states enumerated), and draw none
 // with --quiet or when stderr is not a terminal.
 func TestProgressBars(t *testing.T) {
 	tmp := t.TempDir()
 	rbmRun, gbRun := filepath.Join(tmp, "rbm"), filepath.Join(tmp, "gb")
+	wideRun := filepath.Join(tmp, "wide") // 2^14 hidden states: eight chunks of the enumeration
+	mustRun(t, "train", "builtin:bars-and-stripes:4", "--model", "rbm", "--hidden", "14", "--epochs", "1", "--out", wideRun, "-q")
 	mustRun(t, "train", "builtin:bars-and-stripes:3", "--model", "rbm", "--hidden", "4", "--epochs", "1", "--out", rbmRun, "-q")
 	mustRun(t, "train", "builtin:gaussian-mixture", "--model", "gbrbm", "--hidden", "2", "--n-builtin", "200", "--epochs", "1", "--out", gbRun, "-q")
 	msa := writeMSA(t, 4, 60)
@@ -51,6 +54,7 @@ func TestProgressBars(t *testing.T) {
 		{[]string{"train", msa, "--chains", "16", "--max-updates", "4", "--save-every", "2", "--out", filepath.Join(tmp, "OUT")}, "bmDCA updates"},
 		{[]string{"train", "builtin:bars-and-stripes:3", "--model", "rbm", "--hidden", "4", "--epochs", "2", "--batch-size", "10", "--out", filepath.Join(tmp, "OUT")}, "epoch 2/2"},
 		{[]string{"sample", rbmRun, "-n", "10", "--burn-in", "5", "--out", out}, "sampling"},
+		{[]string{"evaluate", wideRun, "builtin:bars-and-stripes:4", "--logz", "exact"}, "log Z"},
 	} {
 		total := "/10," // burn-in and sweeps
 		switch c.want {
@@ -60,6 +64,8 @@ func TestProgressBars(t *testing.T) {
 			total = "/100," // 1000 rows in batches of 10
 		case "sampling":
 			total = "/"
+		case "log Z":
+			total = "/16384," // the 2^14 hidden states
 		}
 		args := func(more ...string) []string {
 			n++
