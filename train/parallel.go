@@ -57,6 +57,15 @@ type Comm interface {
 //     same bits; a process sends its own blocks' partials once (8 bytes
 //     per parameter and block) and receives its range of every block's.
 //
+// With a Cached positive phase and NegativeStats an ExactStats (bmDCA's
+// integer counts of a Potts model), whose totals are exact in any order,
+// each process instead sums all its chains at once and sends one partial
+// (8 bytes per parameter), and the parameters are bit for bit those of a
+// run without a Reducer.
+//
+// When the Monitor measures updates, the negative phase is reduced before
+// it, so that it can measure every process's chains (ReducedNegative).
+//
 // The arithmetic differs from a run without a Reducer (whose one-pass and
 // fused gradients round differently) only by rounding. MarshalBinary
 // gathers every process's chains and streams, so that process 0's
@@ -149,6 +158,28 @@ type dist struct {
 	posTotal           *Phase
 	send, recv, all    []float64
 	localStop, stop    bool
+	// exact: one negative partial per process (ExactStats, Cached
+	// positive phase). reduced: this update's phases are reduced.
+	exact, reduced bool
+}
+
+// ExactStats is a Stats whose sums are integers small enough to be exact
+// in float64 (counts of states), so that their totals do not depend on the
+// order in which partial sums are added. ExactSums only marks the type.
+type ExactStats interface {
+	Stats
+	ExactSums()
+}
+
+// ReducedNegative returns the negative phase of the current update summed
+// over every process of a data-parallel run, when the Trainer formed it
+// before the update's Monitor (it does when the Monitor measures updates),
+// and nil otherwise. A Monitor reads it to measure every process's chains.
+func (t *Trainer) ReducedNegative() *Phase {
+	if t.dist != nil && t.dist.reduced {
+		return t.neg
+	}
+	return nil
 }
 
 // distribute makes the Trainer data-parallel when its Reducer is a
@@ -172,10 +203,16 @@ func (t *Trainer) distribute() error {
 	d.cb0, d.cb1 = share(nb, d.rank, d.size)
 	t.chains = t.chains.Blocks(d.cb0, d.cb1)
 	np := len(t.model.Params())
+	s := &t.settings
+	_, cached := s.Positive.(Cached)
+	_, d.exact = s.NegativeStats.(ExactStats)
+	d.exact = d.exact && cached
 	for range d.cb1 - d.cb0 {
 		d.neg = append(d.neg, NewPhase(np))
+		if d.exact {
+			break
+		}
 	}
-	s := &t.settings
 	n, dim := t.data.Dims()
 	switch s.Positive.(type) {
 	case Minibatch:
@@ -245,8 +282,26 @@ func (t *Trainer) ctxErr(ctx context.Context) error {
 }
 
 // distGradient is gradient for a data-parallel run: the partial phases of
-// this process's blocks, their totals in block order, the gradient.
+// this process's blocks, their totals in block order (unless distReduce
+// formed them before the Monitor), the gradient.
 func (t *Trainer) distGradient() error {
+	if !t.dist.reduced {
+		if err := t.distReduce(); err != nil {
+			return err
+		}
+	}
+	t.dist.reduced = false
+	pos := t.pos
+	if !t.cached {
+		pos = t.dist.posTotal
+	}
+	Gradient(pos, t.neg, t.grad)
+	return nil
+}
+
+// distReduce forms this update's partial phases and their totals over the
+// processes (into t.neg and, unless cached, the dist's posTotal).
+func (t *Trainer) distReduce() error {
 	d, s, m := t.dist, &t.settings, t.model
 	if !t.cached {
 		for i, p := range d.pos {
@@ -260,8 +315,12 @@ func (t *Trainer) distGradient() error {
 		}
 	}
 	for i, p := range d.neg {
-		lo, hi := t.chains.Block(i)
 		p.Reset()
+		if d.exact {
+			p.AddWith(s.NegativeStats, t.chains.X, nil)
+			continue
+		}
+		lo, hi := t.chains.Block(i)
 		p.AddWith(s.NegativeStats, t.chains.X.Slice(lo, hi, 0, m.Dim()).(*mat.Dense), nil)
 	}
 	pos := t.pos
@@ -271,7 +330,7 @@ func (t *Trainer) distGradient() error {
 	if err := d.reduce(!t.cached, pos, t.neg); err != nil {
 		return fmt.Errorf("train: reducing the phases: %w", err)
 	}
-	Gradient(pos, t.neg, t.grad)
+	d.reduced = true
 	return nil
 }
 
@@ -293,6 +352,9 @@ func (d *dist) reduce(withPos bool, pos, neg *Phase) error {
 		return hi - lo
 	}
 	negOf := func(k int) int {
+		if d.exact {
+			return 1 // one partial of all its chains
+		}
 		lo, hi := share(blocks(d.chains), k, n)
 		return hi - lo
 	}

@@ -493,6 +493,14 @@ func (t *Trainer) RunEpoch(ctx context.Context) error {
 		}
 		if t.generative() {
 			t.negative()
+			if t.dist != nil && measureUpdates {
+				// The Monitor may read the phases of every process.
+				if err := t.distReduce(); err != nil {
+					t.rollback()
+					t.status = Failed
+					return err
+				}
+			}
 		}
 		rec := t.newRecord(UpdateEvent)
 		if measureUpdates {
