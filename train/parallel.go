@@ -379,18 +379,24 @@ func (d *dist) reduce(withPos bool, pos, neg *Phase) error {
 			off += copyEntries(d.send[off:], p, e0, e1)
 		}
 	}
-	d.red.Sent += int64(ns + 2*width(d.rank) + 1)
+	// The totals gathered: this process's range of pos (when reduced),
+	// of neg, and its stop flag.
+	np0 := 0
+	if withPos {
+		np0 = 1
+	}
+	d.red.Sent += int64(ns + (np0+1)*width(d.rank) + 1)
 	if err := d.comm.Alltoall(d.send, sendCounts, d.recv, recvCounts); err != nil {
 		return err
 	}
 	w := width(d.rank)
 	gathered := make([]int, n)
 	for k := range n {
-		gathered[k] = 2*width(k) + 1
+		gathered[k] = (np0+1)*width(k) + 1
 	}
-	mineOut := grow(nil, 2*w+1) // this process's range of the totals: pos, neg, stop
+	mineOut := grow(nil, (np0+1)*w+1)
 	clear(mineOut)
-	accP, accN := mineOut[:w], mineOut[w:2*w]
+	accP, accN := mineOut[:np0*w], mineOut[np0*w:(np0+1)*w]
 	off = 0
 	for k := range n {
 		for range posOf(k) {
@@ -403,9 +409,9 @@ func (d *dist) reduce(withPos bool, pos, neg *Phase) error {
 		}
 	}
 	if d.localStop {
-		mineOut[2*w] = 1
+		mineOut[(np0+1)*w] = 1
 	}
-	d.all = grow(d.all, 2*l+n)
+	d.all = grow(d.all, (np0+1)*l+n)
 	if err := d.comm.Allgather(mineOut, d.all, gathered); err != nil {
 		return err
 	}
@@ -417,11 +423,11 @@ func (d *dist) reduce(withPos bool, pos, neg *Phase) error {
 		if withPos {
 			setEntries(pos, e0, e1, d.all[off:off+wk])
 		}
-		setEntries(neg, e0, e1, d.all[off+wk:off+2*wk])
-		if d.all[off+2*wk] != 0 {
+		setEntries(neg, e0, e1, d.all[off+np0*wk:off+(np0+1)*wk])
+		if d.all[off+(np0+1)*wk] != 0 {
 			d.stop = true
 		}
-		off += 2*wk + 1
+		off += (np0+1)*wk + 1
 	}
 	return nil
 }
