@@ -57,11 +57,12 @@ type Comm interface {
 //     same bits; a process sends its own blocks' partials once (8 bytes
 //     per parameter and block) and receives its range of every block's.
 //
-// With a Cached positive phase and NegativeStats an ExactStats (bmDCA's
-// integer counts of a Potts model), whose totals are exact in any order,
-// each process instead sums all its chains at once and sends one partial
-// (8 bytes per parameter), and the parameters are bit for bit those of a
-// run without a Reducer.
+// With NegativeStats an ExactStats and a Cached positive phase (bmDCA's
+// integer counts of a Potts model) or PositiveStats an ExactStats too
+// (rbm.ExactStats: fixed-point sums), whose totals are exact in any order,
+// each process instead sums all its chains (and rows) at once and sends
+// one partial per phase (8 bytes per parameter); with bmDCA's counts the
+// parameters are then bit for bit those of a run without a Reducer.
 //
 // When the Monitor measures updates, the negative phase is reduced before
 // it, so that it can measure every process's chains (ReducedNegative).
@@ -205,8 +206,9 @@ func (t *Trainer) distribute() error {
 	np := len(t.model.Params())
 	s := &t.settings
 	_, cached := s.Positive.(Cached)
-	_, d.exact = s.NegativeStats.(ExactStats)
-	d.exact = d.exact && cached
+	_, exactNeg := s.NegativeStats.(ExactStats)
+	_, exactPos := s.PositiveStats.(ExactStats)
+	d.exact = exactNeg && (cached || exactPos)
 	for range d.cb1 - d.cb0 {
 		d.neg = append(d.neg, NewPhase(np))
 		if d.exact {
@@ -225,6 +227,12 @@ func (t *Trainer) distribute() error {
 		r0, r1 := d.rowRange()
 		for range d.rb1 - d.rb0 {
 			d.pos = append(d.pos, NewPhase(np))
+			if d.exact {
+				break
+			}
+		}
+		if d.exact && len(d.pos) == 0 {
+			d.pos = append(d.pos, NewPhase(np)) // no rows: a zero partial
 		}
 		switch {
 		case r0 == r1:
@@ -305,13 +313,19 @@ func (t *Trainer) distReduce() error {
 	d, s, m := t.dist, &t.settings, t.model
 	if !t.cached {
 		for i, p := range d.pos {
+			p.Reset()
+			if d.exact {
+				if t.batch != nil {
+					p.AddWith(s.PositiveStats, t.batch, t.batchW)
+				}
+				continue
+			}
 			lo, hi := i*sample.BlockSize, min((i+1)*sample.BlockSize, t.batch.RawMatrix().Rows)
 			var w []float64
 			if t.batchW != nil {
 				w = t.batchW[lo:hi]
 			}
-			p.Reset()
-			p.Add(m, t.batch.Slice(lo, hi, 0, m.Dim()).(*mat.Dense), w)
+			p.AddWith(s.PositiveStats, t.batch.Slice(lo, hi, 0, m.Dim()).(*mat.Dense), w)
 		}
 	}
 	for i, p := range d.neg {
@@ -347,6 +361,9 @@ func (d *dist) reduce(withPos bool, pos, neg *Phase) error {
 	posOf := func(k int) int {
 		if !withPos || d.rows == 0 {
 			return 0
+		}
+		if d.exact {
+			return 1
 		}
 		lo, hi := share(blocks(d.rows), k, n)
 		return hi - lo
