@@ -44,6 +44,13 @@ type Settings struct {
 	// OnStep, if set, is called after each step with the number of steps
 	// done and the total (for progress bars).
 	OnStep func(done, total int)
+	// Procs, if set, shares the runs among the processes of a job: each
+	// advances its blocks of sample.BlockSize runs (their random streams
+	// are those of one process), and the log-weights are gathered in run
+	// order, so that every process returns the one-process Result bit for
+	// bit, except Final, which only process 0 holds (nil elsewhere). Every
+	// process must call Forward or Reverse with the same arguments.
+	Procs sample.Procs
 }
 
 func (s *Settings) withDefaults() (Settings, error) {
@@ -103,9 +110,12 @@ func Forward(p Path, s *Settings) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	c := sample.NewChains(set.Runs, p.Dim(), set.Seed)
+	c, err := sample.Share(sample.NewChains(set.Runs, p.Dim(), set.Seed), set.Procs, "AIS runs")
+	if err != nil {
+		return Result{}, fmt.Errorf("ais: %w", err)
+	}
 	p.SampleBase(c)
-	logw := make([]float64, set.Runs)
+	logw := make([]float64, c.Len())
 	beta := set.Schedule
 	K := beta.Steps()
 	for k := 1; k <= K; k++ {
@@ -114,7 +124,7 @@ func Forward(p Path, s *Settings) (Result, error) {
 			set.OnStep(k, K)
 		}
 	}
-	return summarize(p.LogZ0(), logw, K, false, c.Visible()), nil
+	return gathered(set.Procs, p.LogZ0(), logw, K, false, c.Visible())
 }
 
 // Reverse runs reverse AIS from the rows of start (one run per row, the
@@ -132,9 +142,13 @@ func Reverse(p Path, start *mat.Dense, s *Settings) (Result, error) {
 	if d != p.Dim() {
 		panic(fmt.Sprintf("ais: Reverse with %d-column start rows for a path of dimension %d", d, p.Dim()))
 	}
-	c := sample.NewChains(n, d, set.Seed)
-	c.SetVisible(start)
-	logw := make([]float64, n)
+	all := sample.NewChains(n, d, set.Seed)
+	all.SetVisible(start)
+	c, err := sample.Share(all, set.Procs, "reverse AIS start rows")
+	if err != nil {
+		return Result{}, fmt.Errorf("ais: %w", err)
+	}
+	logw := make([]float64, c.Len())
 	beta := set.Schedule
 	K := beta.Steps()
 	for k := K; k >= 1; k-- {
@@ -143,7 +157,29 @@ func Reverse(p Path, start *mat.Dense, s *Settings) (Result, error) {
 			set.OnStep(K-k+1, K)
 		}
 	}
-	return summarize(p.LogZ0(), logw, K, true, c.Visible()), nil
+	return gathered(set.Procs, p.LogZ0(), logw, K, true, c.Visible())
+}
+
+// gathered is summarize of every process's log-weights, in run order, on
+// every process, with the final states of every run on process 0.
+func gathered(procs sample.Procs, logZ0 float64, logw []float64, steps int, reverse bool, final *mat.Dense) (Result, error) {
+	if procs == nil || procs.Size() == 1 {
+		return summarize(logZ0, logw, steps, reverse, final), nil
+	}
+	all, err := sample.AllgatherFloats(procs, logw)
+	if err != nil {
+		return Result{}, fmt.Errorf("ais: gathering the log-weights: %w", err)
+	}
+	x, err := sample.GatherFloats(procs, final.RawMatrix().Data)
+	if err != nil {
+		return Result{}, fmt.Errorf("ais: gathering the final states: %w", err)
+	}
+	var f *mat.Dense
+	if x != nil {
+		_, d := final.Dims()
+		f = mat.NewDense(len(x)/d, d, x)
+	}
+	return summarize(logZ0, all, steps, reverse, f), nil
 }
 
 // summarize turns log weights into the estimate of log Z and its error.

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/model"
+	"boltzmann/sample"
 )
 
 // Direction selects the AIS runs of Evaluate.
@@ -43,6 +44,10 @@ type EvaluateSettings struct {
 	// OnForwardStep and OnReverseStep, if set, are called after each
 	// annealing step of each direction (for progress bars).
 	OnForwardStep, OnReverseStep func(done, total int)
+	// Procs, if set, shares the forward and reverse runs among the
+	// processes of a job (Settings.Procs); every process returns the
+	// one-process Report.
+	Procs sample.Procs
 }
 
 // Report is the result of Evaluate. Quantities of a direction that was
@@ -107,7 +112,7 @@ func Evaluate(m model.Model, data *mat.Dense, s *EvaluateSettings) (Report, erro
 	meanF /= float64(n)
 
 	if set.Direction != ReverseOnly {
-		r, err := Forward(path, &Settings{Runs: base.Runs, Schedule: base.Schedule, Seed: set.Seed, OnStep: set.OnForwardStep})
+		r, err := Forward(path, &Settings{Runs: base.Runs, Schedule: base.Schedule, Seed: set.Seed, OnStep: set.OnForwardStep, Procs: set.Procs})
 		if err != nil {
 			return Report{}, err
 		}
@@ -117,7 +122,7 @@ func Evaluate(m model.Model, data *mat.Dense, s *EvaluateSettings) (Report, erro
 	}
 	if set.Direction != ForwardOnly {
 		start := startRows(data, base.Runs, set.Seed)
-		r, err := Reverse(path, start, &Settings{Schedule: base.Schedule, Seed: set.Seed + 1, OnStep: set.OnReverseStep})
+		r, err := Reverse(path, start, &Settings{Schedule: base.Schedule, Seed: set.Seed + 1, OnStep: set.OnReverseStep, Procs: set.Procs})
 		if err != nil {
 			return Report{}, err
 		}

@@ -87,6 +87,12 @@ type Settings struct {
 	// every update is an epoch of the full-batch loop, of an epoch record
 	// after it.
 	Recorders []train.Recorder
+	// Reducer, if set, is the trainer's (train.Settings.Reducer). A
+	// *train.BlockReducer shares the chains of a Potts model among the
+	// processes of a job: each counts its chains, the integer counts are
+	// summed exactly, and every process takes the steps of a run without
+	// a Reducer, bit for bit; the Monitor measures every process's chains.
+	Reducer train.Reducer
 }
 
 func (s Settings) withDefaults() Settings {
@@ -138,9 +144,10 @@ func New(m model.Model, t *Target, s *Settings) (*train.Trainer, error) {
 		Optimizer:  &optim.SGD{LR: optim.Constant(c.LR)},
 		Positive:   train.FullBatch{},
 		Weights:    t.W,
-		Monitor:    &Monitor{counts: cnt},
+		Monitor:    &Monitor{counts: cnt, sweeps: -1},
 		Convergers: []train.Converger{Converger{Target: c.Target, SlopeTol: c.SlopeTol}},
 		Recorders:  c.Recorders,
+		Reducer:    c.Reducer,
 	}
 	if pm, ok := m.(*potts.Model); ok {
 		ts.Positive = train.Cached{Stats: t.Phase(pm)}
@@ -203,10 +210,14 @@ func (c Converger) Converged(_ *train.Trainer, r train.Record) train.Status {
 // Monitor measures each update of a bmDCA run: Pearson, Slope and
 // PearsonFi of the chains' statistics against the target. A constant
 // statistic (chains all equal) has no correlation and is recorded as 0.
+// In a data-parallel run it measures the counts of every process's chains
+// (train.Trainer.ReducedNegative).
 type Monitor struct {
 	counts *chainCounts
 	cmod   []float64 // the chains' connected correlations
 	fi     []float64
+	// sweeps is the trainer's Sweeps at the last Measure (-1: none).
+	sweeps int
 }
 
 // Events returns train.UpdateEvent.
@@ -215,7 +226,12 @@ func (*Monitor) Events() train.Event { return train.UpdateEvent }
 // Measure fills r from the trainer's chains.
 func (mo *Monitor) Measure(tr *train.Trainer, r *train.Record) {
 	c := mo.counts
-	c.count(tr.Chains().VisibleView())
+	if neg := tr.ReducedNegative(); neg != nil && tr.Settings().NegativeStats == train.Stats(c) {
+		c.fromPhase(neg)
+	} else {
+		c.count(tr.Chains().VisibleView())
+	}
+	mo.sweeps = tr.Sweeps()
 	t := c.target
 	if len(mo.cmod) != len(t.C) {
 		mo.cmod = make([]float64, len(t.C))
@@ -230,14 +246,56 @@ func (mo *Monitor) Measure(tr *train.Trainer, r *train.Record) {
 	r.Pearson, r.Slope, r.PearsonFi = zeroNaN(r.Pearson), zeroNaN(r.Slope), zeroNaN(r.PearsonFi)
 }
 
+// ChainCorrelations returns the connected correlations C_ij(a,b) of tr's
+// chains in the order of t.C: those its bmDCA Monitor measured, when the
+// chains have not moved since (in a data-parallel run: of every process's
+// chains), else those of tr.Chains() (t.ModelCorrelations).
+func ChainCorrelations(tr *train.Trainer, t *Target) []float64 {
+	if mo, ok := tr.Settings().Monitor.(*Monitor); ok && mo.sweeps == tr.Sweeps() && mo.counts.target == t {
+		return append([]float64(nil), mo.cmod...)
+	}
+	return t.ModelCorrelations(tr.Chains().VisibleView())
+}
+
 // chainCounts are the integer statistics of the chains, counted once per
 // update by the Monitor and reused as the negative phase of a Potts model
-// (train.Stats).
+// (train.Stats). They are exact in any order of summation
+// (train.ExactStats).
 type chainCounts struct {
 	target *Target
 	codes  []uint8
 	counts Counts
 	fresh  *mat.Dense // the chains counted by the last Measure, not yet used by AddStats
+}
+
+var _ train.ExactStats = (*chainCounts)(nil)
+
+// ExactSums marks the counts as exact sums (train.ExactStats).
+func (*chainCounts) ExactSums() {}
+
+// fromPhase sets the counts from a negative phase of AddStats sums (minus
+// the counts, Count the number of chains): the totals of a data-parallel
+// run.
+func (c *chainCounts) fromPhase(p *train.Phase) {
+	l, q, lq := c.target.L, c.target.Q, c.target.L*c.target.Q
+	k := &c.counts
+	if len(k.Fi) != lq || len(k.Fij) != lq*lq {
+		k.Fi, k.Fij = make([]float64, lq), make([]float64, lq*lq)
+	}
+	k.L, k.Q, k.N = l, q, int(p.Count)
+	for i := range k.Fi {
+		k.Fi[i] = 0 - p.Sum[i] // 0 - x: no negative zeros
+	}
+	s := p.Sum[lq:]
+	parallel.For(l, func(i int) {
+		for a := range q {
+			ia := i*q + a
+			for jb := (i + 1) * q; jb < lq; jb++ {
+				k.Fij[ia*lq+jb] = 0 - s[ia*lq+jb]
+			}
+		}
+	})
+	c.fresh = nil
 }
 
 func (c *chainCounts) count(x *mat.Dense) {

@@ -68,14 +68,12 @@ func WriteCorrelations(dir string, c Correlations) error {
 // correlations.json, the connected correlations of the target t and of
 // the chains, whenever Saver(every) saves the run: after every every-th
 // update, the last one and at convergence. The chains are those of the
-// record's update, before its step (as for Record.Pearson).
+// record's update, before its step (as for Record.Pearson); in a
+// data-parallel run, every process's (bmdca.ChainCorrelations).
 func (r *Run) CorrelationSaver(every int, t *bmdca.Target) train.Recorder {
-	every = max(every, 1)
 	return train.RecorderFunc(func(tr *train.Trainer, rec train.Record) error {
-		switch {
-		case rec.Event == train.UpdateEvent && tr.Status() == train.Converged,
-			rec.Event == train.EpochEvent && (tr.Epoch()%every == 0 || tr.Done()):
-			return WriteCorrelations(r.Dir, NewCorrelations(rec.Updates, t.C, t.ModelCorrelations(tr.Chains().VisibleView())))
+		if SaveDue(tr, rec, every) {
+			return WriteCorrelations(r.Dir, NewCorrelations(rec.Updates, t.C, bmdca.ChainCorrelations(tr, t)))
 		}
 		return nil
 	})

@@ -267,15 +267,22 @@ func (r *Run) keepsBest(tr *train.Trainer) bool {
 // epoch of a run on rows with every = 1, every SaveEvery updates of a
 // bmDCA run (whose epochs are single updates). every < 1 means 1.
 func (r *Run) Saver(every int) train.Recorder {
-	every = max(every, 1)
 	return train.RecorderFunc(func(tr *train.Trainer, rec train.Record) error {
-		switch {
-		case rec.Event == train.UpdateEvent && tr.Status() == train.Converged,
-			rec.Event == train.EpochEvent && (tr.Epoch()%every == 0 || tr.Done()):
+		if SaveDue(tr, rec, every) {
 			return r.Save(tr)
 		}
 		return nil
 	})
+}
+
+// SaveDue reports whether Saver(every) saves the run at rec: after every
+// every-th epoch, the last one, and when a Converger stops the run. The
+// processes of a data-parallel run that do not write take their part in
+// gathering the state (Trainer.MarshalBinary) there.
+func SaveDue(tr *train.Trainer, rec train.Record, every int) bool {
+	every = max(every, 1)
+	return rec.Event == train.UpdateEvent && tr.Status() == train.Converged ||
+		rec.Event == train.EpochEvent && (tr.Epoch()%every == 0 || tr.Done())
 }
 
 // Resume restores tr, built from the run's config and model, to the state

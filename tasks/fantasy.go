@@ -49,6 +49,13 @@ type SampleSettings struct {
 	// OnStep is called after each transition with the number done and the
 	// total (for progress bars).
 	OnStep func(done, total int)
+	// Procs, if set, shares the chains among the processes of a job: each
+	// advances its blocks of sample.BlockSize chains (with the random
+	// streams they have in one process), and process 0 gathers the
+	// samples and free energies: its Samples are the one-process ones bit
+	// for bit, and the other processes get nil. Every process must call
+	// Sample with the same arguments.
+	Procs sample.Procs
 }
 
 // Samples are the draws of Sample and their mixing diagnostics.
@@ -89,6 +96,28 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 	if set.Thin <= 0 {
 		set.Thin = 1
 	}
+	nc, dim := set.Chains, m.Dim()
+	c := sample.NewChains(nc, dim, set.Seed)
+	switch {
+	case set.Init != nil:
+		c.SetVisible(set.Init)
+	default:
+		if d, ok := m.(model.Discrete); ok {
+			c.Randomize(d.States())
+		}
+	}
+	all := c
+	c, err := sample.Share(c, set.Procs, "chains")
+	if err != nil {
+		return nil, fmt.Errorf("tasks: Sample: %w", err)
+	}
+	first := 0 // global index of this process's first chain
+	if c != all {
+		lo, _ := sample.ShareBlocks(all.NumBlocks(), set.Procs.Rank(), set.Procs.Size())
+		first = lo * sample.BlockSize
+	}
+	nc = c.Len()
+	set.Clamp = rotateRows(set.Clamp, first)
 	coldModel := m
 	if set.Clamp != nil {
 		tm, err := model.NewTransformed(m, &model.Transform{Beta: 1, Clamp: set.Clamp})
@@ -115,16 +144,6 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 		}
 	}
 
-	nc, dim := set.Chains, m.Dim()
-	c := sample.NewChains(nc, dim, set.Seed)
-	switch {
-	case set.Init != nil:
-		c.SetVisible(set.Init)
-	default:
-		if d, ok := m.(model.Discrete); ok {
-			c.Randomize(d.States())
-		}
-	}
 	span := (set.PerChain-1)*set.Thin + 1
 	total := set.BurnIn + span
 	done := 0
@@ -167,6 +186,12 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 			out.X.Slice(r*nc, (r+1)*nc, 0, dim).(*mat.Dense).Copy(c.Visible())
 		}
 	}
+	if c != all {
+		if out, err = gatherSamples(set.Procs, out, all.Len(), set.PerChain, span, dim); out == nil || err != nil {
+			return nil, err
+		}
+		nc = all.Len()
+	}
 	out.Tau = sample.IntegratedAutocorrTimeChains(out.FreeEnergy)
 	out.ESS = math.NaN()
 	if !math.IsNaN(out.Tau) {
@@ -185,4 +210,63 @@ func defaultSampler(m model.Model) sample.Sampler {
 		}
 	}
 	return sample.DefaultSampler(m)
+}
+
+// rotateRows returns the rows of clamp rotated so that row r of the result
+// is row (r+first) mod rows of clamp: the clamp of chains first, first+1,
+// … (nil stays nil).
+func rotateRows(clamp *mat.Dense, first int) *mat.Dense {
+	if clamp == nil || first == 0 {
+		return clamp
+	}
+	rows, d := clamp.Dims()
+	out := mat.NewDense(rows, d, nil)
+	for r := range rows {
+		copy(out.RawRowView(r), clamp.RawRowView((r+first)%rows))
+	}
+	return out
+}
+
+// gatherSamples gathers every process's samples and free energies (of its
+// blocks of the job's total chains) on process 0, in the one-process
+// order, and returns nil on the others.
+func gatherSamples(p sample.Procs, mine *Samples, total, perChain, span, dim int) (*Samples, error) {
+	fe := make([]float64, 0, len(mine.FreeEnergy)*span)
+	for _, f := range mine.FreeEnergy {
+		fe = append(fe, f...)
+	}
+	fe, err := sample.GatherFloats(p, fe)
+	if err != nil {
+		return nil, fmt.Errorf("tasks: gathering the free energies: %w", err)
+	}
+	x, err := sample.GatherFloats(p, mine.X.RawMatrix().Data)
+	if err != nil || x == nil {
+		return nil, err
+	}
+	n, nb := p.Size(), (total+sample.BlockSize-1)/sample.BlockSize
+	chains := make([]int, n) // chains of each process
+	for k := range n {
+		lo, hi := sample.ShareBlocks(nb, k, n)
+		chains[k] = min(hi*sample.BlockSize, total) - lo*sample.BlockSize
+	}
+	if len(fe) != total*span || len(x) != total*perChain*dim {
+		return nil, fmt.Errorf("tasks: gathered %d free energies and %d values for %d chains", len(fe), len(x), total)
+	}
+	out := &Samples{X: mat.NewDense(perChain*total, dim, nil), FreeEnergy: make([][]float64, total)}
+	for c := range total {
+		out.FreeEnergy[c] = fe[c*span : (c+1)*span]
+	}
+	// Process k's rows are its perChain × chains[k] draws, draw by draw;
+	// draw r of the job is every process's draw r in rank order.
+	at, first := 0, 0
+	for k := range n {
+		for r := range perChain {
+			for j := range chains[k] {
+				copy(out.X.RawRowView(r*total+first+j), x[at:at+dim])
+				at += dim
+			}
+		}
+		first += chains[k]
+	}
+	return out, nil
 }

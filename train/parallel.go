@@ -57,6 +57,16 @@ type Comm interface {
 //     same bits; a process sends its own blocks' partials once (8 bytes
 //     per parameter and block) and receives its range of every block's.
 //
+// With NegativeStats an ExactStats and a Cached positive phase (bmDCA's
+// integer counts of a Potts model) or PositiveStats an ExactStats too
+// (rbm.ExactStats: fixed-point sums), whose totals are exact in any order,
+// each process instead sums all its chains (and rows) at once and sends
+// one partial per phase (8 bytes per parameter); with bmDCA's counts the
+// parameters are then bit for bit those of a run without a Reducer.
+//
+// When the Monitor measures updates, the negative phase is reduced before
+// it, so that it can measure every process's chains (ReducedNegative).
+//
 // The arithmetic differs from a run without a Reducer (whose one-pass and
 // fused gradients round differently) only by rounding. MarshalBinary
 // gathers every process's chains and streams, so that process 0's
@@ -149,6 +159,28 @@ type dist struct {
 	posTotal           *Phase
 	send, recv, all    []float64
 	localStop, stop    bool
+	// exact: one negative partial per process (ExactStats, Cached
+	// positive phase). reduced: this update's phases are reduced.
+	exact, reduced bool
+}
+
+// ExactStats is a Stats whose sums are integers small enough to be exact
+// in float64 (counts of states), so that their totals do not depend on the
+// order in which partial sums are added. ExactSums only marks the type.
+type ExactStats interface {
+	Stats
+	ExactSums()
+}
+
+// ReducedNegative returns the negative phase of the current update summed
+// over every process of a data-parallel run, when the Trainer formed it
+// before the update's Monitor (it does when the Monitor measures updates),
+// and nil otherwise. A Monitor reads it to measure every process's chains.
+func (t *Trainer) ReducedNegative() *Phase {
+	if t.dist != nil && t.dist.reduced {
+		return t.neg
+	}
+	return nil
 }
 
 // distribute makes the Trainer data-parallel when its Reducer is a
@@ -172,10 +204,17 @@ func (t *Trainer) distribute() error {
 	d.cb0, d.cb1 = share(nb, d.rank, d.size)
 	t.chains = t.chains.Blocks(d.cb0, d.cb1)
 	np := len(t.model.Params())
+	s := &t.settings
+	_, cached := s.Positive.(Cached)
+	_, exactNeg := s.NegativeStats.(ExactStats)
+	_, exactPos := s.PositiveStats.(ExactStats)
+	d.exact = exactNeg && (cached || exactPos)
 	for range d.cb1 - d.cb0 {
 		d.neg = append(d.neg, NewPhase(np))
+		if d.exact {
+			break
+		}
 	}
-	s := &t.settings
 	n, dim := t.data.Dims()
 	switch s.Positive.(type) {
 	case Minibatch:
@@ -188,6 +227,12 @@ func (t *Trainer) distribute() error {
 		r0, r1 := d.rowRange()
 		for range d.rb1 - d.rb0 {
 			d.pos = append(d.pos, NewPhase(np))
+			if d.exact {
+				break
+			}
+		}
+		if d.exact && len(d.pos) == 0 {
+			d.pos = append(d.pos, NewPhase(np)) // no rows: a zero partial
 		}
 		switch {
 		case r0 == r1:
@@ -245,23 +290,51 @@ func (t *Trainer) ctxErr(ctx context.Context) error {
 }
 
 // distGradient is gradient for a data-parallel run: the partial phases of
-// this process's blocks, their totals in block order, the gradient.
+// this process's blocks, their totals in block order (unless distReduce
+// formed them before the Monitor), the gradient.
 func (t *Trainer) distGradient() error {
+	if !t.dist.reduced {
+		if err := t.distReduce(); err != nil {
+			return err
+		}
+	}
+	t.dist.reduced = false
+	pos := t.pos
+	if !t.cached {
+		pos = t.dist.posTotal
+	}
+	Gradient(pos, t.neg, t.grad)
+	return nil
+}
+
+// distReduce forms this update's partial phases and their totals over the
+// processes (into t.neg and, unless cached, the dist's posTotal).
+func (t *Trainer) distReduce() error {
 	d, s, m := t.dist, &t.settings, t.model
 	if !t.cached {
 		for i, p := range d.pos {
+			p.Reset()
+			if d.exact {
+				if t.batch != nil {
+					p.AddWith(s.PositiveStats, t.batch, t.batchW)
+				}
+				continue
+			}
 			lo, hi := i*sample.BlockSize, min((i+1)*sample.BlockSize, t.batch.RawMatrix().Rows)
 			var w []float64
 			if t.batchW != nil {
 				w = t.batchW[lo:hi]
 			}
-			p.Reset()
-			p.Add(m, t.batch.Slice(lo, hi, 0, m.Dim()).(*mat.Dense), w)
+			p.AddWith(s.PositiveStats, t.batch.Slice(lo, hi, 0, m.Dim()).(*mat.Dense), w)
 		}
 	}
 	for i, p := range d.neg {
-		lo, hi := t.chains.Block(i)
 		p.Reset()
+		if d.exact {
+			p.AddWith(s.NegativeStats, t.chains.VisibleView(), nil)
+			continue
+		}
+		lo, hi := t.chains.Block(i)
 		p.AddWith(s.NegativeStats, t.chains.VisibleView().Slice(lo, hi, 0, m.Dim()).(*mat.Dense), nil)
 	}
 	pos := t.pos
@@ -271,7 +344,7 @@ func (t *Trainer) distGradient() error {
 	if err := d.reduce(!t.cached, pos, t.neg); err != nil {
 		return fmt.Errorf("train: reducing the phases: %w", err)
 	}
-	Gradient(pos, t.neg, t.grad)
+	d.reduced = true
 	return nil
 }
 
@@ -289,10 +362,16 @@ func (d *dist) reduce(withPos bool, pos, neg *Phase) error {
 		if !withPos || d.rows == 0 {
 			return 0
 		}
+		if d.exact {
+			return 1
+		}
 		lo, hi := share(blocks(d.rows), k, n)
 		return hi - lo
 	}
 	negOf := func(k int) int {
+		if d.exact {
+			return 1 // one partial of all its chains
+		}
 		lo, hi := share(blocks(d.chains), k, n)
 		return hi - lo
 	}
@@ -317,18 +396,24 @@ func (d *dist) reduce(withPos bool, pos, neg *Phase) error {
 			off += copyEntries(d.send[off:], p, e0, e1)
 		}
 	}
-	d.red.Sent += int64(ns + 2*width(d.rank) + 1)
+	// The totals gathered: this process's range of pos (when reduced),
+	// of neg, and its stop flag.
+	np0 := 0
+	if withPos {
+		np0 = 1
+	}
+	d.red.Sent += int64(ns + (np0+1)*width(d.rank) + 1)
 	if err := d.comm.Alltoall(d.send, sendCounts, d.recv, recvCounts); err != nil {
 		return err
 	}
 	w := width(d.rank)
 	gathered := make([]int, n)
 	for k := range n {
-		gathered[k] = 2*width(k) + 1
+		gathered[k] = (np0+1)*width(k) + 1
 	}
-	mineOut := grow(nil, 2*w+1) // this process's range of the totals: pos, neg, stop
+	mineOut := grow(nil, (np0+1)*w+1)
 	clear(mineOut)
-	accP, accN := mineOut[:w], mineOut[w:2*w]
+	accP, accN := mineOut[:np0*w], mineOut[np0*w:(np0+1)*w]
 	off = 0
 	for k := range n {
 		for range posOf(k) {
@@ -341,9 +426,9 @@ func (d *dist) reduce(withPos bool, pos, neg *Phase) error {
 		}
 	}
 	if d.localStop {
-		mineOut[2*w] = 1
+		mineOut[(np0+1)*w] = 1
 	}
-	d.all = grow(d.all, 2*l+n)
+	d.all = grow(d.all, (np0+1)*l+n)
 	if err := d.comm.Allgather(mineOut, d.all, gathered); err != nil {
 		return err
 	}
@@ -355,11 +440,11 @@ func (d *dist) reduce(withPos bool, pos, neg *Phase) error {
 		if withPos {
 			setEntries(pos, e0, e1, d.all[off:off+wk])
 		}
-		setEntries(neg, e0, e1, d.all[off+wk:off+2*wk])
-		if d.all[off+2*wk] != 0 {
+		setEntries(neg, e0, e1, d.all[off+np0*wk:off+(np0+1)*wk])
+		if d.all[off+(np0+1)*wk] != 0 {
 			d.stop = true
 		}
-		off += 2*wk + 1
+		off += (np0+1)*wk + 1
 	}
 	return nil
 }

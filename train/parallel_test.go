@@ -123,6 +123,9 @@ type parallelCase struct {
 	data  *mat.Dense
 	model func() model.Model
 	set   func() train.Settings
+	// exact: the phases by rbm.ExactStats (fixed point, one partial per
+	// rank) under the BlockReducer.
+	exact bool
 }
 
 // runRanks trains c on n in-process ranks (n = 0: one process without a
@@ -147,6 +150,10 @@ func runRanks(t *testing.T, c parallelCase, n int, state []byte, epochs int) ([]
 				red.Comm = rankComm{g, r}
 			}
 			s.Reducer = red
+			if c.exact {
+				s.PositiveStats = rbm.ExactStats{RBM: m.(*rbm.RBM)}
+				s.NegativeStats = s.PositiveStats
+			}
 			tr, err := train.New(m, c.data, &s)
 			if err == nil && state != nil {
 				err = tr.UnmarshalBinary(state)
@@ -200,20 +207,26 @@ func parallelCases(t *testing.T) []parallelCase {
 		{"ising pcd", idata, func() model.Model { m := ising.New(8, ising.ZeroOne); initModel(m, idata, 1); return m },
 			func() train.Settings {
 				return train.Settings{K: 2, Chains: 60, BatchSize: 20, Seed: 4, Optimizer: sgd()}
-			}},
+			}, false},
 		{"ising cached", idata, func() model.Model { m := ising.New(8, ising.ZeroOne); initModel(m, idata, 1); return m },
 			func() train.Settings {
 				return train.Settings{K: 1, Chains: 50, Seed: 5, Positive: train.Cached{}, Optimizer: sgd()}
-			}},
+			}, false},
 		{"rbm pcd float32 weighted", rdata, newRBM(true), func() train.Settings {
 			return train.Settings{K: 1, Chains: 70, BatchSize: 40, Seed: 2, Weights: weights, Optimizer: sgd()}
-		}},
+		}, false},
 		{"rbm cd float64", rdata, newRBM(false), func() train.Settings {
 			return train.Settings{Method: train.CD, K: 1, BatchSize: 50, Seed: 3, Optimizer: sgd()}
-		}},
+		}, false},
 		{"rbm full batch", rdata, newRBM(false), func() train.Settings {
 			return train.Settings{K: 1, Chains: 48, Seed: 6, Positive: train.FullBatch{}, Optimizer: sgd()}
-		}},
+		}, false},
+		{"rbm pcd float32 exact", rdata, newRBM(true), func() train.Settings {
+			return train.Settings{K: 1, Chains: 70, BatchSize: 20, Seed: 2, Optimizer: sgd()}
+		}, true},
+		{"rbm cd exact", rdata, newRBM(false), func() train.Settings {
+			return train.Settings{Method: train.CD, K: 1, BatchSize: 50, Seed: 3, Optimizer: sgd()}
+		}, true},
 	}
 }
 

@@ -117,6 +117,11 @@ type Settings struct {
 	// model's AddStats. It is used where the negative phase is formed as
 	// a sum (not by the model's one-pass PhaseDifference).
 	NegativeStats Stats
+	// PositiveStats computes the statistics of the positive-phase rows
+	// (Minibatch, FullBatch); default the model's AddStats. Like
+	// NegativeStats it is used where the phase is formed as a sum (always
+	// with a Reducer).
+	PositiveStats Stats
 	// Reducer combines the phases across processes; nil: one process.
 	Reducer Reducer
 	// Objective, if set, weights the log-likelihood gradient and adds a
@@ -198,6 +203,9 @@ func (s *Settings) withDefaults(m model.Model, n int) Settings {
 	}
 	if c.NegativeStats == nil {
 		c.NegativeStats = m
+	}
+	if c.PositiveStats == nil {
+		c.PositiveStats = m
 	}
 	if c.Monitor == nil {
 		c.Monitor = Likelihoods{}
@@ -500,6 +508,14 @@ func (t *Trainer) RunEpoch(ctx context.Context) error {
 		}
 		if t.generative() {
 			t.negative()
+			if t.dist != nil && measureUpdates {
+				// The Monitor may read the phases of every process.
+				if err := t.distReduce(); err != nil {
+					t.rollback()
+					t.status = Failed
+					return err
+				}
+			}
 		}
 		rec := t.newRecord(UpdateEvent)
 		if measureUpdates {
@@ -709,7 +725,7 @@ func (t *Trainer) gradient() error {
 		}
 	} else {
 		pos.Reset()
-		pos.Add(m, t.batch, t.batchW)
+		pos.AddWith(s.PositiveStats, t.batch, t.batchW)
 	}
 	t.neg.Reset()
 	t.neg.AddWith(s.NegativeStats, t.chains.VisibleView(), nil)

@@ -19,6 +19,7 @@ import (
 	"boltzmann/internal/memory"
 	"boltzmann/model"
 	"boltzmann/model/rbm"
+	"boltzmann/sample"
 )
 
 // Options are the settings of one evaluate invocation.
@@ -31,6 +32,8 @@ type Options struct {
 	AIS         AISFlags
 	BinarizeSet bool // --binarize given (else the run's)
 	DataSeedSet bool // --data-seed given (else the run's + 2)
+
+	job *cmdutil.Job // the MPI job that shares the AIS runs, or nil
 }
 
 // AISFlags are evaluate's settings of annealed importance sampling.
@@ -126,7 +129,8 @@ means and variances of DATA.`,
 			if runF != nil {
 				return runF(o)
 			}
-			return run(o)
+			// Under mpirun the AIS runs are shared among the processes.
+			return cmdutil.RunJob(&o.IO, func(j *cmdutil.Job) error { o.job = j; return run(o) })
 		},
 	}
 	cmd.Flags().StringVar(&o.LogZ, "logz", "auto", "how to compute log Z: exact, ais, reverse-ais or auto")
@@ -290,9 +294,15 @@ func (o *Options) logPartition(m model.Model, x *mat.Dense, ev *evaluation) erro
 		r.SetFloat32(!a.Float64)
 		defer r.SetFloat32(was)
 	}
+	if err := o.checkShare(dir, x.RawMatrix().Rows); err != nil {
+		return err
+	}
+	if err := o.job.Begin(); err != nil {
+		return err
+	}
 	var fbar, rbar *cmdutil.Progress
 	rep, err := ais.Evaluate(m, x, &ais.EvaluateSettings{
-		Runs: a.Runs, Schedule: sched, Seed: a.Seed, Margin: a.WarnMargin, Direction: dir,
+		Runs: a.Runs, Schedule: sched, Seed: a.Seed, Margin: a.WarnMargin, Direction: dir, Procs: o.job.Procs(),
 		OnForwardStep: func(k, total int) {
 			if fbar == nil {
 				fbar = cmdutil.NewProgress(o.IO, "AIS", total)
@@ -356,4 +366,24 @@ func exactLogZ(m model.Model, progress func(done, total int)) (float64, string, 
 func checkAISMemory(m model.Model, runs, n int) error {
 	chains := int(min(memory.Of(1, runs).Plus(memory.Of(1, min(runs, n))), memory.Size(1<<62)))
 	return cmdutil.CheckChainsMemory(cmdutil.SpecOf(m), chains, 0, "AIS", "lower --ais-runs")
+}
+
+// checkShare refuses AIS runs (or reverse AIS rows, of n data rows) too
+// few to give every process of the job a block of sample.BlockSize.
+func (o *Options) checkShare(dir ais.Direction, n int) error {
+	procs := o.job.Size()
+	blocks := func(k int) int { return (k + sample.BlockSize - 1) / sample.BlockSize }
+	if procs == 1 {
+		return nil
+	}
+	o.IO.Logger().Info("AIS runs shared among processes", "processes", procs, "runs", o.AIS.Runs)
+	if dir != ais.ReverseOnly && blocks(o.AIS.Runs) < procs {
+		return cmdutil.BadInput("--ais-runs %d makes %d blocks of %d runs, fewer than the %d processes: use at least --ais-runs %d, or fewer processes",
+			o.AIS.Runs, blocks(o.AIS.Runs), sample.BlockSize, procs, procs*sample.BlockSize)
+	}
+	if r := min(o.AIS.Runs, n); dir != ais.ForwardOnly && blocks(r) < procs {
+		return cmdutil.BadInput("reverse AIS anneals %d rows of DATA (--ais-runs %d, %d rows), %d blocks of %d, fewer than the %d processes: use more rows, or fewer processes",
+			r, o.AIS.Runs, n, blocks(r), sample.BlockSize, procs)
+	}
+	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"boltzmann/model"
 	"boltzmann/model/rbm"
 	"boltzmann/runs"
+	gosample "boltzmann/sample"
 	"boltzmann/tasks"
 )
 
@@ -45,6 +46,8 @@ type Options struct {
 	// Tempering holds --sampler, --replicas and --swap-acceptance
 	// (tempering.go).
 	Tempering TemperingFlags
+
+	job *cmdutil.Job // the MPI job that shares the chains, or nil
 }
 
 // labelFlag is the value of --label: a class number or "all".
@@ -122,7 +125,8 @@ row of N images per class.`,
 			if runF != nil {
 				return runF(o)
 			}
-			return run(o)
+			// Under mpirun the chains are shared among the processes.
+			return cmdutil.RunJob(&o.IO, func(j *cmdutil.Job) error { o.job = j; return run(o) })
 		},
 	}
 	fl := cmd.Flags()
@@ -229,6 +233,20 @@ func run(o *Options) error {
 	if pt != nil {
 		settings.Sampler = pt
 	}
+	if n := o.job.Size(); n > 1 {
+		if pt != nil || o.Tempering.Sampler == runs.SamplerTrajectory {
+			return cmdutil.BadInput("--sampler %s does not run across MPI processes: run it without mpirun", o.Tempering.Sampler)
+		}
+		if nb := (settings.Chains + gosample.BlockSize - 1) / gosample.BlockSize; nb < n {
+			return cmdutil.BadInput("%d chains make %d blocks of %d, fewer than the %d processes: use at least --chains %d (and -n), or fewer processes",
+				settings.Chains, nb, gosample.BlockSize, n, n*gosample.BlockSize)
+		}
+		o.IO.Logger().Info("chains shared among processes", "processes", n, "chains", settings.Chains)
+	}
+	settings.Procs = o.job.Procs()
+	if err := o.job.Begin(); err != nil {
+		return err
+	}
 	var traj *trajectoryRun
 	if o.Tempering.Sampler == runs.SamplerTrajectory {
 		if traj, err = newTrajectoryRun(o, m, classes*chains); err != nil {
@@ -246,6 +264,9 @@ func run(o *Options) error {
 		return cmdutil.Input(err)
 	}
 	bar.Finish()
+	if !o.job.Root() {
+		return nil // process 0 writes the samples
+	}
 	x, total, gridCols := s.X.Slice(0, o.N, 0, cols).(*mat.Dense), o.N, 0
 	if o.AllLabels {
 		x, total, gridCols = byClass(s.X, classes, o.N, cols), classes*o.N, o.N

@@ -122,13 +122,13 @@ func trainBMDCA(o *Options) error {
 	if err != nil {
 		return cmdutil.Input(err)
 	}
-	r, err := create(o.Out, o.Force)
+	r, err := createRun(o.Out, o.Force)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	r.Config = &runs.Config{Model: m.(model.Specifier).Spec(), BMDCA: b}
-	if err := r.WriteConfig(); err != nil {
+	if err := writeConfig(r); err != nil {
 		r.Discard()
 		return err
 	}
@@ -175,8 +175,10 @@ func newBMDCATrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, tgt *bmdca.
 			bar.Finish()
 		}
 		return nil
-	}), r.Saver(b.SaveEvery), r.CorrelationSaver(b.SaveEvery, tgt))
+	}))
+	s.Recorders = append(s.Recorders, bmdcaSavers(r, b.SaveEvery, tgt)...) // mpi.go
 	s.Recorders = append(s.Recorders, liveRecorders(r.Dir)...)
+	setBMDCAReducer(s)
 	tr, err := bmdca.New(m, tgt, s)
 	if err != nil {
 		return nil, cmdutil.Input(err)
@@ -185,6 +187,9 @@ func newBMDCATrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, tgt *bmdca.
 }
 
 func fitBMDCA(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, r *runs.Run) error {
+	if err := current.begin(tr); err != nil { // mpi.go
+		return err
+	}
 	err := tr.Run(ctx)
 	h := tr.History()
 	switch {
@@ -200,7 +205,7 @@ func fitBMDCA(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, r *
 		return nil
 	case errors.Is(err, context.Canceled):
 		if len(h) > 0 {
-			if serr := r.Save(tr); serr != nil {
+			if serr := saveRun(r, tr); serr != nil {
 				return serr
 			}
 			return fmt.Errorf("interrupted; %d updates are saved: continue with 'boltzmann train --resume %s'", tr.Updates(), r.Dir)
@@ -241,7 +246,7 @@ func resumeBMDCA(o *Options, r *runs.Run) error {
 		}
 		return cmdutil.BadInput("%s already has %d updates: pass a larger --max-updates to train further", r.Dir, tr.Updates())
 	}
-	if err := r.WriteConfig(); err != nil {
+	if err := writeConfig(r); err != nil {
 		return err
 	}
 	o.IO.Logger().Info("resuming", "run", r.Dir, "from_update", tr.Updates(), "max_updates", b.MaxUpdates, "lr", b.LR)

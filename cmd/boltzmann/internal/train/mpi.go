@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 
+	"boltzmann/bmdca"
 	"boltzmann/cluster"
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
+	"boltzmann/model/catrbm"
 	"boltzmann/runs"
 	trainlib "boltzmann/train"
 )
@@ -50,12 +52,12 @@ func runJob(o *Options) error {
 	if !cluster.Enabled {
 		return cmdutil.BadInput("mpirun started %d copies of a boltzmann built without MPI: build it with 'go build -tags mpi ./cmd/boltzmann' (needs libopenmpi-dev), or run it without mpirun", n)
 	}
-	if o.alignment() {
-		return cmdutil.BadInput("bmDCA does not run across MPI processes yet: run it without mpirun")
+	if o.alignment() && o.Model == catrbm.Kind {
+		return cmdutil.BadInput("bmDCA of a catrbm does not run across MPI processes: run it without mpirun, or train --model potts")
 	}
 	if o.Resume != "" {
-		if r, err := runs.Open(o.Resume); err == nil && r.Config.BMDCA != nil {
-			return cmdutil.BadInput("bmDCA does not run across MPI processes yet: resume %s without mpirun", o.Resume)
+		if r, err := runs.Open(o.Resume); err == nil && r.Config.BMDCA != nil && r.Config.Model.Kind == catrbm.Kind {
+			return cmdutil.BadInput("bmDCA of a catrbm does not run across MPI processes: resume %s without mpirun", o.Resume)
 		}
 	}
 	c, err := cluster.Init()
@@ -273,4 +275,29 @@ func setReducer(s *trainlib.Settings, tc *runs.TrainConfig, dir string) error {
 	}
 	s.Reducer = red
 	return nil
+}
+
+// bmdcaSavers returns the recorders that save a bmDCA run every every
+// updates: on process 0 run.Saver and the correlations file; on the other
+// processes of a job, their part in gathering the state at the same
+// records.
+func bmdcaSavers(r *runs.Run, every int, tgt *bmdca.Target) []trainlib.Recorder {
+	if isRoot() {
+		return []trainlib.Recorder{r.Saver(every), r.CorrelationSaver(every, tgt)}
+	}
+	return []trainlib.Recorder{trainlib.RecorderFunc(func(tr *trainlib.Trainer, rec trainlib.Record) error {
+		if runs.SaveDue(tr, rec, every) {
+			return saveRun(r, tr)
+		}
+		return nil
+	})}
+}
+
+// setBMDCAReducer shares the chains of a bmDCA run among the processes of
+// the job: the Potts model's integer counts are summed exactly, so the run
+// is the one-process run bit for bit.
+func setBMDCAReducer(s *bmdca.Settings) {
+	if current != nil {
+		s.Reducer = &trainlib.BlockReducer{Comm: current.comm}
+	}
 }
