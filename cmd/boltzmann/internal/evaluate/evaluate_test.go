@@ -26,7 +26,7 @@ func TestFlags(t *testing.T) {
 		t.Errorf("defaults: exit %d %s, %+v", code, msg, o)
 	}
 	want = Options{Run: "run", Data: "x.npy", LogZ: "reverse-ais", JSON: true, DataSeedSet: true,
-		AIS:       AISFlags{Runs: 8, Steps: 50, Schedule: "linear", Seed: 3, WarnMargin: 0.5, Float64: true},
+		AIS:        AISFlags{Runs: 8, Steps: 50, Schedule: "linear", Seed: 3, WarnMargin: 0.5, Float64: true},
 		Trajectory: trajDefaults, DataFlags: cmdutil.DataFlags{DataSeed: 2, N: 1000}}
 	o, _, _ := parse(t, "run", "x.npy", "--logz", "reverse-ais", "--json", "--ais-runs", "8", "--ais-steps", "50",
 		"--ais-schedule", "linear", "--ais-seed", "3", "--ais-warn-margin", "0.5", "--ais-float64", "--data-seed", "2")
