@@ -72,7 +72,7 @@ type TrainConfig struct {
 
 	// The negative phase (tempering.go); absent from older configs, which
 	// read as the model's own sampler without centering.
-	Sampler        string  `json:"sampler,omitempty"`         // "" or "gibbs": the model's own sampler; "pt": parallel tempering
+	Sampler        string  `json:"sampler,omitempty"`         // "" or "gibbs": the model's own sampler; "pt": parallel tempering; "trajectory": tempering.Online
 	Replicas       int     `json:"replicas,omitempty"`        // pt: replicas per chain (0: tempering.DefaultReplicas)
 	SwapAcceptance float64 `json:"swap_acceptance,omitempty"` // pt: target swap acceptance (0: tempering.DefaultSwapAcceptance)
 	Centering      bool    `json:"centering,omitempty"`       // rbm: centered gradients (rbm.Centering)

@@ -22,7 +22,7 @@ const (
 )
 
 // Samplers lists the names of TrainConfig.Sampler.
-func Samplers() []string { return []string{SamplerGibbs, SamplerPT} }
+func Samplers() []string { return []string{SamplerGibbs, SamplerPT, SamplerTrajectory} }
 
 // NewTempering returns parallel tempering with replicas replicas (0: the
 // default) and target swap acceptance acceptance (0: the default) over the
@@ -44,7 +44,10 @@ func replicaSampler(m model.Model) sample.Sampler {
 }
 
 // negativePhase sets the sampler and the gradient transform of s from c:
-// parallel tempering for Sampler "pt" (PCD only), centering for an rbm.
+// parallel tempering for Sampler "pt" and trajectory tempering over models
+// saved along the run for "trajectory" (tempering.Online: at most
+// Replicas levels, a snapshot when the swap acceptance with the newest
+// falls below SwapAcceptance; PCD only), centering for an rbm.
 func (c *TrainConfig) negativePhase(m model.Model, s *train.Settings) error {
 	switch c.Sampler {
 	case "", SamplerGibbs:
@@ -57,6 +60,15 @@ func (c *TrainConfig) negativePhase(m model.Model, s *train.Settings) error {
 			return err
 		}
 		s.Sampler = pt
+	case SamplerTrajectory:
+		if c.Method == string(train.CD) {
+			return fmt.Errorf("sampler %s keeps replicas between updates and needs method pcd, not cd", SamplerTrajectory)
+		}
+		tt, err := tempering.NewOnline(tempering.OnlineSettings{Levels: c.Replicas, SwapAcceptance: c.SwapAcceptance, Base: replicaSampler})
+		if err != nil {
+			return err
+		}
+		s.Sampler = tt
 	default:
 		return fmt.Errorf("unknown sampler %q: use one of %v", c.Sampler, Samplers())
 	}

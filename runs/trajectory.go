@@ -28,8 +28,9 @@ import (
 // epoch-NNNN.npz (the format of model.npz) per saved epoch.
 const TrajectoryDir = "trajectory"
 
-// SamplerTrajectory is trajectory tempering over the saved snapshots
-// (sampling only).
+// SamplerTrajectory is trajectory tempering: over the saved snapshots of
+// a trained run for sampling, over models saved along the same run for
+// training (tempering.Online).
 const SamplerTrajectory = "trajectory"
 
 // TrajectoryEpoch reports whether epoch e ≥ 1 is saved with

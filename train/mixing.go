@@ -26,7 +26,8 @@ const MixingChains = 16
 // Record.AutocorrTime, the integrated autocorrelation time of the first
 // MixingChains chains' free energy over the epoch's updates (PCD with more
 // than 2 updates per epoch), and, when the sampler is parallel tempering
-// (*tempering.Sampler), the epoch's swap acceptance and round trips. Use
+// (*tempering.Sampler, or any sampler with its Diagnostics, such as
+// tempering.Online), the epoch's swap acceptance and round trips. Use
 // one Mixing per Trainer (it keeps the epoch's free energies).
 type Mixing struct {
 	Base Monitor
@@ -35,6 +36,11 @@ type Mixing struct {
 	sweeps0 int         // Trainer.Sweeps at the epoch's first update
 	diag0   tempering.Diagnostics
 	f       []float64
+}
+
+// swapDiagnoser is a tempering sampler's swap and round-trip counts.
+type swapDiagnoser interface {
+	Diagnostics() tempering.Diagnostics
 }
 
 func (m *Mixing) base() Monitor {
@@ -52,7 +58,7 @@ func (m *Mixing) ObserveUpdate(t *Trainer) {
 	first := len(m.series) == 0 || len(m.series[0]) == 0
 	if first {
 		m.sweeps0 = t.Sweeps()
-		if pt, ok := t.settings.Sampler.(*tempering.Sampler); ok {
+		if pt, ok := t.settings.Sampler.(swapDiagnoser); ok {
 			m.diag0 = pt.Diagnostics()
 		}
 	}
@@ -91,7 +97,7 @@ func (m *Mixing) Measure(t *Trainer, r *Record) {
 		perUpdate := float64(t.Sweeps()-m.sweeps0) / float64(u)
 		r.AutocorrTime = sample.IntegratedAutocorrTimeChains(m.series) * perUpdate
 	}
-	if pt, ok := t.settings.Sampler.(*tempering.Sampler); ok {
+	if pt, ok := t.settings.Sampler.(swapDiagnoser); ok {
 		d := pt.Diagnostics()
 		if d.Steps < m.diag0.Steps || len(d.Attempts) != len(m.diag0.Attempts) {
 			m.diag0 = tempering.Diagnostics{} // the counts restarted (the ladder stopped adapting)

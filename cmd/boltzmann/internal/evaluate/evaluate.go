@@ -26,14 +26,15 @@ import (
 type Options struct {
 	IO          *cmdutil.Factory
 	Run, Data   string
-	LogZ        string // exact, ais, reverse-ais or auto
+	LogZ        string // exact, ais, reverse-ais, auto or trajectory
 	JSON        bool
 	DataFlags   cmdutil.DataFlags
 	AIS         AISFlags
 	BinarizeSet bool // --binarize given (else the run's)
 	DataSeedSet bool // --data-seed given (else the run's + 2)
 
-	job *cmdutil.Job // the MPI job that shares the AIS runs, or nil
+	job        *cmdutil.Job    // the MPI job that shares the AIS runs, or nil
+	Trajectory TrajectoryFlags // --logz trajectory (trajectory.go)
 }
 
 // AISFlags are evaluate's settings of annealed importance sampling.
@@ -108,7 +109,10 @@ hidden layer of an rbm); ais estimates log Z by annealed importance sampling
 reverse-ais anneals from rows of DATA back to the base-rate model (RAISE: a
 stochastic lower bound on the log-likelihood); auto is exact where the model
 is enumerable, else both AIS directions, with a warning when they disagree
-by more than --ais-warn-margin nats.
+by more than --ais-warn-margin nats. trajectory estimates log Z along the
+models saved by train --save-trajectory (Bennett's acceptance ratio from the
+swaps of trajectory tempering, from a first model whose log Z is analytic,
+exact or by AIS) and reports AIS in both directions next to it.
 DATA is read with the training run's --binarize unless given here.
 
 For a gbrbm (real-valued data) the log-likelihoods are log densities of
@@ -123,6 +127,7 @@ means and variances of DATA.`,
 			o.Run, o.Data = args[0], args[1]
 			o.BinarizeSet = cmd.Flags().Changed("binarize")
 			o.DataSeedSet = cmd.Flags().Changed("data-seed")
+			o.Trajectory.Set = o.Trajectory.changed(cmd)
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -133,10 +138,11 @@ means and variances of DATA.`,
 			return cmdutil.RunJob(&o.IO, func(j *cmdutil.Job) error { o.job = j; return run(o) })
 		},
 	}
-	cmd.Flags().StringVar(&o.LogZ, "logz", "auto", "how to compute log Z: exact, ais, reverse-ais or auto")
+	cmd.Flags().StringVar(&o.LogZ, "logz", "auto", "how to compute log Z: exact, ais, reverse-ais, auto or trajectory")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print one JSON object")
 	o.DataFlags.Register(cmd)
 	o.AIS.register(cmd)
+	o.Trajectory.register(cmd)
 	return cmd
 }
 
@@ -146,12 +152,24 @@ func (o *Options) validate() error {
 	}
 	switch o.LogZ {
 	case "exact", "auto":
+		if err := o.Trajectory.unused(); err != nil {
+			return err
+		}
 		return o.AIS.check() // refused even where AIS may not run
 	case "ais", "reverse-ais":
+		if err := o.Trajectory.unused(); err != nil {
+			return err
+		}
+		_, err := o.AIS.schedule()
+		return err
+	case "trajectory":
+		if err := o.Trajectory.check(); err != nil {
+			return err
+		}
 		_, err := o.AIS.schedule()
 		return err
 	}
-	return cmdutil.BadInput("unknown --logz %q: use exact, ais, reverse-ais or auto", o.LogZ)
+	return cmdutil.BadInput("unknown --logz %q: use exact, ais, reverse-ais, auto or trajectory", o.LogZ)
 }
 
 // evaluation is the JSON printed by evaluate --json. Quantities that could
@@ -185,6 +203,14 @@ type evaluation struct {
 	DataEntropy  *float64 `json:"data_entropy,omitempty"`
 	KLDataModel  *float64 `json:"kl_data_model,omitempty"`
 	ModelEntropy *float64 `json:"model_entropy,omitempty"`
+
+	// With --logz trajectory: the estimate along the trajectory (log_z
+	// above is its log Z), and forward AIS next to it (reverse AIS fills
+	// the reverse_ fields).
+	Trajectory    *trajectoryReport `json:"trajectory,omitempty"`
+	AISLogZ       *float64          `json:"ais_log_z,omitempty"`
+	AISLogZStderr *float64          `json:"ais_log_z_stderr,omitempty"`
+	AISLL         *float64          `json:"ais_log_likelihood,omitempty"`
 }
 
 func run(o *Options) error {
@@ -245,6 +271,11 @@ func run(o *Options) error {
 	if ev.AISRuns != nil {
 		fmt.Fprintf(w, "%-28s %d runs × %d steps\n", "AIS", *ev.AISRuns, *ev.AISSteps)
 	}
+	if t := ev.Trajectory; t != nil {
+		fmt.Fprintf(w, "%-28s %d levels, first log Z %.6f (%s)\n", "trajectory", len(t.Epochs), t.FirstLogZ, t.FirstMethod)
+	}
+	show("AIS log Z", ev.AISLogZ)
+	show("AIS log-likelihood", ev.AISLL)
 	show("reverse AIS log Z", ev.ReverseLogZ)
 	show("reverse AIS log-likelihood", ev.ReverseLL)
 	show("AIS disagreement (nats)", ev.AISDisagreement)
@@ -276,7 +307,14 @@ func (o *Options) logPartition(m model.Model, x *mat.Dense, ev *evaluation) erro
 		dir = ais.ForwardOnly
 	case "reverse-ais":
 		dir = ais.ReverseOnly
+	case "trajectory":
+		return o.trajectoryLogZ(m, x, ev)
 	}
+	return o.aisLogZ(m, x, ev, dir)
+}
+
+// aisLogZ fills ev's log Z fields by AIS in the directions dir.
+func (o *Options) aisLogZ(m model.Model, x *mat.Dense, ev *evaluation, dir ais.Direction) error {
 	sched, err := o.AIS.schedule()
 	if err != nil {
 		return err
@@ -318,6 +356,9 @@ func (o *Options) logPartition(m model.Model, x *mat.Dense, ev *evaluation) erro
 	})
 	fbar.Finish()
 	rbar.Finish()
+	if errors.Is(err, ais.ErrNoPath) && o.LogZ == "trajectory" {
+		return err // AIS is only reported next to the trajectory estimate
+	}
 	if errors.Is(err, ais.ErrNoPath) {
 		return cmdutil.BadInput("--logz %s needs an rbm, a gbrbm or a discrete fully visible model (%v); use --logz exact for small models", o.LogZ, err)
 	}

@@ -28,7 +28,7 @@ func (f *TemperingFlags) register(cmd *cobra.Command) {
 func (f *TemperingFlags) validate(o *Options) error {
 	switch {
 	case f.Sampler != "" && f.Sampler != runs.SamplerGibbs && f.Sampler != runs.SamplerPT && f.Sampler != runs.SamplerTrajectory:
-		return cmdutil.BadInput("unknown --sampler %q: use one of %v", f.Sampler, append(runs.Samplers(), runs.SamplerTrajectory))
+		return cmdutil.BadInput("unknown --sampler %q: use one of %v", f.Sampler, runs.Samplers())
 	case f.Sampler == runs.SamplerTrajectory && f.Replicas != 0:
 		return cmdutil.BadInput("--replicas tunes --sampler pt; --sampler trajectory chooses its levels for --swap-acceptance: drop --replicas")
 	case f.Sampler == runs.SamplerTrajectory && (o.AnnealFrom != 0 || o.Label >= 0 || o.AllLabels):

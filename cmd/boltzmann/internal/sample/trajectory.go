@@ -6,18 +6,11 @@ package sample
 
 import (
 	"math"
-	"slices"
 
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
 	"boltzmann/model"
 	"boltzmann/runs"
 	"boltzmann/sample/tempering"
-)
-
-// Pilot runs that choose the levels (runs.NewTrajectoryLadder).
-const (
-	trajectoryPilotChains = 200
-	trajectoryPilotSteps  = 100
 )
 
 // trajectoryRun is the sampler of --sampler trajectory and the statistics
@@ -34,14 +27,9 @@ type trajectoryRun struct {
 // returns the sampler for chains chains; the final model m (model.npz)
 // is level 0, appended to the snapshots when it differs from the last.
 func newTrajectoryRun(o *Options, m model.Model, chains int) (*trajectoryRun, error) {
-	snap, epochs, err := runs.LoadTrajectory(o.Run)
+	snap, epochs, err := runs.TrajectoryWithFinal(o.Run, m)
 	if err != nil {
 		return nil, cmdutil.Input(err)
-	}
-	if last := snap[len(snap)-1]; !slices.Equal(last.Params(), m.Params()) {
-		snap, epochs = append(snap, m), append(epochs, epochs[len(epochs)-1]+1)
-	} else {
-		snap[len(snap)-1] = m
 	}
 	for _, s := range snap {
 		cmdutil.UsePrecision(s, o.Float64)
@@ -50,7 +38,7 @@ func newTrajectoryRun(o *Options, m model.Model, chains int) (*trajectoryRun, er
 	if target == 0 {
 		target = tempering.DefaultSwapAcceptance
 	}
-	l, err := runs.NewTrajectoryLadder(snap, epochs, target, trajectoryPilotChains, trajectoryPilotSteps, o.Seed^0x5bd1e995)
+	l, err := runs.NewTrajectoryLadder(snap, epochs, target, runs.TrajectoryPilotChains, runs.TrajectoryPilotSteps, o.Seed^0x5bd1e995)
 	if err != nil {
 		return nil, cmdutil.Input(err)
 	}

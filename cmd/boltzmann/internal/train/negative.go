@@ -19,9 +19,9 @@ import (
 // values are the defaults (the model's own sampler, no centering), so
 // that a run without these flags is the run of earlier releases.
 type NegativeFlags struct {
-	Sampler        string  // "" (gibbs) or "pt"
-	Replicas       int     // pt: replicas per chain; 0: tempering.DefaultReplicas
-	SwapAcceptance float64 // pt: target swap acceptance; 0: tempering.DefaultSwapAcceptance
+	Sampler        string  // "" (gibbs), "pt" or "trajectory"
+	Replicas       int     // pt: replicas per chain, trajectory: most levels; 0: tempering.DefaultReplicas
+	SwapAcceptance float64 // pt: target swap acceptance, trajectory: snapshot threshold; 0: tempering.DefaultSwapAcceptance
 	Centering      bool
 	// SaveTrajectory > 0 keeps model snapshots along training
 	// (runs.TrajectoryEpoch) for sample --sampler trajectory.
@@ -30,26 +30,27 @@ type NegativeFlags struct {
 
 func (f *NegativeFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.Sampler, "sampler", "", "negative phase: gibbs (the model's own sampler, the default) or pt (parallel tempering; the β = 1 replicas give the negative phase)")
-	fl.IntVar(&f.Replicas, "replicas", 0, "pt: replicas per chain on the inverse-temperature ladder (default 8)")
-	fl.Float64Var(&f.SwapAcceptance, "swap-acceptance", 0, "pt: target swap acceptance of neighbouring replicas that the ladder adapts to (default 0.3)")
+	fl.StringVar(&f.Sampler, "sampler", "", "negative phase: gibbs (the model's own sampler, the default), pt (parallel tempering; the β = 1 replicas give the negative phase) or trajectory (tempering over models saved earlier in the run; the current model's replicas give the negative phase)")
+	fl.IntVar(&f.Replicas, "replicas", 0, "pt: replicas per chain on the inverse-temperature ladder; trajectory: most levels, the current model included (default 8)")
+	fl.Float64Var(&f.SwapAcceptance, "swap-acceptance", 0, "pt: target swap acceptance of neighbouring replicas that the ladder adapts to; trajectory: save a snapshot when the current model's swap acceptance with the newest falls below this (default 0.3)")
 	fl.IntVar(&f.SaveTrajectory, "save-trajectory", 0, "keep model snapshots in RUN_DIR/trajectory every N epochs, and at epochs 1, 2, 4, ... below N, and the last (for sample --sampler trajectory); 0: none")
 	fl.BoolVar(&f.Centering, "centering", false, "rbm: centered gradients (offsets: running means of the visible and hidden activations of the data)")
 }
 
 // apply checks the flags and records them in t, a new run of --model kind.
 func (f *NegativeFlags) apply(t *runs.TrainConfig, kind string) error {
+	tempered := f.Sampler == runs.SamplerPT || f.Sampler == runs.SamplerTrajectory
 	switch {
-	case f.Sampler == runs.SamplerTrajectory:
-		return cmdutil.BadInput("--sampler trajectory samples a trained run (boltzmann sample RUN --sampler trajectory); train with --save-trajectory N and gibbs or pt")
 	case f.Sampler != "" && !slices.Contains(runs.Samplers(), f.Sampler):
 		return cmdutil.BadInput("unknown --sampler %q: use one of %v", f.Sampler, runs.Samplers())
-	case f.Sampler != runs.SamplerPT && (f.Replicas != 0 || f.SwapAcceptance != 0):
-		return cmdutil.BadInput("--replicas and --swap-acceptance tune --sampler pt: add --sampler pt or drop them")
-	case f.Sampler == runs.SamplerPT && t.Method == "cd":
-		return cmdutil.BadInput("--sampler pt keeps its replicas between updates: use --method pcd")
+	case !tempered && (f.Replicas != 0 || f.SwapAcceptance != 0):
+		return cmdutil.BadInput("--replicas and --swap-acceptance tune --sampler pt or trajectory: add one or drop them")
+	case tempered && t.Method == "cd":
+		return cmdutil.BadInput("--sampler %s keeps its replicas between updates: use --method pcd", f.Sampler)
 	case f.Replicas != 0 && (f.Replicas < 2 || f.Replicas > 127):
 		return cmdutil.BadInput("--replicas must be from 2 to 127, got %d", f.Replicas)
+	case f.Sampler == runs.SamplerTrajectory && f.Replicas == 2:
+		return cmdutil.BadInput("--sampler trajectory needs --replicas of at least 3 (the current model, the newest and the first snapshot)")
 	case f.SwapAcceptance != 0 && !(f.SwapAcceptance > 0 && f.SwapAcceptance < 1):
 		return cmdutil.BadInput("--swap-acceptance must be between 0 and 1, got %g", f.SwapAcceptance)
 	case f.SaveTrajectory < 0:
@@ -59,7 +60,7 @@ func (f *NegativeFlags) apply(t *runs.TrainConfig, kind string) error {
 	}
 	t.Sampler, t.Replicas, t.SwapAcceptance, t.Centering = f.Sampler, f.Replicas, f.SwapAcceptance, f.Centering
 	t.SaveTrajectory = f.SaveTrajectory
-	if f.Sampler == runs.SamplerPT {
+	if tempered {
 		if t.Replicas == 0 {
 			t.Replicas = tempering.DefaultReplicas
 		}

@@ -32,6 +32,10 @@ func TestNegativeFlags(t *testing.T) {
 	if tc, err := o.trainConfig(); err != nil || tc.Replicas != 4 || tc.SwapAcceptance != 0.5 || !tc.Centering {
 		t.Errorf("recorded: %+v, %v", tc, err)
 	}
+	o, code, _ = parse(t, "x.npy", "--model", "rbm", "--out", "run", "--sampler", "trajectory", "--replicas", "5")
+	if tc, err := o.trainConfig(); code != 0 || err != nil || tc.Sampler != runs.SamplerTrajectory || tc.Replicas != 5 || tc.SwapAcceptance != 0.3 {
+		t.Errorf("--sampler trajectory: %+v, %v", tc, err)
+	}
 	o, code, _ = parse(t, "x.npy", "--model", "rbm", "--out", "run", "--save-trajectory", "5")
 	if tc, err := o.trainConfig(); code != 0 || err != nil || tc.SaveTrajectory != 5 {
 		t.Errorf("--save-trajectory 5: %+v, %v", tc, err)
@@ -41,13 +45,14 @@ func TestNegativeFlags(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"--sampler", "hmc"}, "unknown --sampler"},
-		{[]string{"--replicas", "4"}, "add --sampler pt"},
+		{[]string{"--replicas", "4"}, "tune --sampler pt or trajectory"},
 		{[]string{"--sampler", "pt", "--replicas", "1"}, "--replicas must be from 2"},
 		{[]string{"--sampler", "pt", "--swap-acceptance", "1"}, "--swap-acceptance must be between"},
 		{[]string{"--sampler", "pt", "--method", "cd"}, "use --method pcd"},
 		{[]string{"--centering", "--model", "ising"}, "--centering applies to --model rbm"},
 		{[]string{"--save-trajectory", "-1"}, "--save-trajectory must be"},
-		{[]string{"--sampler", "trajectory"}, "boltzmann sample RUN --sampler trajectory"},
+		{[]string{"--sampler", "trajectory", "--replicas", "2"}, "--replicas of at least 3"},
+		{[]string{"--sampler", "trajectory", "--method", "cd"}, "use --method pcd"},
 	} {
 		args := append([]string{"x.npy", "--model", "rbm", "--out", "run"}, bad.args...)
 		if _, code, msg := parse(t, args...); code != 2 || !strings.Contains(msg, bad.msg) || strings.Contains(msg, "\n") {
