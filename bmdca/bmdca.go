@@ -82,6 +82,9 @@ type Settings struct {
 	// Sampler advances the chains; default sample.DefaultSampler(m), the
 	// fast potts.Gibbs for a Potts model.
 	Sampler sample.Sampler
+	// Optimizer takes the gradient steps; nil means adabmDCA's constant-rate
+	// SGD with rate LR (see Preset for the faster adaptive rates).
+	Optimizer optim.Optimizer
 	// Recorders are told of each update's record (Event
 	// train.UpdateEvent, carrying Pearson, Slope and PearsonFi) and, as
 	// every update is an epoch of the full-batch loop, of an epoch record
@@ -141,7 +144,7 @@ func New(m model.Model, t *Target, s *Settings) (*train.Trainer, error) {
 	ts := &train.Settings{
 		Method: train.PCD, K: c.Sweeps, Chains: c.Chains, MaxUpdates: c.MaxUpdates, Seed: c.Seed,
 		Sampler:    c.Sampler,
-		Optimizer:  &optim.SGD{LR: optim.Constant(c.LR)},
+		Optimizer:  c.optimizer(),
 		Positive:   train.FullBatch{},
 		Weights:    t.W,
 		Monitor:    &Monitor{counts: cnt, sweeps: -1},

@@ -28,6 +28,7 @@ func optimizers() map[string]func() Optimizer {
 		"sgd-decay":    func() Optimizer { return &SGD{LR: InverseTime{Initial: 0.2, Decay: 0.01}} },
 		"adam":         func() Optimizer { return &Adam{LR: ExponentialDecay{Initial: 0.1, Decay: 0.5, Every: 200}} },
 		"adam-default": func() Optimizer { return &Adam{LR: Constant(0.05)} },
+		"signadaptive": func() Optimizer { return &SignAdaptive{Init: 0.05, Max: 1} },
 	}
 }
 
@@ -247,6 +248,7 @@ func TestRangeStepMatchesStep(t *testing.T) {
 			&SGD{LR: LinearDecay{Initial: 0.1, Final: 0.01, Steps: 5}, Momentum: 0.9},
 			&SGD{LR: Constant(0.05), Momentum: 0.5, Nesterov: true},
 			&Adam{LR: Constant(0.01)},
+			&SignAdaptive{Init: 0.01, Up: 1.5, Down: 0.3, Max: 0.05},
 		}
 	}
 	pen := &Penalty{L1: 0.01, L2: 0.02, Proximal: true}

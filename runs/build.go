@@ -220,11 +220,16 @@ func (c *BMDCAConfig) Target(a *msa.Alignment) *bmdca.Target {
 	return bmdca.NewTarget(a.Seqs, a.Q(), w, c.Pseudocount)
 }
 
-// Settings returns the bmDCA settings of c; the callback is left to the
-// caller.
+// Settings returns the bmDCA settings of c, with the optimizer of its
+// Preset; the callback is left to the caller. It panics on an unknown
+// preset, which the command line refuses before it writes or resumes a run.
 func (c *BMDCAConfig) Settings() *bmdca.Settings {
-	return &bmdca.Settings{
+	s := &bmdca.Settings{
 		Chains: c.Chains, Sweeps: c.Sweeps, LR: c.LR, Target: c.TargetPearson,
 		MaxUpdates: c.MaxUpdates, Seed: c.Seed,
 	}
+	if err := s.ApplyPreset(c.Preset); err != nil {
+		panic(err) // the command line checks the preset before a run is written
+	}
+	return s
 }

@@ -95,6 +95,10 @@ type BMDCAConfig struct {
 	Chains        int     `json:"chains"`         // persistent chains
 	LR            float64 `json:"lr"`             // learning rate
 	Seed          uint64  `json:"seed"`           // seed of the chains
+
+	// Preset is the optimizer preset (bmdca.Presets); "" is adabmdca, the
+	// optimizer of runs written before presets existed.
+	Preset string `json:"preset,omitempty"`
 }
 
 // configVersion 2 has typed "train" or "bmdca" settings; version 1 had

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -30,6 +32,7 @@ type BMDCAFlags struct {
 	MaxUpdates  int
 	SaveEvery   int
 	Alphabet    string
+	Preset      string
 }
 
 func (f *BMDCAFlags) register(cmd *cobra.Command) {
@@ -40,6 +43,7 @@ func (f *BMDCAFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.MaxUpdates, "max-updates", bmdca.DefaultMax, "alignments: stop after this many parameter updates (with --resume: the new total)")
 	fl.IntVar(&f.SaveEvery, "save-every", 50, "alignments: write the run directory every this many updates")
 	fl.StringVar(&f.Alphabet, "alphabet", "protein", "alignments: protein, rna, dna, or the symbols in code order")
+	fl.StringVar(&f.Preset, "preset", bmdca.DefaultPreset, "alignments: adaptive (one learning rate per parameter, grown and shrunk by the gradient's signs) or adabmdca (adabmDCA 2's constant-rate step)")
 }
 
 // alignment reports whether a new run trains on an alignment: --model
@@ -65,7 +69,7 @@ func (o *Options) bmdcaConfig() (*runs.BMDCAConfig, string, error) {
 	b := &runs.BMDCAConfig{
 		Data: o.Data, Alphabet: o.BMDCA.Alphabet, Reweight: o.BMDCA.Reweight, Pseudocount: o.BMDCA.Pseudocount,
 		TargetPearson: o.BMDCA.Target, MaxUpdates: o.BMDCA.MaxUpdates, SaveEvery: o.BMDCA.SaveEvery,
-		Sweeps: bmdca.DefaultSweeps, Chains: o.Chains, LR: o.LR, Seed: o.Seed,
+		Sweeps: bmdca.DefaultSweeps, Chains: o.Chains, LR: o.LR, Seed: o.Seed, Preset: o.BMDCA.Preset,
 	}
 	if o.KSet {
 		b.Sweeps = o.K
@@ -97,6 +101,8 @@ func (o *Options) bmdcaConfig() (*runs.BMDCAConfig, string, error) {
 		return nil, "", cmdutil.BadInput("--max-updates must be at least 1")
 	case b.SaveEvery < 1:
 		return nil, "", cmdutil.BadInput("--save-every must be at least 1")
+	case !slices.Contains(bmdca.Presets, b.Preset):
+		return nil, "", cmdutil.BadInput("--preset must be one of %s, got %q", strings.Join(bmdca.Presets, ", "), b.Preset)
 	case kind == catrbm.Kind && o.Hidden < 1:
 		return nil, "", cmdutil.BadInput("--hidden must be at least 1, got %d", o.Hidden)
 	}
@@ -228,6 +234,9 @@ func resumeBMDCA(o *Options, r *runs.Run) error {
 	}
 	if err := o.applyResumeBMDCA(b); err != nil {
 		return err
+	}
+	if b.Preset != "" && !slices.Contains(bmdca.Presets, b.Preset) {
+		return cmdutil.BadInput("%s/config.json has the unknown preset %q: set \"preset\" to one of %s", r.Dir, b.Preset, strings.Join(bmdca.Presets, ", "))
 	}
 	_, tgt, err := readTarget(b)
 	if err != nil {
