@@ -133,7 +133,7 @@ func main() {
 		t0 := time.Now()
 		potts.Sweep(m, c, *genSweeps)
 		codes := make([]uint8, 0, *gen*m.L())
-		for _, sq := range msa.SeqsFromCodes(c.X) {
+		for _, sq := range msa.SeqsFromCodes(c.VisibleView()) {
 			codes = append(codes, sq...)
 		}
 		var cnt bmdca.Counts
