@@ -14,6 +14,12 @@
 // (independent chains from uniformly random sequences, -gen-sweeps Gibbs
 // sweeps each) and prints the Pearson of their connected correlations against
 // the reweighted data without pseudocount, as benchmarks/bmdca does.
+//
+// With -tau RUN_DIR it trains nothing: it measures the integrated
+// autocorrelation time (in Gibbs sweeps) of the energy of 1,000 chains of
+// the run's Potts model, after -tau-burn sweeps from uniformly random
+// sequences, over the next -tau-sweeps sweeps: the sampling effort one
+// update's chains need to decorrelate.
 package main
 
 import (
@@ -31,6 +37,7 @@ import (
 	"boltzmann/model/potts"
 	"boltzmann/msa"
 	"boltzmann/optim"
+	"boltzmann/runs"
 	"boltzmann/sample"
 	"boltzmann/train"
 )
@@ -59,7 +66,14 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed of the chains")
 	gen := flag.Int("gen", 0, "generated sequences to evaluate after training (0: none)")
 	genSweeps := flag.Int("gen-sweeps", 1000, "Gibbs sweeps per generated sequence")
+	tau := flag.String("tau", "", "run directory: measure the energy autocorrelation time of its model instead of training")
+	tauBurn := flag.Int("tau-burn", 500, "-tau: burn-in sweeps")
+	tauSweeps := flag.Int("tau-sweeps", 500, "-tau: recorded sweeps")
 	flag.Parse()
+	if *tau != "" {
+		autocorr(*tau, *tauBurn, *tauSweeps, *seed)
+		return
+	}
 
 	a, err := msa.ReadFile(*data, msa.Options{})
 	if err != nil {
@@ -144,4 +158,31 @@ func main() {
 		fmt.Printf("generated: %d sequences x %d sweeps in %.0f s: Pearson C_ij vs data %.4f (slope %.3f)\n",
 			*gen, *genSweeps, time.Since(t0).Seconds(), rc, sc)
 	}
+}
+
+func autocorr(dir string, burn, sweeps int, seed uint64) {
+	m, _, err := runs.LoadModel(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	pm, ok := m.(*potts.Model)
+	if !ok {
+		log.Fatalf("%s is not a potts run", dir)
+	}
+	const n = 1000
+	c := sample.NewChains(n, pm.L(), seed)
+	c.Randomize(pm.States())
+	t0 := time.Now()
+	potts.Sweep(pm, c, burn)
+	e := make([]float64, n)
+	series := make([][]float64, n)
+	for range sweeps {
+		potts.Sweep(pm, c, 1)
+		pm.FreeEnergy(c.VisibleView(), e)
+		for k, v := range e {
+			series[k] = append(series[k], v)
+		}
+	}
+	fmt.Printf("%s: energy autocorrelation time %.2f sweeps (%d chains, %d burn-in + %d recorded sweeps, %.0f s)\n",
+		dir, sample.IntegratedAutocorrTimeChains(series), n, burn, sweeps, time.Since(t0).Seconds())
 }

@@ -15,7 +15,11 @@
 # python3-biopython on the CPU, float32, with
 # OMP_NUM_THREADS = the number of cores, and stand-ins for its optional
 # logging module (wandb) and, when missing, its progress bar (tqdm). Both run
-# under nice -n 5 and /usr/bin/time; the load average is printed before each.
+# under nice -n 5 and /usr/bin/time, the load average printed before and
+# after each. The limit (-t, default 600 s) bounds each program's training
+# time as its own log reports it (start-up, such as adabmDCA's computation of
+# the sequence weights, is not counted): the program is stopped with SIGINT
+# at the first check (every 5 s) after its log shows that much training.
 #
 # Output in OUTDIR (default ./bmdca-sidebyside): the logs, curves.csv
 # (program, update, wall seconds, Pearson) and curves.png, and on stdout the
@@ -77,21 +81,36 @@ PY
 fi
 
 cores=$(nproc)
-timed() { # name command... : bounded by the limit, under nice and /usr/bin/time
-  local name=$1; shift
-  echo "== $name: load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S) UTC, limit ${limit} s"
-  local rc=0
+# trained LOG: the training seconds a program has logged so far (its
+# start-up, reading the alignment and computing the weights, not included).
+trained() {
+  case $1 in
+    *.log) awk '$1 == "Epochs" {h = 1; next} h && NF > 8 {t = $NF} END {print int(t + 0)}' "$1" 2>/dev/null || echo 0 ;;
+    *) grep -o 'msg=update .*seconds=[0-9.]*' "$1" 2>/dev/null | tail -1 | sed 's/.*seconds=//; s/\..*//' ;;
+  esac
+}
+timed() { # name log command... : stopped (SIGINT) once its log shows limit seconds of training
+  local name=$1 log=$2; shift 2
+  echo "== $name: load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S) UTC, training limit ${limit} s"
   /usr/bin/time -f "%e s wall, %U s user, %S s system, %M KiB peak" -o "$out/$name.time" \
-    timeout --signal=INT --kill-after=30 "$limit" nice -n 5 "$@" >"$out/$name.out" 2>"$out/$name.err" || rc=$?
-  echo "   exit $rc ($( [ $rc = 124 ] || [ $rc = 130 ] && echo 'stopped by the limit' || echo 'finished')), $(tail -1 "$out/$name.time")"
+    timeout --signal=INT --kill-after=60 "$((limit + 3600))" nice -n 5 "$@" >"$out/$name.out" 2>"$out/$name.err" &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 5
+    local t; t=$(trained "$log"); t=${t:-0}
+    if [ "$t" -ge "$limit" ]; then pkill -INT -P "$pid" -x timeout || true; break; fi
+  done
+  local rc=0
+  wait "$pid" || rc=$?
+  echo "   exit $rc, $(tail -1 "$out/$name.time"), load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M:%S) UTC"
 }
 
-timed adabmdca env PYTHONPATH="$work/stub:$peer" OMP_NUM_THREADS="$cores" "$py" "$peer/adabmDCA/scripts/train.py" \
+timed adabmdca "$work/adabm/adabmDCA.log" env PYTHONPATH="$work/stub:$peer" OMP_NUM_THREADS="$cores" "$py" "$peer/adabmDCA/scripts/train.py" \
   -m bmDCA -d "$aln" -o "$work/adabm" --nchains 10000 --nsweeps 10 --lr 0.05 --target 0.95 \
   --clustering_seqid 0.8 --sampler gibbs --device cpu --dtype float32 --seed 0
 cp "$work/adabm/adabmDCA.log" "$out/adabmdca.log"
 
-timed boltzmann env GOMAXPROCS="$cores" "$bin" train "$aln" --model potts --out "$work/bz" \
+timed boltzmann "$out/boltzmann.err" env GOMAXPROCS="$cores" "$bin" train "$aln" --model potts --out "$work/bz" \
   --chains 10000 --lr 0.05 --target-pearson 0.95 --max-updates 50000 --save-every 1000000 "$@"
 
 (cd "$root" && go run ./benchmarks/bmdca_sidebyside -adabmdca "$out/adabmdca.log" -boltzmann "$out/boltzmann.err" \

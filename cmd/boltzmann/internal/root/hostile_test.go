@@ -143,6 +143,7 @@ func TestHostileInput(t *testing.T) {
 		{potts, "--target-pearson", []string{"-1", "0", "2", "nan", "inf"}, "--target-pearson"},
 		{potts, "--max-updates", []string{"-1", "0"}, "--max-updates"},
 		{potts, "--save-every", []string{"-1", "0"}, "--save-every"},
+		{potts, "--preset", []string{"", "fast"}, "--preset"},
 		{catrbm, "--hidden", []string{"-1", "0"}, "--hidden"},
 		{catrbm, "--hidden", []string{huge}, "memory"},
 		{[]string{"train", "--resume", fx["rbm"]}, "--epochs", []string{"-1", "0"}, "--epochs"},

@@ -164,7 +164,7 @@ func TestCatRBMWorkflow(t *testing.T) {
 		t.Fatalf("catrbm samples: %v", err)
 	}
 	mustRun(t, "energies", dir, data, "--out", filepath.Join(t.TempDir(), "e.txt"), "-q")
-	if _, stderr, code := runCLI(t, "contacts", dir, "-q"); code != 2 || !strings.Contains(stderr, "not a potts run") {
+	if _, stderr, code := runCLI(t, "contacts", dir, "-q"); code != 2 || !strings.Contains(stderr, "--model potts") {
 		t.Errorf("contacts of a catrbm run: exit %d, %s", code, stderr)
 	}
 }

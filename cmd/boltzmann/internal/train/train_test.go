@@ -25,7 +25,7 @@ func defaults() Options {
 		Data: "x.npy", Model: "rbm", Hidden: 64, Method: "pcd", K: 1, Epochs: 10, BatchSize: 100, Momentum: 0.5,
 		Seed: 1, Out: "run", DataFlags: cmdutil.DataFlags{N: 1000},
 		BMDCA: BMDCAFlags{Reweight: bmdca.DefaultReweight, Pseudocount: -1, Target: bmdca.DefaultTarget,
-			MaxUpdates: bmdca.DefaultMax, SaveEvery: 50, Alphabet: "protein"},
+			MaxUpdates: bmdca.DefaultMax, SaveEvery: 50, Alphabet: "protein", Preset: bmdca.DefaultPreset},
 		GBRBM:     GBRBMFlags{Standardize: DefaultStandardize},
 		Objective: "generative", Alpha: 0.01, SparsityCost: 0.1,
 	}
@@ -141,15 +141,17 @@ func TestAlignmentFlags(t *testing.T) {
 	}
 	b, kind, err := o.bmdcaConfig()
 	if err != nil || kind != "potts" || b.Sweeps != bmdca.DefaultSweeps || b.Chains != bmdca.DefaultChains || b.LR != bmdca.DefaultLR ||
-		b.Pseudocount != -1 || b.Alphabet != "protein" || b.MaxUpdates != bmdca.DefaultMax || b.SaveEvery != 50 || b.Data != "f.fasta" {
+		b.Pseudocount != -1 || b.Alphabet != "protein" || b.MaxUpdates != bmdca.DefaultMax || b.SaveEvery != 50 || b.Data != "f.fasta" ||
+		b.Preset != bmdca.DefaultPreset {
 		t.Errorf("alignment defaults: %s %+v %v", kind, b, err)
 	}
 	o, _, _ = parse(t, "f.fa", "--out", "run", "--model", "catrbm", "--hidden", "4", "--k", "2", "--chains", "32", "--lr", "0.01",
 		"--reweight", "0", "--pseudocount", "0.5", "--target-pearson", "0.9", "--max-updates", "30", "--save-every", "5",
-		"--alphabet", "rna", "--seed", "3", "--optimizer", "sgd")
+		"--alphabet", "rna", "--seed", "3", "--optimizer", "sgd", "--preset", "adabmdca")
 	b, kind, err = o.bmdcaConfig()
 	if err != nil || kind != "catrbm" || b.Sweeps != 2 || b.Chains != 32 || b.LR != 0.01 || b.Reweight != 0 || b.Pseudocount != 0.5 ||
-		b.TargetPearson != 0.9 || b.MaxUpdates != 30 || b.SaveEvery != 5 || b.Alphabet != "rna" || b.Seed != 3 || !o.MaxUpdatesSet {
+		b.TargetPearson != 0.9 || b.MaxUpdates != 30 || b.SaveEvery != 5 || b.Alphabet != "rna" || b.Seed != 3 || !o.MaxUpdatesSet ||
+		b.Preset != bmdca.PresetAdabmDCA {
 		t.Errorf("alignment flags: %s %+v %v", kind, b, err)
 	}
 	for _, c := range []struct {
@@ -168,6 +170,7 @@ func TestAlignmentFlags(t *testing.T) {
 		{[]string{"f.fasta", "--out", "run", "--save-every", "0"}, "--save-every must be at least 1"},
 		{[]string{"f.fasta", "--out", "run", "--model", "catrbm", "--hidden", "0"}, "--hidden must be at least 1"},
 		{[]string{"f.fasta", "--out", "run", "--lr", "inf"}, "--lr must be positive"},
+		{[]string{"f.fasta", "--out", "run", "--preset", "fast"}, "--preset must be one of adabmdca, adaptive"},
 	} {
 		if o, code, msg := parse(t, c.args...); o != nil || code != 2 || !strings.Contains(msg, c.want) {
 			t.Errorf("%v: called %v, exit %d, %q; want exit 2 and %q", c.args, o != nil, code, msg, c.want)
