@@ -19,7 +19,7 @@ const (
 	// the path to the same fixed point changes.
 	PresetAdaptive = "adaptive"
 	// DefaultPreset is the preset of new runs of the command line.
-	DefaultPreset = PresetAdaptive
+	DefaultPreset = PresetAdabmDCA
 )
 
 // Settings of PresetAdaptive.

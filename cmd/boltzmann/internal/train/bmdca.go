@@ -43,7 +43,7 @@ func (f *BMDCAFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.MaxUpdates, "max-updates", bmdca.DefaultMax, "alignments: stop after this many parameter updates (with --resume: the new total)")
 	fl.IntVar(&f.SaveEvery, "save-every", 50, "alignments: write the run directory every this many updates")
 	fl.StringVar(&f.Alphabet, "alphabet", "protein", "alignments: protein, rna, dna, or the symbols in code order")
-	fl.StringVar(&f.Preset, "preset", bmdca.DefaultPreset, "alignments: adaptive (one learning rate per parameter, grown and shrunk by the gradient's signs) or adabmdca (adabmDCA 2's constant-rate step)")
+	fl.StringVar(&f.Preset, "preset", bmdca.DefaultPreset, "alignments: adabmdca (adabmDCA 2's constant-rate step) or adaptive (one learning rate per parameter, grown and shrunk by the gradient's signs)")
 }
 
 // alignment reports whether a new run trains on an alignment: --model
