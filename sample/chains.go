@@ -66,7 +66,20 @@ func NewChains(n, dim int, seed uint64) *Chains {
 		panic(fmt.Sprintf("sample: NewChains needs n > 0 and dim > 0, got %d, %d", n, dim))
 	}
 	c := &Chains{x: mat.NewDense(n, dim, nil)}
-	c.seed(seed)
+	c.seed(seed, 0)
+	return c
+}
+
+// NewChainsAt returns the n chains of blocks block0, block0+1, … of
+// NewChains(N, dim, seed), for any N that has them: all units zero, and
+// the random streams of those blocks. A process of a job that shares
+// chains by blocks (Share) makes its own part of chains this way.
+func NewChainsAt(n, dim int, seed uint64, block0 int) *Chains {
+	if n <= 0 || dim <= 0 || block0 < 0 {
+		panic(fmt.Sprintf("sample: NewChainsAt needs n > 0, dim > 0 and block0 >= 0, got %d, %d, %d", n, dim, block0))
+	}
+	c := &Chains{x: mat.NewDense(n, dim, nil)}
+	c.seed(seed, block0)
 	return c
 }
 
@@ -165,12 +178,13 @@ func (c *Chains) Moved() {
 	c.hostStale = true
 }
 
-func (c *Chains) seed(seed uint64) {
+// seed gives block b the stream of block block0+b of seed.
+func (c *Chains) seed(seed uint64, block0 int) {
 	nb := parallel.Blocks(c.Len(), BlockSize)
 	c.pcgs = make([]*rand.PCG, nb)
 	c.rands = make([]*rand.Rand, nb)
 	for b := range nb {
-		c.pcgs[b] = rand.NewPCG(seed, 0x9e3779b97f4a7c15*uint64(b+1))
+		c.pcgs[b] = rand.NewPCG(seed, 0x9e3779b97f4a7c15*uint64(block0+b+1))
 		c.rands[b] = rand.New(c.pcgs[b])
 	}
 }

@@ -42,6 +42,30 @@ func Share(c *Chains, p Procs, what string) (*Chains, error) {
 	return c.Blocks(lo, hi), nil
 }
 
+// A SharedSampler is a Sampler that keeps state of its own for each chain
+// or takes decisions over all chains (parallel tempering: replicas, an
+// adapted ladder), and so must know how the chains are shared among the
+// processes of a job. Whoever shares chains by Share tells it, before its
+// first Step: the chains it is then given are this process's blocks of
+// total chains.
+type SharedSampler interface {
+	Sampler
+	ShareChains(p Procs, total int) error
+}
+
+// ShareSampler tells s, when it is a SharedSampler, that it advances this
+// process's share (Share) of total chains; one process (p nil or of size
+// 1) needs nothing.
+func ShareSampler(s Sampler, p Procs, total int) error {
+	if p == nil || p.Size() == 1 {
+		return nil
+	}
+	if ss, ok := s.(SharedSampler); ok {
+		return ss.ShareChains(p, total)
+	}
+	return nil
+}
+
 // GatherFloats returns every process's v concatenated in rank order on
 // process 0, and nil on the others (v itself with one process).
 func GatherFloats(p Procs, v []float64) ([]float64, error) {

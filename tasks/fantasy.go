@@ -111,6 +111,9 @@ func Sample(m model.Model, s *SampleSettings) (*Samples, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tasks: Sample: %w", err)
 	}
+	if err := sample.ShareSampler(set.Sampler, set.Procs, all.Len()); err != nil {
+		return nil, fmt.Errorf("tasks: Sample: %w", err)
+	}
 	first := 0 // global index of this process's first chain
 	if c != all {
 		lo, _ := sample.ShareBlocks(all.NumBlocks(), set.Procs.Rank(), set.Procs.Size())

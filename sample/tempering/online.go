@@ -97,6 +97,15 @@ func NewOnline(s OnlineSettings) (*Online, error) {
 
 var _ sample.Sampler = (*Online)(nil)
 
+// ShareChains refuses to share the chains among processes: the snapshot
+// decisions measure this process's chains only.
+func (o *Online) ShareChains(p sample.Procs, total int) error {
+	if p == nil || p.Size() == 1 {
+		return nil
+	}
+	return fmt.Errorf("tempering: trajectory tempering during training does not share its chains among %d processes: train it in one process", p.Size())
+}
+
 // Settings returns the settings in force, defaults filled in.
 func (o *Online) Settings() OnlineSettings { return o.set }
 

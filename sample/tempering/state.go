@@ -26,7 +26,9 @@ const stateVersion = 1
 
 // MarshalBinary encodes the ladder, the replicas at β < 1 with their
 // random streams, the adaptation clock and the diagnostics. The cold
-// replicas belong to the caller's chains and are saved with them.
+// replicas belong to the caller's chains and are saved with them. For a
+// Sampler that shares its chains (ShareChains) it is collective, and
+// returns nil on the processes other than 0.
 func (p *Sampler) MarshalBinary() ([]byte, error) {
 	s := state{Version: stateVersion, Betas: p.betas, LogGap: p.logGap, Steps: p.steps, Adapted: p.adapted,
 		Walker: p.walker, Trip: p.trip, Diag: p.diag, Replicas: len(p.betas)}
@@ -37,6 +39,12 @@ func (p *Sampler) MarshalBinary() ([]byte, error) {
 		}
 		s.Hot = append(s.Hot, b)
 	}
+	if p.share != nil {
+		g, err := p.gatherState(&s)
+		if g == nil || err != nil {
+			return nil, err // not process 0
+		}
+	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(s); err != nil {
 		return nil, err
@@ -45,7 +53,8 @@ func (p *Sampler) MarshalBinary() ([]byte, error) {
 }
 
 // UnmarshalBinary restores a state encoded by MarshalBinary into a Sampler
-// made by New with the same number of replicas.
+// made by New with the same number of replicas. A Sampler that shares its
+// chains (ShareChains) takes its blocks of the state.
 func (p *Sampler) UnmarshalBinary(data []byte) error {
 	var s state
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&s); err != nil {
@@ -75,6 +84,12 @@ func (p *Sampler) UnmarshalBinary(data []byte) error {
 		}
 		if n := hot[0].Len(); len(s.Walker) != R*n || len(s.Trip) != R*n {
 			return fmt.Errorf("%w: walker records for %d chains", ErrState, n)
+		}
+	}
+	if p.share != nil {
+		var err error
+		if hot, s.Walker, s.Trip, err = p.takeShare(hot, s.Walker, s.Trip); err != nil {
+			return err
 		}
 	}
 	p.betas, p.logGap, p.steps, p.adapted = s.Betas, s.LogGap, s.Steps, s.Adapted

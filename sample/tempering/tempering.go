@@ -143,6 +143,8 @@ type Sampler struct {
 	models   []model.Model
 	samplers []sample.Sampler
 	fields   []*mat.Dense // β_r × the field of a transformed m
+
+	share *share // the chains' processes (ShareChains), nil: one process
 }
 
 // Round-trip states of a walker.
@@ -345,10 +347,17 @@ func (p *Sampler) start(c *sample.Chains) {
 		return
 	}
 	R := len(p.betas)
-	seed := c.Rand(0).Uint64()
+	seed := p.startSeed(func() uint64 { return c.Rand(0).Uint64() })
+	block0 := 0
+	if p.share != nil {
+		if n != p.share.local() {
+			panic(fmt.Sprintf("tempering: %d chains given to a process that shares %d of %d", n, p.share.local(), p.share.total))
+		}
+		block0 = p.share.b0
+	}
 	p.hot = make([]*sample.Chains, R-1)
 	for r := range p.hot {
-		h := sample.NewChains(n, d, seed+uint64(r)*0x632be59bd9b4e019)
+		h := sample.NewChainsAt(n, d, seed+uint64(r)*0x632be59bd9b4e019, block0)
 		h.Visible().Copy(c.Visible())
 		if c.Hidden() != nil {
 			h.SetHidden(mat.DenseCopyOf(c.Hidden()))
@@ -490,13 +499,10 @@ func (p *Sampler) swap(c *sample.Chains) []float64 {
 		}
 		accB[b] = acc
 	})
-	acc := make([]float64, R-1)
-	for b := range nb { // in block order: the sums do not depend on the cores
-		for i, v := range accB[b] {
-			acc[i] += v
-		}
-		p.diag.RoundTrips += tripsB[b]
-	}
+	// In block order (over the processes, if shared): the sums depend
+	// neither on the cores nor on the processes.
+	acc, trips := p.sumBlocks(accB, tripsB)
+	p.diag.RoundTrips += trips
 	return acc
 }
 
@@ -540,7 +546,7 @@ func (p *Sampler) track(k, n int) int {
 // count adds a transition's acceptances to the diagnostics.
 func (p *Sampler) count(acc []float64) {
 	first := p.steps % 2
-	n := p.hot[0].Len()
+	n := p.chains()
 	for i := first; i < len(acc); i += 2 {
 		p.diag.Attempts[i] += n
 		p.diag.Acceptance[i] += acc[i]
@@ -556,7 +562,7 @@ func (p *Sampler) adapt(acc []float64) {
 	}
 	a := p.set.Adapt
 	gain := 0.5 * math.Pow(1+float64(p.adapted)/100, -0.6)
-	n := float64(p.hot[0].Len())
+	n := float64(p.chains())
 	for i := p.steps % 2; i < len(acc); i += 2 {
 		s := p.logGap[i] + gain*(acc[i]/n-p.set.SwapAcceptance)
 		p.logGap[i] = min(max(s, math.Log(1e-6)), math.Log(5))
