@@ -162,6 +162,9 @@ type dist struct {
 	// exact: one negative partial per process (ExactStats, Cached
 	// positive phase). reduced: this update's phases are reduced.
 	exact, reduced bool
+	// lastPos is the positive phase of the last gradient, summed over the
+	// processes (for a PhaseGradientTransform).
+	lastPos *Phase
 }
 
 // ExactStats is a Stats whose sums are integers small enough to be exact
@@ -203,6 +206,11 @@ func (t *Trainer) distribute() error {
 	}
 	d.cb0, d.cb1 = share(nb, d.rank, d.size)
 	t.chains = t.chains.Blocks(d.cb0, d.cb1)
+	// A sampler with state of its own per chain (parallel tempering) is
+	// told which chains this process holds.
+	if err := sample.ShareSampler(t.settings.Sampler, c, d.chains); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
 	np := len(t.model.Params())
 	s := &t.settings
 	_, cached := s.Positive.(Cached)
@@ -303,6 +311,7 @@ func (t *Trainer) distGradient() error {
 	if !t.cached {
 		pos = t.dist.posTotal
 	}
+	t.dist.lastPos = pos
 	Gradient(pos, t.neg, t.grad)
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"boltzmann/model/ising"
 	"boltzmann/model/rbm"
 	"boltzmann/optim"
+	"boltzmann/sample/tempering"
 	"boltzmann/train"
 )
 
@@ -227,6 +228,16 @@ func parallelCases(t *testing.T) []parallelCase {
 		{"rbm cd exact", rdata, newRBM(false), func() train.Settings {
 			return train.Settings{Method: train.CD, K: 1, BatchSize: 50, Seed: 3, Optimizer: sgd()}
 		}, true},
+		// Parallel tempering (replicas per chain, a ladder adapted to every
+		// process's acceptances) with centered gradients (offsets from the
+		// reduced positive phase).
+		{"rbm pcd pt centering", rdata, newRBM(true), func() train.Settings {
+			pt, err := tempering.New(tempering.Settings{Replicas: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return train.Settings{K: 1, Chains: 70, BatchSize: 40, Seed: 7, Optimizer: sgd(), Sampler: pt, Gradient: &rbm.Centering{}}
+		}, false},
 	}
 }
 
@@ -281,6 +292,50 @@ func TestBlockReducerResumeOtherRanks(t *testing.T) {
 				t.Fatalf("%s: resumed parameter %d is %v, uninterrupted %v", c.name, j, got[j], want[j])
 			}
 		}
+	}
+}
+
+// TestBlockReducerTemperingResumeOtherRanks: parallel tempering's
+// replicas, walkers and ladder are gathered into the checkpoint and shared
+// out again, so a PT run checkpointed on 2 ranks and resumed on 3, then in
+// one process, ends bit for bit as the uninterrupted one-process run, and
+// its ladder and diagnostics are the one-process ones.
+func TestBlockReducerTemperingResumeOtherRanks(t *testing.T) {
+	c := parallelCases(t)[len(parallelCases(t))-1]
+	want, wantCk := runRanks(t, c, 0, nil, 3)
+	_, ck := runRanks(t, c, 2, nil, 1)
+	_, ck3 := runRanks(t, c, 3, ck, 2)
+	got, gotCk := runRanks(t, c, 0, ck3, 3)
+	for j := range want {
+		if got[j] != want[j] {
+			t.Fatalf("resumed parameter %d is %v, uninterrupted %v", j, got[j], want[j])
+		}
+	}
+	ladder := func(ck []byte) ([]float64, tempering.Diagnostics) {
+		m := c.model()
+		s := c.set()
+		tr, err := train.New(m, c.data, &s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.UnmarshalBinary(ck); err != nil {
+			t.Fatal(err)
+		}
+		pt := s.Sampler.(*tempering.Sampler)
+		return pt.Betas(), pt.Diagnostics()
+	}
+	wb, wd := ladder(wantCk)
+	gb, gd := ladder(gotCk)
+	for r := range wb {
+		if gb[r] != wb[r] {
+			t.Fatalf("resumed ladder %v, uninterrupted %v", gb, wb)
+		}
+	}
+	if gd.RoundTrips != wd.RoundTrips || gd.Steps != wd.Steps || gd.Acceptance[0] != wd.Acceptance[0] {
+		t.Fatalf("resumed diagnostics %+v, uninterrupted %+v", gd, wd)
+	}
+	if wd.Steps == 0 || wd.Attempts[0] != wd.Steps/2*70 && wd.Attempts[0] != (wd.Steps+1)/2*70 {
+		t.Fatalf("diagnostics %+v do not count the 70 chains of every step", wd)
 	}
 }
 

@@ -174,3 +174,15 @@ type GradientTransform interface {
 	// batch with weights w (nil: 1 each).
 	TransformGradient(m model.Model, batch *mat.Dense, w []float64, grad []float64)
 }
+
+// A PhaseGradientTransform is a GradientTransform that can work from the
+// positive phase's sums instead of the minibatch's rows. A data-parallel
+// Trainer (a BlockReducer), whose minibatch is spread over processes,
+// calls TransformGradientPhase with the positive phase summed over all of
+// them (sum in the layout of Params, count its total weight), so that
+// every process transforms alike; it refuses a GradientTransform without
+// it.
+type PhaseGradientTransform interface {
+	GradientTransform
+	TransformGradientPhase(m model.Model, sum []float64, count float64, grad []float64)
+}

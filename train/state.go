@@ -56,15 +56,19 @@ func (t *Trainer) MarshalBinary() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("train: chain state: %w", err)
 	}
+	// A sampler that shares its chains among the processes gathers its
+	// state too (collective), before the other processes stop here.
+	sampler, err := marshalPart(t.settings.Sampler)
+	if err != nil {
+		return nil, fmt.Errorf("train: sampler state: %w", err)
+	}
 	if ch == nil {
 		return nil, ErrNotRoot // another process of a data-parallel run
 	}
 	st := state{
 		Version: stateVersion, Epoch: t.epoch, Updates: t.updates, Sweeps: t.sweeps, Status: t.status, Elapsed: t.elapsed,
 		Params: t.good, Optimizer: opt, Chains: ch, History: t.history, Conditional: true, Mixing: true,
-	}
-	if st.Sampler, err = marshalPart(t.settings.Sampler); err != nil {
-		return nil, fmt.Errorf("train: sampler state: %w", err)
+		Sampler: sampler,
 	}
 	if st.Gradient, err = marshalPart(t.settings.Gradient); err != nil {
 		return nil, fmt.Errorf("train: gradient transform state: %w", err)

@@ -314,14 +314,20 @@ func New(m model.Model, data *mat.Dense, s *Settings) (*Trainer, error) {
 		}
 	}
 	if c.Reducer != nil {
-		// Their states are per process: parallel tempering's replicas and
-		// ladder, centering's offsets (which would differ between
-		// processes and so the parameters too).
-		if _, ok := c.Sampler.(encoding.BinaryMarshaler); ok {
-			return nil, fmt.Errorf("train: the sampler %T keeps a state of its own and does not run with a Reducer (across processes) yet", c.Sampler)
+		// Their states are per process unless they know how the work is
+		// shared (a BlockReducer): parallel tempering's replicas and
+		// ladder (a sample.SharedSampler), centering's offsets (a
+		// PhaseGradientTransform, from the reduced positive phase);
+		// otherwise they would differ between processes, and so would the
+		// parameters.
+		_, block := c.Reducer.(*BlockReducer)
+		_, shared := c.Sampler.(sample.SharedSampler)
+		if _, ok := c.Sampler.(encoding.BinaryMarshaler); ok && !(block && shared) {
+			return nil, fmt.Errorf("train: the sampler %T keeps a state of its own per process: it runs across processes only with a BlockReducer and as a sample.SharedSampler", c.Sampler)
 		}
-		if c.Gradient != nil {
-			return nil, fmt.Errorf("train: the gradient transform %T does not run with a Reducer (across processes) yet", c.Gradient)
+		_, phase := c.Gradient.(PhaseGradientTransform)
+		if c.Gradient != nil && !(block && phase) {
+			return nil, fmt.Errorf("train: the gradient transform %T works from each process's rows: it runs across processes only with a BlockReducer and as a PhaseGradientTransform", c.Gradient)
 		}
 	}
 	if o := c.Objective; o != nil {
@@ -654,7 +660,12 @@ func (t *Trainer) step() error {
 		return err
 	}
 	s := &t.settings
-	if s.Gradient != nil {
+	switch {
+	case s.Gradient == nil:
+	case t.dist != nil:
+		pos := t.dist.lastPos // every process's minibatch
+		s.Gradient.(PhaseGradientTransform).TransformGradientPhase(t.model, pos.Sum, pos.Count, t.grad)
+	default:
 		s.Gradient.TransformGradient(t.model, t.batch, t.batchW, t.grad)
 	}
 	p := t.model.Params()

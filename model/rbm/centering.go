@@ -69,11 +69,39 @@ func rbmOf(m model.Model) *RBM {
 // batch (weights w, nil: 1 each).
 func (c *Centering) TransformGradient(m model.Model, batch *mat.Dense, w []float64, grad []float64) {
 	r := rbmOf(m)
+	vm, hm := batchMeans(r, batch, w)
+	c.apply(r, vm, hm, grad)
+}
+
+// TransformGradientPhase is TransformGradient with the minibatch's means
+// taken from its positive phase instead of its rows: sum holds the sums
+// Σ_r w_r ∂F(v_r)/∂θ over the minibatch (AddStats, in the layout of m's
+// Params), count the sum of the weights. A data-parallel trainer, whose
+// minibatch is spread over processes, calls it with the phase summed over
+// all of them, so that every process moves the offsets alike.
+func (c *Centering) TransformGradientPhase(m model.Model, sum []float64, count float64, grad []float64) {
+	r := rbmOf(m)
+	nv, nh := r.nv, r.nh
+	if len(sum) != nv*nh+nv+nh || !(count > 0) {
+		panic(fmt.Sprintf("rbm: Centering of a phase of length %d and weight %v for a %d×%d RBM", len(sum), count, nv, nh))
+	}
+	vm, hm := make([]float64, nv), make([]float64, nh)
+	for i := range vm {
+		vm[i] = -sum[nv*nh+i] / count // ∂F/∂a_i = -v_i
+	}
+	for j := range hm {
+		hm[j] = -sum[nv*nh+nv+j] / count // ∂F/∂b_j = -P(h_j=1|v)
+	}
+	c.apply(r, vm, hm, grad)
+}
+
+// apply transforms grad with the current offsets, then moves them
+// towards the minibatch's means vm and hm.
+func (c *Centering) apply(r *RBM, vm, hm, grad []float64) {
 	nv, nh := r.nv, r.nh
 	if len(grad) != nv*nh+nv+nh {
 		panic(fmt.Sprintf("rbm: Centering of a gradient of length %d for a %d×%d RBM", len(grad), nv, nh))
 	}
-	vm, hm := batchMeans(r, batch, w)
 	if c.mu == nil {
 		c.mu, c.lambda = vm, hm
 	}
