@@ -67,6 +67,14 @@ type Comm interface {
 // When the Monitor measures updates, the negative phase is reduced before
 // it, so that it can measure every process's chains (ReducedNegative).
 //
+// A Sampler with state of its own per chain must be a
+// sample.SharedSampler (parallel tempering: each process holds the
+// replicas of its blocks, the ladder adapts to every process's
+// acceptances), and it is told its share of the chains; a
+// GradientTransform must be a PhaseGradientTransform (centering: offsets
+// from the reduced positive phase). An Objective does not run with a
+// Reducer.
+//
 // The arithmetic differs from a run without a Reducer (whose one-pass and
 // fused gradients round differently) only by rounding. MarshalBinary
 // gathers every process's chains and streams, so that process 0's

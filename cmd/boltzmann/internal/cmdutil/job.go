@@ -21,14 +21,17 @@ import (
 // (MPI_Abort), and a process that dies ends it through mpirun. A nil *Job
 // is one process.
 type Job struct {
-	comm    *cluster.Comm
-	started bool
+	comm     *cluster.Comm
+	started  bool
+	together func(error) bool
 }
 
 // RunJob runs fn in one process (with a nil Job), or as one process of an
 // MPI job when mpirun started it; on the processes other than 0, *f is
-// replaced by a Factory that discards all output, and RunJob exits with
-// the job's exit code instead of returning.
+// replaced by a Factory that discards all output, and RunJob exits
+// instead of returning (with 0: process 0 returns the job's error, which
+// gives mpirun its exit code, and a failure of this process alone aborts
+// the job with a non-zero code).
 func RunJob(f **Factory, fn func(j *Job) error) error {
 	n, launched := cluster.Launched()
 	if !launched || (n == 1 && !cluster.Enabled) {
@@ -51,6 +54,20 @@ func RunJob(f **Factory, fn func(j *Job) error) error {
 	}
 	return j.finish(err)
 }
+
+// Comm returns the job's communication (nil: one process).
+func (j *Job) Comm() *cluster.Comm {
+	if j == nil {
+		return nil
+	}
+	return j.comm
+}
+
+// EndsTogether sets the test of a failure after Begin that every process
+// reaches at the same point of the work (a trainer's own stop: divergence,
+// cancellation agreed through the reductions), so that the job ends with
+// it on every process instead of aborting.
+func (j *Job) EndsTogether(f func(err error) bool) { j.together = f }
 
 // Procs returns the processes that share the work (nil: one process).
 func (j *Job) Procs() sample.Procs {
@@ -165,7 +182,7 @@ func (j *Job) finish(err error) error {
 		} else {
 			err = errors.New(agreed.msg)
 		}
-	} else if err != nil {
+	} else if err != nil && (j.together == nil || !j.together(err)) {
 		fmt.Fprintf(os.Stderr, "boltzmann: process %d of %d: %s; stopping every process\n",
 			j.comm.Rank(), j.comm.Size(), OneLine(err.Error()))
 		j.comm.Abort(max(code, 1))
@@ -174,7 +191,10 @@ func (j *Job) finish(err error) error {
 		err = ferr
 	}
 	if j.comm.Rank() != 0 {
-		os.Exit(code)
+		// Process 0 prints the job's error and exits with its code. mpirun
+		// ends the whole job at the first non-zero exit, so a non-zero
+		// exit here could kill process 0 before it has printed.
+		os.Exit(0)
 	}
 	return err
 }

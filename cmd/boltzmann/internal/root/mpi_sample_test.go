@@ -33,6 +33,7 @@ func TestMPISampleEvaluateIdentical(t *testing.T) {
 		file bool // writes --out
 	}{
 		{"sample", []string{"sample", run, "-n", "96", "--chains", "48", "--burn-in", "40", "--thin", "2", "--anneal-from", "2", "--json"}, true},
+		{"sample-pt", []string{"sample", run, "-n", "96", "--chains", "48", "--burn-in", "40", "--thin", "2", "--sampler", "pt", "--replicas", "4", "--json"}, true},
 		{"ais", []string{"evaluate", run, "builtin:bars-and-stripes", "--logz", "ais", "--ais-runs", "48", "--ais-steps", "300", "--json"}, false},
 		{"reverse-ais", []string{"evaluate", run, "builtin:bars-and-stripes", "--logz", "reverse-ais", "--ais-runs", "48", "--ais-steps", "300", "--json"}, false},
 	}

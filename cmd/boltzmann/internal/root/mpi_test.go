@@ -69,12 +69,26 @@ func sameModel(t *testing.T, what, dirA, dirB string) {
 }
 
 // TestMPITrainIdentical: an RBM (float32 arithmetic, PCD) trained by 1, 2
-// and 3 processes and an Ising model by 2 ends with the parameters of the
-// one-process run with --reduction blocks, bit for bit; only process 0
-// writes (one run directory, one progress output).
+// and 3 processes, an Ising model by 2 and an RBM with parallel tempering
+// and centering by 2 and 3 ends with the parameters of the one-process run
+// with --reduction blocks, bit for bit; only process 0 writes (one run
+// directory, one progress output). Trajectory tempering and the
+// discriminative objectives are refused across processes.
 func TestMPITrainIdentical(t *testing.T) {
 	bin, mpirun := mpiSetup(t)
 	tmp := t.TempDir()
+	data, labels, _ := threeClasses(t, tmp, 60, false, 1)
+	for _, refused := range [][]string{
+		{"--sampler", "trajectory", "--save-trajectory", "1"},
+		{"--labels", labels, "--objective", "hybrid"},
+	} {
+		args := append([]string{"train", data, "--model", "rbm", "--hidden", "4", "--epochs", "1", "--chains", "32",
+			"--out", filepath.Join(tmp, "refused"), "-q"}, refused...)
+		out, err := mpiCmd(mpirun, 2, bin, args...).CombinedOutput()
+		if code := exitCode(err); code != 2 || !strings.Contains(string(out), "does not run across MPI processes") {
+			t.Errorf("train %v on 2 processes: exit %d\n%s", refused, code, out)
+		}
+	}
 	for _, c := range []struct {
 		name  string
 		args  []string
@@ -84,6 +98,10 @@ func TestMPITrainIdentical(t *testing.T) {
 			"--epochs", "3", "--seed", "3", "-q"}, []int{1, 2, 3}},
 		{"ising", []string{"train", "builtin:bars-and-stripes", "--model", "ising", "--chains", "40", "--batch-size", "16", "--k", "2",
 			"--epochs", "2", "--seed", "4", "-q"}, []int{2}},
+		// Parallel tempering (replicas and the adapted ladder shared by
+		// the processes) with centered gradients.
+		{"rbm-pt-centering", []string{"train", "builtin:bars-and-stripes", "--model", "rbm", "--hidden", "12", "--chains", "50", "--batch-size", "20",
+			"--epochs", "3", "--seed", "5", "--sampler", "pt", "--replicas", "3", "--centering", "-q"}, []int{2, 3}},
 	} {
 		want := filepath.Join(tmp, c.name+"-one")
 		if out, err := exec.Command(bin, append(c.args, "--reduction", "blocks", "--out", want)...).CombinedOutput(); err != nil {

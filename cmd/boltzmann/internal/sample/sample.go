@@ -234,8 +234,8 @@ func run(o *Options) error {
 		settings.Sampler = pt
 	}
 	if n := o.job.Size(); n > 1 {
-		if pt != nil || o.Tempering.Sampler == runs.SamplerTrajectory {
-			return cmdutil.BadInput("--sampler %s does not run across MPI processes: run it without mpirun", o.Tempering.Sampler)
+		if o.Tempering.Sampler == runs.SamplerTrajectory {
+			return cmdutil.BadInput("--sampler %s does not run across MPI processes: run it without mpirun, or use --sampler pt", o.Tempering.Sampler)
 		}
 		if nb := (settings.Chains + gosample.BlockSize - 1) / gosample.BlockSize; nb < n {
 			return cmdutil.BadInput("%d chains make %d blocks of %d, fewer than the %d processes: use at least --chains %d (and -n), or fewer processes",

@@ -1,12 +1,7 @@
 package train
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"errors"
-	"fmt"
-	"io"
-	"os"
 
 	"boltzmann/bmdca"
 	"boltzmann/cluster"
@@ -35,46 +30,83 @@ var _ trainlib.Comm = (*cluster.Comm)(nil)
 // current is the MPI job of this process, or nil in one process.
 var current *job
 
+// job is a cmdutil.Job that trains.
 type job struct {
-	f        *cmdutil.Factory
-	comm     *cluster.Comm
-	training bool // the processes agreed that set-up succeeded
-	tr       *trainlib.Trainer
+	*cmdutil.Job
+	tr *trainlib.Trainer
 }
 
 // runJob runs the command in one process, or as one process of an MPI job
-// when mpirun started it.
+// when mpirun started it (cmdutil.RunJob).
 func runJob(o *Options) error {
-	n, launched := cluster.Launched()
-	if !launched || (n == 1 && !cluster.Enabled) {
-		return run(o)
-	}
-	if !cluster.Enabled {
-		return cmdutil.BadInput("mpirun started %d copies of a boltzmann built without MPI: build it with 'go build -tags mpi ./cmd/boltzmann' (needs libopenmpi-dev), or run it without mpirun", n)
-	}
+	return cmdutil.RunJob(&o.IO, func(cj *cmdutil.Job) error {
+		if cj == nil {
+			return run(o)
+		}
+		if err := checkJob(o, cj.Size()); err != nil {
+			return err
+		}
+		j := &job{Job: cj}
+		current = j
+		defer func() { current = nil }()
+		// The trainer's own stops (divergence, an interruption agreed
+		// through the reductions, convergence, the last epoch) come on
+		// every process at the same update.
+		cj.EndsTogether(func(error) bool {
+			if j.tr == nil {
+				return false
+			}
+			switch j.tr.Status() {
+			case trainlib.Diverged, trainlib.Canceled, trainlib.Converged, trainlib.MaxEpochs, trainlib.MaxUpdates:
+				return true
+			}
+			return false
+		})
+		err := run(o)
+		if br, ok := j.reducer(); ok && err == nil && cj.Root() && br.Reductions > 0 {
+			o.IO.Logger().Info("reduction", "processes", cj.Size(), "reductions", br.Reductions,
+				"ms_per_reduction", cmdutil.Round(br.Time.Seconds()*1000/float64(br.Reductions), 3),
+				"mb_sent_per_reduction", cmdutil.Round(float64(br.Sent)*8/1e6/float64(br.Reductions), 3))
+		}
+		return err
+	})
+}
+
+// checkJob refuses, before training, what does not run across the n
+// processes of a job.
+func checkJob(o *Options, n int) error {
 	if o.alignment() && o.Model == catrbm.Kind {
 		return cmdutil.BadInput("bmDCA of a catrbm does not run across MPI processes: run it without mpirun, or train --model potts")
 	}
+	sampler, objective := o.Negative.Sampler, o.Objective
 	if o.Resume != "" {
-		if r, err := runs.Open(o.Resume); err == nil && r.Config.BMDCA != nil && r.Config.Model.Kind == catrbm.Kind {
-			return cmdutil.BadInput("bmDCA of a catrbm does not run across MPI processes: resume %s without mpirun", o.Resume)
+		if r, err := runs.Open(o.Resume); err == nil {
+			if r.Config.BMDCA != nil && r.Config.Model.Kind == catrbm.Kind {
+				return cmdutil.BadInput("bmDCA of a catrbm does not run across MPI processes: resume %s without mpirun", o.Resume)
+			}
+			if t := r.Config.Train; t != nil {
+				sampler, objective = t.Sampler, t.Objective
+			}
 		}
 	}
-	c, err := cluster.Init()
-	if err != nil {
-		return err
+	return acrossProcesses(sampler, objective, n)
+}
+
+// acrossProcesses refuses what does not run across n > 1 processes: the
+// trajectory-tempered negative phase (its snapshot decisions measure one
+// process's chains) and the exact term of the discriminative and hybrid
+// objectives (not reduced over processes).
+func acrossProcesses(sampler, objective string, n int) error {
+	if n <= 1 {
+		return nil
 	}
-	j := &job{comm: c}
-	current = j
-	defer func() { current = nil }()
-	if c.Rank() != 0 {
-		o.IO = &cmdutil.Factory{Stdout: io.Discard, Stderr: io.Discard, Quiet: true}
+	if sampler == runs.SamplerTrajectory {
+		return cmdutil.BadInput("--sampler %s does not run across MPI processes: train it without mpirun, or use --sampler pt", sampler)
 	}
-	j.f = o.IO
-	if err := j.agree(j.sameCommand()); err != nil {
-		return j.finish(err)
+	if objective == runs.ObjectiveDiscriminative || objective == runs.ObjectiveHybrid {
+		return cmdutil.BadInput("--objective %s does not run across MPI processes (its exact term is not reduced): train it without mpirun", objective)
 	}
-	return j.finish(run(o))
+	return nil
 }
 
 // checkReduction checks --reduction (validate).
@@ -90,71 +122,6 @@ func (o *Options) checkReduction() error {
 	return nil
 }
 
-// sameCommand compares this process's binary and arguments with process
-// 0's.
-func (j *job) sameCommand() error {
-	h := sha256.New()
-	if exe, err := os.Executable(); err == nil {
-		if f, err := os.Open(exe); err == nil {
-			_, _ = io.Copy(h, f)
-			f.Close()
-		}
-	}
-	fmt.Fprintf(h, "\x00%q", os.Args[1:])
-	mine := h.Sum(nil)
-	root, err := j.comm.Broadcast(mine)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(root, mine) {
-		return cmdutil.BadInput("process %d runs another boltzmann binary or other arguments than process 0: start the same command, built the same way, on every process", j.comm.Rank())
-	}
-	return nil
-}
-
-// agreedError is a failure of one process that every process returns.
-type agreedError struct {
-	msg  string
-	code int
-}
-
-func (e *agreedError) Error() string { return e.msg }
-
-// agree is collective: every process tells whether its set-up failed, and
-// every process returns the first failure (of the lowest rank), or nil.
-func (j *job) agree(err error) error {
-	status := []byte{0}
-	if err != nil {
-		status = append([]byte{byte(cmdutil.ExitCode(err))}, cmdutil.OneLine(err.Error())...)
-	}
-	all, gerr := j.comm.Gather(status)
-	if gerr != nil {
-		return gerr
-	}
-	var verdict []byte
-	for k, s := range all {
-		if s[0] != 0 {
-			msg := string(s[1:])
-			if k != 0 {
-				msg = fmt.Sprintf("process %d of %d: %s", k, len(all), msg)
-			}
-			verdict = append([]byte{s[0]}, msg...)
-			break
-		}
-	}
-	if verdict == nil {
-		verdict = []byte{0}
-	}
-	verdict, gerr = j.comm.Broadcast(verdict)
-	if gerr != nil {
-		return gerr
-	}
-	if verdict[0] == 0 {
-		return nil
-	}
-	return &agreedError{msg: string(verdict[1:]), code: int(verdict[0])}
-}
-
 // begin is where the processes agree that set-up succeeded, before
 // training (nil job: one process).
 func (j *job) begin(tr *trainlib.Trainer) error {
@@ -162,52 +129,7 @@ func (j *job) begin(tr *trainlib.Trainer) error {
 		return nil
 	}
 	j.tr = tr
-	j.training = true // from here on a failure of one process aborts the job
-	return j.agree(nil)
-}
-
-// finish ends this process's part in the job with err, the command's
-// result: on process 0 it returns err; the others exit silently with its
-// code. A failure that only this process saw during training aborts the
-// job.
-func (j *job) finish(err error) error {
-	var agreed *agreedError
-	if !j.training && !errors.As(err, &agreed) {
-		err = j.agree(err) // the others wait in begin
-	}
-	same := err == nil || errors.As(err, &agreed)
-	if j.tr != nil {
-		switch j.tr.Status() {
-		case trainlib.Diverged, trainlib.Canceled, trainlib.Converged, trainlib.MaxEpochs, trainlib.MaxUpdates:
-			same = true // every process ends there
-		}
-	}
-	code := cmdutil.ExitCode(err)
-	if agreed != nil {
-		code = agreed.code
-		if code == 2 {
-			err = cmdutil.BadInput("%s", agreed.msg)
-		} else {
-			err = errors.New(agreed.msg)
-		}
-	}
-	if !same {
-		fmt.Fprintf(os.Stderr, "boltzmann: process %d of %d: %s; stopping every process\n",
-			j.comm.Rank(), j.comm.Size(), cmdutil.OneLine(err.Error()))
-		j.comm.Abort(max(code, 1))
-	}
-	if br, ok := j.reducer(); ok && err == nil && j.comm.Rank() == 0 && br.Reductions > 0 {
-		j.f.Logger().Info("reduction", "processes", j.comm.Size(), "reductions", br.Reductions,
-			"ms_per_reduction", cmdutil.Round(br.Time.Seconds()*1000/float64(br.Reductions), 3),
-			"mb_sent_per_reduction", cmdutil.Round(float64(br.Sent)*8/1e6/float64(br.Reductions), 3))
-	}
-	if ferr := j.comm.Finalize(); ferr != nil && err == nil {
-		err = ferr
-	}
-	if j.comm.Rank() != 0 {
-		os.Exit(code)
-	}
-	return err
+	return j.Begin() // from here on a failure of one process aborts the job
 }
 
 // reducer returns the trainer's BlockReducer.
@@ -220,7 +142,7 @@ func (j *job) reducer() (*trainlib.BlockReducer, bool) {
 }
 
 // isRoot reports whether this process writes the run directory.
-func isRoot() bool { return current == nil || current.comm.Rank() == 0 }
+func isRoot() bool { return current == nil || current.Root() }
 
 // createRun is create on process 0; the other processes of a job write
 // nothing and get the run without making its directory.
@@ -263,7 +185,7 @@ func (o *Options) reduction() string {
 // setReducer sets the reducer of a run's trainer: a BlockReducer over the
 // job's processes for a run with blocks reduction.
 func setReducer(s *trainlib.Settings, tc *runs.TrainConfig, dir string) error {
-	if current != nil && current.comm.Size() > 1 && tc.Reduction != ReductionBlocks {
+	if current != nil && current.Size() > 1 && tc.Reduction != ReductionBlocks {
 		return cmdutil.BadInput("%s was trained in one process without --reduction %s, whose sums cannot be split across processes: resume it without mpirun", dir, ReductionBlocks)
 	}
 	if tc.Reduction != ReductionBlocks {
@@ -271,7 +193,7 @@ func setReducer(s *trainlib.Settings, tc *runs.TrainConfig, dir string) error {
 	}
 	red := &trainlib.BlockReducer{}
 	if current != nil {
-		red.Comm = current.comm
+		red.Comm = current.Comm()
 	}
 	s.Reducer = red
 	return nil
@@ -298,6 +220,6 @@ func bmdcaSavers(r *runs.Run, every int, tgt *bmdca.Target) []trainlib.Recorder 
 // is the one-process run bit for bit.
 func setBMDCAReducer(s *bmdca.Settings) {
 	if current != nil {
-		s.Reducer = &trainlib.BlockReducer{Comm: current.comm}
+		s.Reducer = &trainlib.BlockReducer{Comm: current.Comm()}
 	}
 }
