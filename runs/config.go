@@ -58,7 +58,9 @@ type TrainConfig struct {
 	// Reduction "blocks": phase sums per block of chains and rows, added in
 	// block order (train.BlockReducer), so that the run gives the same
 	// parameters in one process and across any number of MPI processes;
-	// "": one process, the fastest arithmetic.
+	// "exact": an RBM's sums in fixed point (rbm.ExactStats), exact in any
+	// order, one partial per process, with the same independence; "": one
+	// process, the fastest arithmetic.
 	Reduction string `json:"reduction,omitempty"`
 
 	// Labeled runs (Labels set): the training objective and its validation.

@@ -132,6 +132,8 @@ func TestHostileInput(t *testing.T) {
 		{bas, "--l2", []string{"-1", "nan", "inf"}, "--l2"},
 		{bas, "--max-memory", []string{"0", "-1", "nan", "inf", "lots"}, "--max-memory"},
 		{bas, "--max-memory", []string{"1KiB"}, "memory"},
+		{bas, "--reduction", []string{"tree"}, "--reduction"},
+		{[]string{"train", "builtin:bars-and-stripes:3", "--model", "ising", "--epochs", "1", "--out", out}, "--reduction", []string{"exact"}, "--reduction exact"},
 		{[]string{"train", "builtin:ising2d:1024", "--model", "ising", "--out", out}, "--epochs", []string{"1"}, "memory"},
 		{[]string{"train", fx["x"], "--model", "gaussian", "--out", out}, "--lr", []string{"nan", "inf"}, "--lr"},
 		{potts, "--chains", []string{"-1"}, "--chains"},

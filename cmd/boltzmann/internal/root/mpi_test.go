@@ -69,9 +69,10 @@ func sameModel(t *testing.T, what, dirA, dirB string) {
 }
 
 // TestMPITrainIdentical: an RBM (float32 arithmetic, PCD) trained by 1, 2
-// and 3 processes, an Ising model by 2 and an RBM with parallel tempering
-// and centering by 2 and 3 ends with the parameters of the one-process run
-// with --reduction blocks, bit for bit; only process 0 writes (one run
+// and 3 processes, an Ising model by 2, an RBM with parallel tempering and
+// centering by 2 and 3 and one with --reduction exact by 2 and 3 ends
+// with the parameters of the one-process run with the same --reduction
+// (blocks, the default under mpirun, or exact), bit for bit; only process 0 writes (one run
 // directory, one progress output). Trajectory tempering and the
 // discriminative objectives are refused across processes.
 func TestMPITrainIdentical(t *testing.T) {
@@ -90,21 +91,29 @@ func TestMPITrainIdentical(t *testing.T) {
 		}
 	}
 	for _, c := range []struct {
-		name  string
-		args  []string
-		ranks []int
+		name      string
+		args      []string
+		ranks     []int
+		reduction string // of the one-process run; "" blocks, which mpirun picks
 	}{
 		{"rbm", []string{"train", "builtin:bars-and-stripes", "--model", "rbm", "--hidden", "12", "--chains", "50", "--batch-size", "20",
-			"--epochs", "3", "--seed", "3", "-q"}, []int{1, 2, 3}},
+			"--epochs", "3", "--seed", "3", "-q"}, []int{1, 2, 3}, ""},
 		{"ising", []string{"train", "builtin:bars-and-stripes", "--model", "ising", "--chains", "40", "--batch-size", "16", "--k", "2",
-			"--epochs", "2", "--seed", "4", "-q"}, []int{2}},
+			"--epochs", "2", "--seed", "4", "-q"}, []int{2}, ""},
 		// Parallel tempering (replicas and the adapted ladder shared by
 		// the processes) with centered gradients.
 		{"rbm-pt-centering", []string{"train", "builtin:bars-and-stripes", "--model", "rbm", "--hidden", "12", "--chains", "50", "--batch-size", "20",
-			"--epochs", "3", "--seed", "5", "--sampler", "pt", "--replicas", "3", "--centering", "-q"}, []int{2, 3}},
+			"--epochs", "3", "--seed", "5", "--sampler", "pt", "--replicas", "3", "--centering", "-q"}, []int{2, 3}, ""},
+		// Fixed-point statistics: one partial per process.
+		{"rbm-exact", []string{"train", "builtin:bars-and-stripes", "--model", "rbm", "--hidden", "12", "--chains", "50", "--batch-size", "20",
+			"--epochs", "3", "--seed", "6", "--reduction", "exact", "-q"}, []int{2, 3}, "exact"},
 	} {
 		want := filepath.Join(tmp, c.name+"-one")
-		if out, err := exec.Command(bin, append(c.args, "--reduction", "blocks", "--out", want)...).CombinedOutput(); err != nil {
+		args := append([]string(nil), c.args...)
+		if c.reduction == "" {
+			args = append(args, "--reduction", "blocks")
+		}
+		if out, err := exec.Command(bin, append(args, "--out", want)...).CombinedOutput(); err != nil {
 			t.Fatalf("%s in one process: %v\n%s", c.name, err, out)
 		}
 		for _, n := range c.ranks {

@@ -6,7 +6,9 @@ import (
 	"boltzmann/bmdca"
 	"boltzmann/cluster"
 	"boltzmann/cmd/boltzmann/internal/cmdutil"
+	"boltzmann/model"
 	"boltzmann/model/catrbm"
+	"boltzmann/model/rbm"
 	"boltzmann/runs"
 	trainlib "boltzmann/train"
 )
@@ -21,9 +23,14 @@ import (
 // training aborts the job (MPI_Abort), and a process that dies ends it
 // through mpirun, so that no process waits forever.
 
-// ReductionBlocks is the value of --reduction (and of the run's config)
-// for the fixed-order block sums of train.BlockReducer.
-const ReductionBlocks = "blocks"
+// The values of --reduction (and of the run's config). ReductionBlocks:
+// the fixed-order block sums of train.BlockReducer. ReductionExact: an
+// RBM's phase sums in fixed point (rbm.ExactStats), exact in any order, so
+// that each process sends one partial per phase instead of one per block.
+const (
+	ReductionBlocks = "blocks"
+	ReductionExact  = "exact"
+)
 
 var _ trainlib.Comm = (*cluster.Comm)(nil)
 
@@ -112,8 +119,10 @@ func acrossProcesses(sampler, objective string, n int) error {
 // checkReduction checks --reduction (validate).
 func (o *Options) checkReduction() error {
 	switch {
-	case o.Reduction != "" && o.Reduction != ReductionBlocks:
-		return cmdutil.BadInput("unknown --reduction %q: use %s", o.Reduction, ReductionBlocks)
+	case o.Reduction != "" && o.Reduction != ReductionBlocks && o.Reduction != ReductionExact:
+		return cmdutil.BadInput("unknown --reduction %q: use %s or %s", o.Reduction, ReductionBlocks, ReductionExact)
+	case o.Reduction == ReductionExact && (o.Model != rbm.Kind || o.Labels != ""):
+		return cmdutil.BadInput("--reduction %s sums an unlabeled rbm's statistics in fixed point: use it with --model rbm without --labels, or use --reduction %s", ReductionExact, ReductionBlocks)
 	case o.Reduction != "" && o.Resume != "":
 		return cmdutil.BadInput("--reduction is fixed when a run starts: drop it with --resume, the run keeps its own")
 	case o.Reduction != "" && o.alignment():
@@ -173,22 +182,32 @@ func saveRun(r *runs.Run, tr *trainlib.Trainer) error {
 	return nil
 }
 
-// reduction returns the --reduction of a new run: blocks under mpirun
-// (any number of processes, one included).
+// reduction returns the --reduction of a new run: as given, and blocks
+// under mpirun (any number of processes, one included) when none is.
 func (o *Options) reduction() string {
-	if _, ok := cluster.Launched(); ok {
+	if _, ok := cluster.Launched(); ok && o.Reduction == "" {
 		return ReductionBlocks
 	}
 	return o.Reduction
 }
 
-// setReducer sets the reducer of a run's trainer: a BlockReducer over the
-// job's processes for a run with blocks reduction.
-func setReducer(s *trainlib.Settings, tc *runs.TrainConfig, dir string) error {
-	if current != nil && current.Size() > 1 && tc.Reduction != ReductionBlocks {
-		return cmdutil.BadInput("%s was trained in one process without --reduction %s, whose sums cannot be split across processes: resume it without mpirun", dir, ReductionBlocks)
+// setReducer sets the reducer of a run's trainer of m: a BlockReducer over
+// the job's processes for a run with blocks or exact reduction, the
+// latter with fixed-point statistics.
+func setReducer(s *trainlib.Settings, m model.Model, tc *runs.TrainConfig, dir string) error {
+	if current != nil && current.Size() > 1 && tc.Reduction != ReductionBlocks && tc.Reduction != ReductionExact {
+		return cmdutil.BadInput("%s was trained in one process without --reduction %s (or %s), whose sums cannot be split across processes: resume it without mpirun", dir, ReductionBlocks, ReductionExact)
 	}
-	if tc.Reduction != ReductionBlocks {
+	switch tc.Reduction {
+	case ReductionBlocks:
+	case ReductionExact:
+		r, ok := m.(*rbm.RBM)
+		if !ok {
+			return cmdutil.BadInput("%s has --reduction %s, which needs an unlabeled rbm, not a %T", dir, ReductionExact, m)
+		}
+		s.PositiveStats = rbm.ExactStats{RBM: r}
+		s.NegativeStats = s.PositiveStats
+	default:
 		return nil
 	}
 	red := &trainlib.BlockReducer{}

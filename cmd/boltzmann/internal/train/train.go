@@ -58,7 +58,7 @@ type Options struct {
 	DataFlags cmdutil.DataFlags
 	BMDCA     BMDCAFlags // alignments (bmdca.go)
 	GBRBM     GBRBMFlags // real-valued data (gbrbm.go)
-	Reduction string     // --reduction: "" or "blocks" (mpi.go)
+	Reduction string     // --reduction: "", "blocks" or "exact" (mpi.go)
 
 	// Which flags were given: unset ones take the trainer's defaults or,
 	// with --resume, the run's settings.
@@ -162,7 +162,7 @@ DATA: ` + cmdutil.DataFormats + `.` + labeledHelp,
 	o.registerLabeled(cmd)   // labeled runs: labeled.go
 	o.Negative.register(cmd) // negative phase: negative.go
 	fl.Var(&o.Serve, "serve", "serve the live page of the run at this address while training, e.g. 127.0.0.1:8080 (0.0.0.0:PORT to be reached from other machines)")
-	fl.StringVar(&o.Reduction, "reduction", "", "how the phase sums are formed: blocks adds per-block sums in a fixed order, so that the run gives the same parameters in one process and across any number of MPI processes (the default under mpirun); default in one process: the fastest arithmetic")
+	fl.StringVar(&o.Reduction, "reduction", "", "how the phase sums are formed: blocks adds per-block sums in a fixed order, so that the run gives the same parameters in one process and across any number of MPI processes (the default under mpirun); exact (rbm): sums in fixed point (hidden probabilities rounded to 2^-30), exact in any order, so each process sends one partial instead of one per block, with the same independence of the process count; default in one process: the fastest arithmetic")
 	return cmd
 }
 
@@ -423,7 +423,7 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 	if err != nil {
 		return nil, cmdutil.Input(err)
 	}
-	if err := setReducer(s, r.Config.Train, r.Dir); err != nil {
+	if err := setReducer(s, m, r.Config.Train, r.Dir); err != nil {
 		return nil, err
 	}
 	epochs := r.Config.Train.Epochs
