@@ -130,3 +130,68 @@ func TestGaussianFeaturesAndMedian(t *testing.T) {
 		t.Errorf("Median3x3 = %v", got)
 	}
 }
+
+// whitenedModel is a Gaussian-Bernoulli RBM of whitened data (D = 4, H =
+// 3) with a full whitening matrix, and n exact samples of its x.
+func whitenedModel(n int, seed uint64) (*gbrbm.Whitened, *mat.Dense) {
+	rng := rand.New(rand.NewPCG(seed, 5))
+	a := mat.NewDense(4, 4, nil)
+	for i := range 4 {
+		for j := range 4 {
+			a.Set(i, j, 0.6*rng.NormFloat64())
+		}
+		a.Set(i, i, a.At(i, i)+1.5)
+	}
+	w := gbrbm.NewWhitened(testmodels.GBRBM(4, 3, 0.8, seed), []float64{1, -0.5, 2, 0}, a)
+	return w, w.Unwhiten(testmodels.GBRBMSamples(w.Inner(), n, seed+1))
+}
+
+// TestInpaintWhitenedMatchesExact: Inpaint of a whitened model (the
+// full-covariance Gaussian conditionals of its sampler) on 12 exact
+// samples with about half of the entries missing agrees with the exact
+// posterior mean (gbrbm.Whitened.PosteriorMean) and leaves the observed
+// entries as they are.
+func TestInpaintWhitenedMatchesExact(t *testing.T) {
+	m, x := whitenedModel(12, 51)
+	missing := tasks.RandomMask(12, 4, 0.5, rand.New(rand.NewPCG(53, 0)))
+	want, err := m.PosteriorMean(x, missing, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xin := mat.DenseCopyOf(x)
+	for k, mi := range missing {
+		if mi {
+			xin.RawMatrix().Data[k] = math.NaN()
+		}
+	}
+	checkAgainstExact(t, want, missing, func(seed uint64) *tasks.Posterior {
+		p, err := tasks.Inpaint(m, xin, missing, &tasks.InferSettings{BurnIn: 20, Sweeps: 100, Replicas: 5, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	})
+}
+
+// TestDenoiseWhitenedMatchesExact: DenoiseGaussian of a whitened model at
+// noise σ = 0.6 agrees with the exact posterior mean, which is closer to
+// the clean data than the noisy input is.
+func TestDenoiseWhitenedMatchesExact(t *testing.T) {
+	const sigma = 0.6
+	m, clean := whitenedModel(12, 54)
+	noisy := tasks.AddGaussianNoise(clean, sigma, rand.New(rand.NewPCG(56, 0)))
+	want, err := m.PosteriorMean(noisy, nil, sigma)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstExact(t, want, nil, func(seed uint64) *tasks.Posterior {
+		p, err := tasks.DenoiseGaussian(m, noisy, sigma, &tasks.InferSettings{BurnIn: 20, Sweeps: 100, Replicas: 5, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	})
+	if a, b := tasks.RMSE(clean, want, nil), tasks.RMSE(clean, noisy, nil); !(a < b) {
+		t.Errorf("exact posterior mean RMSE %v is not below the noisy input's %v", a, b)
+	}
+}

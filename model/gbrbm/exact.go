@@ -190,3 +190,126 @@ func (m *Model) PosteriorMean(x *mat.Dense, missing []bool, noise float64) (*mat
 	}
 	return out, nil
 }
+
+// PosteriorMean is Model.PosteriorMean for the model of x: the exact
+// posterior mean E[x_r | evidence_r] (n × D) by enumerating the hidden
+// layer, with entries of x missing (no evidence), observed exactly, or,
+// with noise > 0, observed as x̃ = x + noise·ε, ε ~ N(0, 1). Given h, x is
+// N(m_h, C) with m_h = μ + A⁻¹(b + Wh) and C = A⁻¹ diag(σ²) A⁻ᵀ (full
+// covariance), so with o the observed entries of a row and K = C_oo +
+// noise²·I,
+//
+//	p(h | evidence) ∝ p(h) N(x̃_o; m_h[o], K),
+//	E[x | h, evidence] = m_h + C_{:,o} K⁻¹ (x̃_o - m_h[o]),
+//
+// averaged over p(h | evidence) (noise 0: the observed entries come back
+// as they are). It is the reference of the Monte Carlo inference of
+// package tasks on whitened models; it refuses H > exact.MaxUnits.
+func (w *Whitened) PosteriorMean(x *mat.Dense, missing []bool, noise float64) (*mat.Dense, error) {
+	m := w.inner
+	p, err := m.HiddenProbabilities()
+	if err != nil {
+		return nil, err
+	}
+	inv, _, err := w.refresh()
+	if err != nil {
+		return nil, err
+	}
+	n := checkRows("PosteriorMean", x, m.nv, nil)
+	d, count := m.nv, len(p)
+	h := mat.NewDense(count, m.nh, nil)
+	for k := range count {
+		for j := range m.nh {
+			h.Set(k, j, float64(k>>(m.nh-1-j)&1))
+		}
+	}
+	// mu: m_h for every hidden state (count × D), c: C (D × D).
+	vm := mat.NewDense(count, d, nil)
+	m.VisibleMean(h, vm)
+	mu := mat.NewDense(count, d, nil)
+	mu.Mul(vm, inv.T())
+	for k := range count {
+		row := mu.RawRowView(k)
+		for i, v := range w.Mean() {
+			row[i] += v
+		}
+	}
+	s2 := m.VisibleVariance()
+	scaled := mat.DenseCopyOf(inv)
+	for i := range d {
+		for j := range d {
+			scaled.Set(i, j, inv.At(i, j)*s2[j])
+		}
+	}
+	c := mat.NewDense(d, d, nil)
+	c.Mul(scaled, inv.T())
+	out := mat.NewDense(n, d, nil)
+	logw := make([]float64, count)
+	for r := range n {
+		xr := x.RawRowView(r)
+		var obs []int
+		for i := range d {
+			if missing == nil || !missing[r*d+i] {
+				obs = append(obs, i)
+			}
+		}
+		o := out.RawRowView(r)
+		if len(obs) == 0 { // no evidence: the prior mean
+			for k := range count {
+				for i, a := range mu.RawRowView(k) {
+					o[i] += p[k] * a
+				}
+			}
+			continue
+		}
+		no := len(obs)
+		kmat := mat.NewSymDense(no, nil)
+		cxo := mat.NewDense(d, no, nil) // C_{:,o}
+		for a, i := range obs {
+			for b, j := range obs {
+				v := c.At(i, j)
+				if a == b {
+					v += noise * noise
+				}
+				kmat.SetSym(a, b, v)
+			}
+			for i2 := range d {
+				cxo.Set(i2, a, c.At(i2, i))
+			}
+		}
+		var chol mat.Cholesky
+		if !chol.Factorize(kmat) {
+			return nil, fmt.Errorf("gbrbm: PosteriorMean: the covariance of the observed entries of row %d is not positive definite", r)
+		}
+		logDet := chol.LogDet()
+		resid := make([][]float64, count) // K⁻¹ (x̃_o - m_h[o])
+		e := mat.NewVecDense(no, nil)
+		sol := mat.NewVecDense(no, nil)
+		for k := range count {
+			mk := mu.RawRowView(k)
+			for a, i := range obs {
+				e.SetVec(a, xr[i]-mk[i])
+			}
+			if err := chol.SolveVecTo(sol, e); err != nil {
+				return nil, fmt.Errorf("gbrbm: PosteriorMean: row %d: %w", r, err)
+			}
+			logw[k] = math.Log(p[k]) - (mat.Dot(e, sol)+logDet+float64(no)*math.Log(2*math.Pi))/2
+			resid[k] = append([]float64(nil), sol.RawVector().Data...)
+		}
+		lz := mathx.LogSumExp(logw)
+		corr := mat.NewVecDense(d, nil)
+		for k := range count {
+			wk := math.Exp(logw[k] - lz)
+			corr.MulVec(cxo, mat.NewVecDense(no, resid[k]))
+			for i, a := range mu.RawRowView(k) {
+				o[i] += wk * (a + corr.AtVec(i))
+			}
+		}
+		if noise == 0 { // exactly, not to rounding
+			for _, i := range obs {
+				o[i] = xr[i]
+			}
+		}
+	}
+	return out, nil
+}

@@ -183,3 +183,61 @@ func TestWhitenedGibbsMatchesMoments(t *testing.T) {
 		}
 	}
 }
+
+// TestWhitenedPosteriorMean: with A = I and μ = 0 the whitened model's
+// exact posterior mean is the plain model's (missing entries, exact and
+// noisy observations); with a full A, shifting x by μ' shifts the
+// posterior mean of the model with mean μ + μ' by μ', and observed
+// entries come back as they are.
+func TestWhitenedPosteriorMean(t *testing.T) {
+	inner := randomModel(3, 3, 1, 7)
+	x := mat.NewDense(4, 3, []float64{0.5, -1, 2, 1, 0, -0.5, -2, 1.5, 0.3, 0.1, 0.2, 0.3})
+	missing := []bool{true, false, false, false, true, true, true, true, true, false, true, false}
+	id := gbrbm.NewWhitened(inner, []float64{0, 0, 0}, mat.NewDense(3, 3, []float64{1, 0, 0, 0, 1, 0, 0, 0, 1}))
+	for _, noise := range []float64{0, 0.7} {
+		want, err := inner.PosteriorMean(x, missing, noise)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := id.PosteriorMean(x, missing, noise)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !mat.EqualApprox(got, want, 1e-12) {
+			t.Errorf("noise %v: identity whitening gives\n%v\nwant\n%v", noise, mat.Formatted(got), mat.Formatted(want))
+		}
+	}
+	w := randomWhitened(8)
+	shift := []float64{0.3, -1, 2}
+	mean := append([]float64(nil), w.Mean()...)
+	for i := range mean {
+		mean[i] += shift[i]
+	}
+	ws := gbrbm.NewWhitened(w.Inner(), mean, w.Matrix())
+	xs := mat.DenseCopyOf(x)
+	for r := range 4 {
+		for i := range 3 {
+			xs.Set(r, i, x.At(r, i)+shift[i])
+		}
+	}
+	for _, noise := range []float64{0, 0.7} {
+		a, err := w.PosteriorMean(x, missing, noise)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := ws.PosteriorMean(xs, missing, noise)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r := range 4 {
+			for i := range 3 {
+				if d := b.At(r, i) - shift[i] - a.At(r, i); math.Abs(d) > 1e-9 {
+					t.Fatalf("noise %v: shifted posterior mean (%d,%d) off by %v", noise, r, i, d)
+				}
+				if noise == 0 && !missing[r*3+i] && a.At(r, i) != x.At(r, i) {
+					t.Errorf("observed entry (%d,%d) came back as %v, not %v", r, i, a.At(r, i), x.At(r, i))
+				}
+			}
+		}
+	}
+}
