@@ -49,6 +49,9 @@ func ParamCount(spec model.Spec) int {
 	case rbm.Kind, rbm.LabeledKind:
 		return size(memory.Of(1, v, h), n(v), n(h))
 	case "gbrbm": // weights, visible biases and variances, hidden biases
+		if spec.Options["whitened"] == "true" { // and the whitening's mean and matrix
+			return size(memory.Of(1, v, h), memory.Of(3, v), n(h), memory.Of(1, v, v))
+		}
 		return size(memory.Of(1, v, h), memory.Of(2, v), n(h))
 	case "ising", "gaussian":
 		return size(memory.Of(1, v, v), n(v))

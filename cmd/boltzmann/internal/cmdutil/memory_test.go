@@ -20,6 +20,7 @@ func TestParamCount(t *testing.T) {
 		{Kind: "rbm", Visible: 7, Hidden: 3},
 		{Kind: "rbm-labeled", Visible: 9, Hidden: 4, Options: map[string]string{"classes": "3"}},
 		{Kind: "gbrbm", Visible: 5, Hidden: 2},
+		{Kind: "gbrbm", Visible: 5, Hidden: 2, Options: map[string]string{"whitened": "true"}},
 		{Kind: "ising", Visible: 6},
 		{Kind: "gaussian", Visible: 4},
 		{Kind: "potts", Visible: 5, States: 3},

@@ -8,6 +8,7 @@ import (
 	"boltzmann/dataset"
 	"boltzmann/model"
 	"boltzmann/model/catrbm"
+	"boltzmann/model/gbrbm"
 	"boltzmann/model/rbm"
 	"boltzmann/runs"
 )
@@ -60,8 +61,14 @@ func finiteNonNegative(v float64) bool { return v >= 0 && !math.IsInf(v, 1) }
 // with the data's shape, always before the model is built.
 func checkTrainMemory(o *Options, t *runs.TrainConfig, n, d int) error {
 	spec := model.Spec{Kind: o.Model, Visible: d}
-	if o.Model == rbm.Kind {
+	switch o.Model {
+	case rbm.Kind:
 		spec.Hidden = o.Hidden
+	case gbrbm.Kind:
+		spec.Hidden = o.Hidden
+		if w := o.GBRBM.Standardize; w == gbrbm.WhitenPCA || w == gbrbm.WhitenZCA {
+			spec.Options = map[string]string{gbrbm.OptionWhitened: "true"} // μ and A: D + D² more
+		}
 	}
 	batch := min(t.BatchSize, n)
 	chains := t.Chains
