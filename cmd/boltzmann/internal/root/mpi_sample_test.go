@@ -14,8 +14,10 @@ import (
 )
 
 // TestMPISampleEvaluateIdentical: sample (chains shared among the
-// processes, annealed burn-in and thinning) and evaluate (forward AIS and
-// reverse AIS runs shared) started by mpirun with 1, 2 and 3 processes
+// processes, annealed burn-in and thinning; parallel tempering with its
+// ladder adapted over every process's chains) and evaluate (forward AIS
+// and reverse AIS runs shared) started by mpirun with 1, 2, 3 and 4
+// processes
 // write the one-process samples byte for byte and print the one-process
 // JSON (log Z, its error, the log-likelihoods, the mixing diagnostics);
 // too few chains for the processes are refused with exit code 2.
@@ -32,10 +34,10 @@ func TestMPISampleEvaluateIdentical(t *testing.T) {
 		args []string
 		file bool // writes --out
 	}{
-		{"sample", []string{"sample", run, "-n", "96", "--chains", "48", "--burn-in", "40", "--thin", "2", "--anneal-from", "2", "--json"}, true},
-		{"sample-pt", []string{"sample", run, "-n", "96", "--chains", "48", "--burn-in", "40", "--thin", "2", "--sampler", "pt", "--replicas", "4", "--json"}, true},
-		{"ais", []string{"evaluate", run, "builtin:bars-and-stripes", "--logz", "ais", "--ais-runs", "48", "--ais-steps", "300", "--json"}, false},
-		{"reverse-ais", []string{"evaluate", run, "builtin:bars-and-stripes", "--logz", "reverse-ais", "--ais-runs", "48", "--ais-steps", "300", "--json"}, false},
+		{"sample", []string{"sample", run, "-n", "128", "--chains", "64", "--burn-in", "40", "--thin", "2", "--anneal-from", "2", "--json"}, true},
+		{"sample-pt", []string{"sample", run, "-n", "128", "--chains", "64", "--burn-in", "40", "--thin", "2", "--sampler", "pt", "--replicas", "4", "--json"}, true},
+		{"ais", []string{"evaluate", run, "builtin:bars-and-stripes", "--logz", "ais", "--ais-runs", "64", "--ais-steps", "300", "--json"}, false},
+		{"reverse-ais", []string{"evaluate", run, "builtin:bars-and-stripes", "--logz", "reverse-ais", "--ais-runs", "64", "--ais-steps", "300", "--json"}, false},
 	}
 	for _, c := range cases {
 		args := func(tag string) []string {
@@ -54,7 +56,7 @@ func TestMPISampleEvaluateIdentical(t *testing.T) {
 		if !strings.HasPrefix(string(want), "{") {
 			t.Fatalf("%s printed %q, want JSON", c.name, want)
 		}
-		for _, n := range []int{1, 2, 3} {
+		for _, n := range []int{1, 2, 3, 4} {
 			cmd := mpiCmd(mpirun, n, bin, args(fmt.Sprint(n))...)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
