@@ -44,13 +44,14 @@ SCHEDULE=${SCHEDULE:-}    # e.g. linear:0.00001; empty: the command's default (l
 GEN_LR=${GEN_LR:-0.05}    # generative run: SGD with momentum 0.5 (the command's defaults)
 ALPHA=${ALPHA:-0.01}
 OBJECTIVES=${OBJECTIVES:-generative discriminative hybrid}
+FLAGS=${FLAGS:-}          # more train flags for the discriminative and hybrid runs, e.g. "--sparsity 0.05 --l2 1e-5"
 SAMPLES=${SAMPLES:-1}      # 0: skip the samples (they need the generative and discriminative runs)
 mkdir -p "$OUT"
 TRAIN="$M/train-images-idx3-ubyte.gz"; LABELS="$M/train-labels-idx1-ubyte.gz"
 TEST="$M/t10k-images-idx3-ubyte.gz"; TEST_LABELS="$M/t10k-labels-idx1-ubyte.gz"
 COMMON="--binarize threshold --labels $LABELS --limit $LIMIT --val-fraction $VAL --patience $PATIENCE
   --model rbm --hidden $HIDDEN --epochs $EPOCHS --seed 1"
-DISC="--lr $LR --optimizer $OPT${SCHEDULE:+ --schedule $SCHEDULE}"
+DISC="--lr $LR --optimizer $OPT${SCHEDULE:+ --schedule $SCHEDULE} $FLAGS"
 [ "$OPT" = sgd ] && DISC="$DISC --momentum $MOMENTUM"
 
 # generative: PCD-1 with 100 chains on minibatches of 100 (the command's
