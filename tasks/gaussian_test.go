@@ -9,6 +9,7 @@ import (
 
 	"boltzmann/internal/stattest"
 	"boltzmann/internal/testmodels"
+	"boltzmann/model"
 	"boltzmann/model/gbrbm"
 	"boltzmann/tasks"
 )
@@ -65,6 +66,13 @@ func TestInpaintGaussianMatchesExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	inpaintAgainstExact(t, m, x, missing, want)
+}
+
+// inpaintAgainstExact checks Inpaint of m on x with the missing entries
+// against the exact posterior mean want (checkAgainstExact).
+func inpaintAgainstExact(t *testing.T, m model.Model, x *mat.Dense, missing []bool, want *mat.Dense) {
+	t.Helper()
 	xin := mat.DenseCopyOf(x)
 	for k, mi := range missing {
 		if mi {
@@ -80,6 +88,23 @@ func TestInpaintGaussianMatchesExact(t *testing.T) {
 	})
 }
 
+// denoiseAgainstExact checks DenoiseGaussian of m on noisy (noise sigma)
+// against the exact posterior mean want (checkAgainstExact), and that want
+// is closer to clean than noisy is.
+func denoiseAgainstExact(t *testing.T, m model.Model, clean, noisy *mat.Dense, sigma float64, want *mat.Dense) {
+	t.Helper()
+	checkAgainstExact(t, want, nil, func(seed uint64) *tasks.Posterior {
+		p, err := tasks.DenoiseGaussian(m, noisy, sigma, &tasks.InferSettings{BurnIn: 20, Sweeps: 100, Replicas: 5, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	})
+	if a, b := tasks.RMSE(clean, want, nil), tasks.RMSE(clean, noisy, nil); !(a < b) {
+		t.Errorf("exact posterior mean RMSE %v is not below the noisy input's %v", a, b)
+	}
+}
+
 // TestDenoiseGaussianMatchesExact: DenoiseGaussian at noise σ = 0.8 agrees
 // with the exact posterior mean, and it is closer to the clean data than
 // the noisy input is (RMSE).
@@ -92,16 +117,7 @@ func TestDenoiseGaussianMatchesExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkAgainstExact(t, want, nil, func(seed uint64) *tasks.Posterior {
-		p, err := tasks.DenoiseGaussian(m, noisy, sigma, &tasks.InferSettings{BurnIn: 20, Sweeps: 100, Replicas: 5, Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	})
-	if a, b := tasks.RMSE(clean, want, nil), tasks.RMSE(clean, noisy, nil); !(a < b) {
-		t.Errorf("exact posterior mean RMSE %v is not below the noisy input's %v", a, b)
-	}
+	denoiseAgainstExact(t, m, clean, noisy, sigma, want)
 	if _, err := tasks.DenoiseGaussian(m, mat.NewDense(1, 4, []float64{0, math.NaN(), 0, 0}), sigma, nil); err == nil {
 		t.Error("DenoiseGaussian accepted NaN")
 	}
@@ -158,19 +174,7 @@ func TestInpaintWhitenedMatchesExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	xin := mat.DenseCopyOf(x)
-	for k, mi := range missing {
-		if mi {
-			xin.RawMatrix().Data[k] = math.NaN()
-		}
-	}
-	checkAgainstExact(t, want, missing, func(seed uint64) *tasks.Posterior {
-		p, err := tasks.Inpaint(m, xin, missing, &tasks.InferSettings{BurnIn: 20, Sweeps: 100, Replicas: 5, Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	})
+	inpaintAgainstExact(t, m, x, missing, want)
 }
 
 // TestDenoiseWhitenedMatchesExact: DenoiseGaussian of a whitened model at
@@ -184,14 +188,5 @@ func TestDenoiseWhitenedMatchesExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkAgainstExact(t, want, nil, func(seed uint64) *tasks.Posterior {
-		p, err := tasks.DenoiseGaussian(m, noisy, sigma, &tasks.InferSettings{BurnIn: 20, Sweeps: 100, Replicas: 5, Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	})
-	if a, b := tasks.RMSE(clean, want, nil), tasks.RMSE(clean, noisy, nil); !(a < b) {
-		t.Errorf("exact posterior mean RMSE %v is not below the noisy input's %v", a, b)
-	}
+	denoiseAgainstExact(t, m, clean, noisy, sigma, want)
 }

@@ -125,6 +125,22 @@ func (m *Model) BaseLogPartition() (float64, error) {
 	return lz, nil
 }
 
+// stateMeans returns the visible mean b + Wh given each hidden state h
+// (2^H × D), the states in the order of HiddenProbabilities (state k: bit
+// H-1-j of k is h_j).
+func (m *Model) stateMeans() *mat.Dense {
+	count := 1 << m.nh
+	h := mat.NewDense(count, m.nh, nil)
+	for k := range count {
+		for j := range m.nh {
+			h.Set(k, j, float64(k>>(m.nh-1-j)&1))
+		}
+	}
+	mu := mat.NewDense(count, m.nv, nil)
+	m.VisibleMean(h, mu)
+	return mu
+}
+
 // PosteriorMean returns the exact posterior mean E[v_r | evidence_r]
 // (n × D) of each row of x (n × D) by enumerating the hidden layer. Entry
 // (r, i) is observed exactly (clamped) unless missing[r·D+i] (missing may
@@ -146,14 +162,7 @@ func (m *Model) PosteriorMean(x *mat.Dense, missing []bool, noise float64) (*mat
 	}
 	n := checkRows("PosteriorMean", x, m.nv, nil)
 	d, count := m.nv, len(p)
-	h := mat.NewDense(count, m.nh, nil)
-	for k := range count {
-		for j := range m.nh {
-			h.Set(k, j, float64(k>>(m.nh-1-j)&1))
-		}
-	}
-	mu := mat.NewDense(count, d, nil)
-	m.VisibleMean(h, mu)
+	mu := m.stateMeans()
 	s2 := m.VisibleVariance()
 	out := mat.NewDense(n, d, nil)
 	logw := make([]float64, count)
@@ -217,15 +226,8 @@ func (w *Whitened) PosteriorMean(x *mat.Dense, missing []bool, noise float64) (*
 	}
 	n := checkRows("PosteriorMean", x, m.nv, nil)
 	d, count := m.nv, len(p)
-	h := mat.NewDense(count, m.nh, nil)
-	for k := range count {
-		for j := range m.nh {
-			h.Set(k, j, float64(k>>(m.nh-1-j)&1))
-		}
-	}
 	// mu: m_h for every hidden state (count × D), c: C (D × D).
-	vm := mat.NewDense(count, d, nil)
-	m.VisibleMean(h, vm)
+	vm := m.stateMeans()
 	mu := mat.NewDense(count, d, nil)
 	mu.Mul(vm, inv.T())
 	for k := range count {
