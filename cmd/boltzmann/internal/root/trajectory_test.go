@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"boltzmann/exact"
@@ -73,6 +74,23 @@ func TestTrajectoryTemperingWorkflow(t *testing.T) {
 	}
 	if _, stderr, code := runCLI(t, "sample", filepath.Join(tmp, "none"), "-n", "2", "--sampler", "trajectory", "--out", filepath.Join(tmp, "t.npy")); code == 0 {
 		t.Errorf("sample of a missing run with --sampler trajectory exited 0: %s", stderr)
+	}
+	const warning = "the saved models barely overlap"
+	if strings.Contains(stderr, warning) {
+		t.Errorf("overlapping snapshots drew the warning: %s", stderr)
+	}
+	// A final model far from the last snapshot (its parameters ×1000): the
+	// pair cannot swap, and sample says so and how to save better levels.
+	for i := range m.Params() {
+		m.Params()[i] *= 1000
+	}
+	if err := runs.SaveModel(dir, m); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = runCLI(t, "sample", dir, "-n", "20", "--chains", "20", "--burn-in", "10", "--sampler", "trajectory",
+		"--out", filepath.Join(tmp, "far.npy"))
+	if code != 0 || !strings.Contains(stderr, warning) || !strings.Contains(stderr, "--save-trajectory") {
+		t.Errorf("sample of non-overlapping snapshots: exit %d, no warning naming the fix: %s", code, stderr)
 	}
 }
 

@@ -42,6 +42,20 @@ func newTrajectoryRun(o *Options, m model.Model, chains int) (*trajectoryRun, er
 	if err != nil {
 		return nil, cmdutil.Input(err)
 	}
+	// Levels that do not overlap make the swaps fail and the sampler no
+	// better than the final model's own (the ladder takes every saved
+	// model then): say so, and how to save usable levels.
+	weak, worst := -1, math.Inf(1)
+	for p, a := range l.Pilot {
+		if a < worst {
+			weak, worst = p, a
+		}
+	}
+	if weak >= 0 && worst < target/10 {
+		o.IO.Logger().Warn("the saved models barely overlap: trajectory tempering will mix no better than the final model's own sampler",
+			"epochs", []int{l.Epochs[weak], l.Epochs[weak+1]}, "pilot_swap_acceptance", cmdutil.Round(worst, 4), "target", target,
+			"fix", "train with snapshots closer together (a smaller --save-trajectory N), or sample with --sampler pt")
+	}
 	t := &trajectoryRun{ladder: l, burnIn: o.BurnIn, bridge: tempering.NewBridge(len(l.Models), chains, 0)}
 	t.sampler, err = tempering.New(tempering.Settings{Models: l.Models[1:], OnSwap: func(p int, fwd, rev []float64) {
 		if t.done >= t.burnIn {
