@@ -221,7 +221,8 @@ func (c *BMDCAConfig) Target(a *msa.Alignment) *bmdca.Target {
 }
 
 // Settings returns the bmDCA settings of c, with the optimizer of its
-// Preset; the callback is left to the caller. It panics on an unknown
+// Preset and its Sampler (parallel tempering for "pt", whose ladder adapts
+// at every transition); the callback is left to the caller. It panics on an unknown
 // preset, which the command line refuses before it writes or resumes a run.
 func (c *BMDCAConfig) Settings() *bmdca.Settings {
 	s := &bmdca.Settings{
@@ -230,6 +231,13 @@ func (c *BMDCAConfig) Settings() *bmdca.Settings {
 	}
 	if err := s.ApplyPreset(c.Preset); err != nil {
 		panic(err) // the command line checks the preset before a run is written
+	}
+	if c.Sampler == SamplerPT {
+		pt, err := NewTempering(c.Replicas, c.SwapAcceptance, 0)
+		if err != nil {
+			panic(err) // the command line checks the replicas and acceptance
+		}
+		s.Sampler = pt
 	}
 	return s
 }

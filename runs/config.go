@@ -101,6 +101,13 @@ type BMDCAConfig struct {
 	// Preset is the optimizer preset (bmdca.Presets); "" is adabmdca, the
 	// optimizer of runs written before presets existed.
 	Preset string `json:"preset,omitempty"`
+
+	// The sampler of the chains: "" (or "gibbs") Gibbs sweeps, "pt"
+	// parallel tempering with Replicas levels adapted to SwapAcceptance
+	// (0: tempering's defaults), Sweeps PT transitions per update.
+	Sampler        string  `json:"sampler,omitempty"`
+	Replicas       int     `json:"replicas,omitempty"`
+	SwapAcceptance float64 `json:"swap_acceptance,omitempty"`
 }
 
 // configVersion 2 has typed "train" or "bmdca" settings; version 1 had

@@ -24,6 +24,8 @@ func DefaultSampler(m model.Model) Sampler {
 			switch t := tm.Transform(); {
 			case IsBlockGibbs(s) || site || runsTransforms(s):
 				return s
+			case t.OnlyTempers() && runsTempering(s):
+				return s
 			case t.OnlyTempers() && tm.Scaled() != nil:
 				return onScaled{s}
 			}
@@ -60,6 +62,24 @@ type TransformRunner interface {
 	// RunsTransforms reports whether Step accepts a model.Transformed
 	// model of the provider.
 	RunsTransforms() bool
+}
+
+// TemperingRunner is implemented by a model's own sampler (Provider) that
+// runs a tempered view of that model itself (a model.Transformed whose
+// transform only tempers: p_β ∝ e^{-βE}), without a tempered copy of the
+// parameters; DefaultSampler of such a view is then that sampler. (A
+// Potts model's Gibbs sampler: its coupling table is the model's, the
+// conditional distributions take β.)
+type TemperingRunner interface {
+	Sampler
+	// RunsTempering reports whether Step accepts a tempered
+	// model.Transformed model of the provider.
+	RunsTempering() bool
+}
+
+func runsTempering(s Sampler) bool {
+	t, ok := s.(TemperingRunner)
+	return ok && t.RunsTempering()
 }
 
 func runsTransforms(s Sampler) bool {

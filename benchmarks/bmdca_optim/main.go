@@ -7,7 +7,7 @@
 // at 80% identity, pseudocount 1/Neff, the independent-site start, chains
 // from uniformly random sequences, Gibbs sweeps) and differs only in -opt
 // (sgd: adabmDCA's constant-rate step; adaptive: optim.SignAdaptive; adam),
-// its rates and -sweeps. It writes one CSV line per update (update, Pearson
+// its rates, -sweeps and -replicas (parallel tempering). It writes one CSV line per update (update, Pearson
 // of the connected correlations, slope, wall seconds, CPU seconds of the
 // process) and prints the first update at which each Pearson threshold was
 // reached. With -gen N it then samples N sequences from the trained model
@@ -58,7 +58,8 @@ func main() {
 	up := flag.Float64("up", bmdca.AdaptiveUp, "adaptive: rate factor on sign agreement")
 	down := flag.Float64("down", bmdca.AdaptiveDown, "adaptive: rate factor on sign change")
 	maxf := flag.Float64("max", bmdca.AdaptiveMax, "adaptive: largest rate as a multiple of -lr")
-	sweeps := flag.Int("sweeps", bmdca.DefaultSweeps, "Gibbs sweeps per update")
+	sweeps := flag.Int("sweeps", bmdca.DefaultSweeps, "Gibbs sweeps per update (with -replicas: PT transitions, each a sweep of every replica)")
+	replicas := flag.Int("replicas", 0, "parallel tempering with this many replicas (ladder adapted to swap acceptance 0.3; 0: plain Gibbs sweeps)")
 	chains := flag.Int("chains", bmdca.DefaultChains, "persistent chains")
 	target := flag.Float64("target", bmdca.DefaultTarget, "stop at this Pearson correlation")
 	maxUpdates := flag.Int("max-updates", 2000, "stop after this many updates")
@@ -84,6 +85,13 @@ func main() {
 	m := potts.New(a.L(), a.Q())
 	bmdca.InitIndependent(m, tgt)
 	s := &bmdca.Settings{Chains: *chains, Sweeps: *sweeps, LR: *lr, Target: *target, MaxUpdates: *maxUpdates, Seed: *seed}
+	if *replicas > 0 {
+		pt, err := runs.NewTempering(*replicas, 0, 0) // what train --sampler pt --replicas R uses
+		if err != nil {
+			log.Fatal(err)
+		}
+		s.Sampler = pt
+	}
 	switch *opt {
 	case "sgd":
 	case "adaptive":

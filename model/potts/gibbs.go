@@ -45,6 +45,7 @@ type Gibbs struct {
 	h     []float32 // fields, [i·q + a]
 	codes []uint8   // chain states during a Step, n × L
 	w     int       // words per (j, b) row of jw
+	beta  float32   // inverse temperature of the Step (1 but for a tempered model)
 
 	// The table is kept between Steps while the parameters it was built
 	// from are unchanged (sampling a trained model one sweep at a time):
@@ -54,18 +55,29 @@ type Gibbs struct {
 	sum      uint64
 }
 
-var _ sample.Sampler = (*Gibbs)(nil)
+var _ sample.TemperingRunner = (*Gibbs)(nil)
+
+// RunsTempering reports that Step samples a tempered view of a Potts model
+// (a model.Transformed that only tempers) from the model's own table.
+func (*Gibbs) RunsTempering() bool { return true }
 
 // groupBlocks is the number of random-stream blocks of chains one goroutine
 // sweeps together (8 × 16 = 128 chains).
 const groupBlocks = 8
 
 // Step performs n Gibbs sweeps of every chain of c under m, which must be a
-// *Model. The visible states c.Visible() hold codes as float64 values.
+// *Model or a tempered view of one (a model.Transformed that only tempers:
+// the conditionals are p_β(x_i = a | x_rest) ∝ exp(β(h_i(a) + Σ_j
+// J_ij(a, x_j))), from the model's own table). The visible states
+// c.Visible() hold codes as float64 values.
 func (g *Gibbs) Step(m model.Model, c *sample.Chains, n int) {
+	g.beta = 1
+	if tm, ok := m.(model.Transformed); ok && tm.Transform().OnlyTempers() {
+		m, g.beta = tm.Base(), float32(tm.Transform().InvTemp())
+	}
 	pm, ok := m.(*Model)
 	if !ok {
-		panic(fmt.Sprintf("potts: Gibbs needs a *potts.Model, got %T", m))
+		panic(fmt.Sprintf("potts: Gibbs needs a *potts.Model or a tempered view of one, got %T", m))
 	}
 	if c.Dim() != pm.l {
 		panic(fmt.Sprintf("potts: Gibbs on chains of dimension %d for a model with L = %d", c.Dim(), pm.l))
@@ -256,7 +268,7 @@ func (g *Gibbs) draw(x []uint8, i, q int, sums []uint64, rng *rand.Rand, buf *[2
 	}
 	var tot float32
 	for a, v := range hf {
-		tot += exp32(v - mx)
+		tot += exp32(g.beta * (v - mx)) // β = 1: exactly v - mx
 		hf[a] = tot
 	}
 	u := float32(rng.Uint64()>>40) * (1.0 / (1 << 24)) * tot

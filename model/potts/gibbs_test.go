@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"boltzmann/model"
 	"boltzmann/sample"
 )
 
@@ -206,4 +207,53 @@ func TestGibbsSeesChangedParameters(t *testing.T) {
 	m.SetCoupling(0, 3, 2, 1, 60)
 	g.Step(m, c, 1)
 	onlyState(3, 1)
+}
+
+// TestGibbsTemperedExact: Gibbs of a tempered view of a Potts model
+// (model.Transformed with β = 0.45 and β = 2, what parallel tempering
+// runs at each level) samples p_β ∝ p^β: chi-square against enumeration
+// as in TestGibbsExact (significance 1e-4); DefaultSampler of the view is
+// the model's own Gibbs, not a sampler on a tempered copy.
+func TestGibbsTemperedExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	_, m := newBrute(rng, 4, 3, 0.8, 0.6)
+	_, p := enumerate(m)
+	for _, beta := range []float64{0.45, 2} {
+		tm, err := model.NewTransformed(m, &model.Transform{Beta: beta})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := sample.DefaultSampler(tm).(*Gibbs); !ok {
+			t.Fatalf("DefaultSampler of the tempered view is %T, not *Gibbs", sample.DefaultSampler(tm))
+		}
+		pb, z := make([]float64, len(p)), 0.0
+		for k, v := range p {
+			pb[k] = math.Pow(v, beta)
+			z += pb[k]
+		}
+		for k := range pb {
+			pb[k] /= z
+		}
+		const n = 20000
+		c := sample.NewChains(n, 4, 43)
+		var g Gibbs
+		g.Step(tm, c, 40)
+		counts := make([]int, len(p))
+		for r := range n {
+			s := 0
+			for i := 3; i >= 0; i-- {
+				s = s*3 + int(c.Visible().At(r, i))
+			}
+			counts[s]++
+		}
+		stat, df := chiSquare(t, counts, pb, n)
+		crit := distuv.ChiSquared{K: float64(df)}.Quantile(1 - 1e-4)
+		t.Logf("β = %v: chi² = %.1f with %d degrees of freedom (critical %.1f)", beta, stat, df, crit)
+		if stat > crit {
+			t.Errorf("β = %v: chi² = %.1f > %.1f: the tempered sampler does not match p^β", beta, stat, crit)
+		}
+		if g2, _ := chiSquare(t, counts, p, n); g2 < crit {
+			t.Errorf("β = %v: the draws also fit the untempered distribution (chi² %.1f): the test has no power", beta, g2)
+		}
+	}
 }

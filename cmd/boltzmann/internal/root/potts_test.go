@@ -2,6 +2,7 @@ package root
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -205,5 +206,36 @@ func TestAlignmentErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(tmp, "x")); err == nil {
 		t.Error("a failed train left a run directory behind")
+	}
+}
+
+// TestBMDCAParallelTempering: bmDCA of a Potts model with --sampler pt
+// records the ladder's settings in the run, and a run stopped after 4
+// updates and resumed to 8 ends with the model of an uninterrupted run,
+// bit for bit (the replicas and the ladder are in the checkpoint).
+func TestBMDCAParallelTempering(t *testing.T) {
+	data := writeMSA(t, 6, 120)
+	tmp := t.TempDir()
+	args := func(dir string, updates int) []string {
+		return []string{"train", data, "--model", "potts", "--sampler", "pt", "--replicas", "3", "--chains", "64",
+			"--max-updates", fmt.Sprint(updates), "--save-every", "2", "--seed", "5", "--out", dir, "-q"}
+	}
+	one, two := filepath.Join(tmp, "one"), filepath.Join(tmp, "two")
+	for _, c := range [][]string{args(one, 8), args(two, 4), {"train", "--resume", two, "--max-updates", "8", "-q"}} {
+		if _, stderr, code := runCLI(t, c...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", c, code, stderr)
+		}
+	}
+	cfg, err := os.ReadFile(filepath.Join(one, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(cfg), `"sampler": "pt"`) || !strings.Contains(string(cfg), `"replicas": 3`) {
+		t.Errorf("config.json does not record the sampler: %s", cfg)
+	}
+	a, _ := os.ReadFile(filepath.Join(one, "model.npz"))
+	b, _ := os.ReadFile(filepath.Join(two, "model.npz"))
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Error("the resumed PT run's model.npz differs from the uninterrupted run's")
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"boltzmann/model/potts"
 	"boltzmann/msa"
 	"boltzmann/runs"
+	"boltzmann/sample/tempering"
 	trainlib "boltzmann/train"
 )
 
@@ -109,7 +110,40 @@ func (o *Options) bmdcaConfig() (*runs.BMDCAConfig, string, error) {
 	if err := checkBMDCANumbers(b, o.Hidden); err != nil {
 		return nil, "", err
 	}
+	if err := o.bmdcaSampler(b); err != nil {
+		return nil, "", err
+	}
 	return b, kind, nil
+}
+
+// bmdcaSampler checks --sampler, --replicas and --swap-acceptance of a
+// bmDCA run and records them in b: Gibbs sweeps, or parallel tempering
+// (potts only; --k then counts PT transitions, each a sweep of every
+// replica).
+func (o *Options) bmdcaSampler(b *runs.BMDCAConfig) error {
+	f := o.Negative
+	switch {
+	case f.Sampler == runs.SamplerTrajectory:
+		return cmdutil.BadInput("bmDCA samples by Gibbs sweeps or --sampler pt, not %s", f.Sampler)
+	case f.Sampler != "" && f.Sampler != runs.SamplerGibbs && f.Sampler != runs.SamplerPT:
+		return cmdutil.BadInput("unknown --sampler %q: use gibbs or pt", f.Sampler)
+	case f.Sampler != runs.SamplerPT && (f.Replicas != 0 || f.SwapAcceptance != 0):
+		return cmdutil.BadInput("--replicas and --swap-acceptance tune --sampler pt: add it or drop them")
+	case f.Replicas != 0 && (f.Replicas < 2 || f.Replicas > 127):
+		return cmdutil.BadInput("--replicas must be from 2 to 127, got %d", f.Replicas)
+	case f.SwapAcceptance != 0 && !(f.SwapAcceptance > 0 && f.SwapAcceptance < 1):
+		return cmdutil.BadInput("--swap-acceptance must be between 0 and 1, got %g", f.SwapAcceptance)
+	}
+	if f.Sampler == runs.SamplerPT {
+		b.Sampler, b.Replicas, b.SwapAcceptance = runs.SamplerPT, f.Replicas, f.SwapAcceptance
+		if b.Replicas == 0 {
+			b.Replicas = tempering.DefaultReplicas
+		}
+		if b.SwapAcceptance == 0 {
+			b.SwapAcceptance = tempering.DefaultSwapAcceptance
+		}
+	}
+	return nil
 }
 
 func trainBMDCA(o *Options) error {
