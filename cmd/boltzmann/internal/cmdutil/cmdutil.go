@@ -29,6 +29,8 @@ type Factory struct {
 	// Terminal shows progress bars on Stderr whatever it is, as on a
 	// terminal (tests of the bars).
 	Terminal bool
+
+	progress *Progress // the last bar drawn (EndProgress)
 }
 
 // Logger returns the logger, or one that discards everything when the root

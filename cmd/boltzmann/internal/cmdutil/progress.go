@@ -25,7 +25,7 @@ func NewProgressOf(f *Factory, desc, unit string, total int) *Progress {
 	if f.Quiet || !f.Terminal && !isTerminal(f.Stderr) {
 		return &Progress{}
 	}
-	return &Progress{bar: progressbar.NewOptions(total,
+	p := &Progress{bar: progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(f.Stderr),
 		progressbar.OptionSetDescription(desc),
 		progressbar.OptionShowCount(),
@@ -35,6 +35,20 @@ func NewProgressOf(f *Factory, desc, unit string, total int) *Progress {
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)}
+	f.progress = p
+	return p
+}
+
+// EndProgress erases the last bar the Factory drew if it is still on the
+// terminal: a run interrupted between two updates ends with its message,
+// not under a half-drawn bar.
+func (f *Factory) EndProgress() {
+	if p := f.progress; p != nil {
+		f.progress = nil
+		if !p.bar.IsFinished() {
+			p.bar.Clear()
+		}
+	}
 }
 
 // Set shows n steps done.

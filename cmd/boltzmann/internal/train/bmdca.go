@@ -231,6 +231,7 @@ func fitBMDCA(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, r *
 		return err
 	}
 	err := tr.Run(ctx)
+	f.EndProgress()
 	h := tr.History()
 	switch {
 	case err == nil:

@@ -486,6 +486,7 @@ func fit(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, dir stri
 	}
 	start := time.Now()
 	err := tr.Run(ctx)
+	f.EndProgress()
 	switch {
 	case err == nil:
 		if best, ok := trainlib.BestEpoch(tr.History()); ok {
