@@ -59,7 +59,7 @@ func TestFlagsNotUsedAreRefused(t *testing.T) {
 		{potts, []string{"--val", "v.fasta"}, "--val"},
 		{potts, []string{"--labels", y}, "--labels"},
 		{potts, []string{"--key", "a", "--limit", "3", "--n-builtin", "5", "--data-seed", "2", "--binarize", "threshold"}, "--binarize, --data-seed, --key, --limit, --n-builtin"},
-		{potts, []string{"--sampler", "pt"}, "--sampler"},
+		{catrbm, []string{"--sampler", "pt"}, "--model catrbm does not use --sampler (bmDCA of a catrbm samples by Gibbs sweeps)"},
 		{potts, []string{"--save-trajectory", "2"}, "--save-trajectory"},
 		{potts, []string{"--objective", "hybrid"}, "--objective"},
 		{potts, []string{"--sparsity", "0.1"}, "--sparsity"},
