@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"boltzmann/internal/testmodels"
+	"boltzmann/internal/testprocs"
 	"boltzmann/model"
 	"boltzmann/model/ising"
 	"boltzmann/model/rbm"
@@ -16,107 +17,6 @@ import (
 	"boltzmann/sample/tempering"
 	"boltzmann/train"
 )
-
-// group is an in-process stand-in for an MPI job: n goroutines, one per
-// rank, exchange through shared slots between two barriers per collective.
-type group struct {
-	n       int
-	mu      sync.Mutex
-	cond    *sync.Cond
-	arrived int
-	gen     int
-	slots   []any
-}
-
-func newGroup(n int) *group {
-	g := &group{n: n, slots: make([]any, n)}
-	g.cond = sync.NewCond(&g.mu)
-	return g
-}
-
-func (g *group) barrier() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	gen := g.gen
-	if g.arrived++; g.arrived == g.n {
-		g.arrived, g.gen = 0, g.gen+1
-		g.cond.Broadcast()
-		return
-	}
-	for gen == g.gen {
-		g.cond.Wait()
-	}
-}
-
-// exchange deposits v and calls read with every rank's value.
-func (g *group) exchange(rank int, v any, read func(all []any)) {
-	g.slots[rank] = v
-	g.barrier()
-	read(g.slots)
-	g.barrier()
-}
-
-type rankComm struct {
-	g    *group
-	rank int
-}
-
-func (c rankComm) Rank() int { return c.rank }
-func (c rankComm) Size() int { return c.g.n }
-
-type sendPart struct {
-	send   []float64
-	counts []int
-}
-
-func (c rankComm) Alltoall(send []float64, sendCounts []int, recv []float64, recvCounts []int) error {
-	c.g.exchange(c.rank, sendPart{send, sendCounts}, func(all []any) {
-		off := 0
-		for k, a := range all {
-			p := a.(sendPart)
-			at := 0
-			for j := range c.rank {
-				at += p.counts[j]
-			}
-			if p.counts[c.rank] != recvCounts[k] {
-				panic("alltoall counts disagree")
-			}
-			off += copy(recv[off:], p.send[at:at+p.counts[c.rank]])
-		}
-	})
-	return nil
-}
-
-func (c rankComm) Allgather(send, recv []float64, counts []int) error {
-	c.g.exchange(c.rank, send, func(all []any) {
-		off := 0
-		for k, a := range all {
-			if len(a.([]float64)) != counts[k] {
-				panic("allgather counts disagree")
-			}
-			off += copy(recv[off:], a.([]float64))
-		}
-	})
-	return nil
-}
-
-func (c rankComm) Gather(b []byte) ([][]byte, error) {
-	var out [][]byte
-	c.g.exchange(c.rank, b, func(all []any) {
-		if c.rank == 0 {
-			for _, a := range all {
-				out = append(out, append([]byte(nil), a.([]byte)...))
-			}
-		}
-	})
-	return out, nil
-}
-
-func (c rankComm) Broadcast(b []byte) ([]byte, error) {
-	var out []byte
-	c.g.exchange(c.rank, b, func(all []any) { out = append([]byte(nil), all[0].([]byte)...) })
-	return out, nil
-}
 
 // parallelCase builds a model and its settings for one rank.
 type parallelCase struct {
@@ -136,7 +36,7 @@ type parallelCase struct {
 func runRanks(t *testing.T, c parallelCase, n int, state []byte, epochs int) ([]float64, []byte) {
 	t.Helper()
 	ranks := max(n, 1)
-	g := newGroup(ranks)
+	g := testprocs.New(ranks)
 	params := make([][]float64, ranks)
 	var ckpt []byte
 	errs := make([]error, ranks)
@@ -148,7 +48,7 @@ func runRanks(t *testing.T, c parallelCase, n int, state []byte, epochs int) ([]
 			s.Epochs = epochs
 			red := &train.BlockReducer{}
 			if n > 0 {
-				red.Comm = rankComm{g, r}
+				red.Comm = g.Comm(r)
 			}
 			s.Reducer = red
 			if c.exact {
@@ -343,7 +243,7 @@ func TestBlockReducerTemperingResumeOtherRanks(t *testing.T) {
 // every rank at the same update, with the parameters of the last epoch.
 func TestBlockReducerStopsTogether(t *testing.T) {
 	c := parallelCases(t)[0]
-	g := newGroup(2)
+	g := testprocs.New(2)
 	errs := make([]error, 2)
 	params := make([][]float64, 2)
 	var wg sync.WaitGroup
@@ -352,7 +252,7 @@ func TestBlockReducerStopsTogether(t *testing.T) {
 			m := c.model()
 			s := c.set()
 			s.Epochs = 3
-			s.Reducer = &train.BlockReducer{Comm: rankComm{g, r}}
+			s.Reducer = &train.BlockReducer{Comm: g.Comm(r)}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			if r == 1 {

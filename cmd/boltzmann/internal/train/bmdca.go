@@ -21,7 +21,6 @@ import (
 	"boltzmann/model/potts"
 	"boltzmann/msa"
 	"boltzmann/runs"
-	"boltzmann/sample/tempering"
 	trainlib "boltzmann/train"
 )
 
@@ -129,19 +128,13 @@ func (o *Options) bmdcaSampler(b *runs.BMDCAConfig) error {
 		return cmdutil.BadInput("unknown --sampler %q: use gibbs or pt", f.Sampler)
 	case f.Sampler != runs.SamplerPT && (f.Replicas != 0 || f.SwapAcceptance != 0):
 		return cmdutil.BadInput("--replicas and --swap-acceptance tune --sampler pt: add it or drop them")
-	case f.Replicas != 0 && (f.Replicas < 2 || f.Replicas > 127):
-		return cmdutil.BadInput("--replicas must be from 2 to 127, got %d", f.Replicas)
-	case f.SwapAcceptance != 0 && !(f.SwapAcceptance > 0 && f.SwapAcceptance < 1):
-		return cmdutil.BadInput("--swap-acceptance must be between 0 and 1, got %g", f.SwapAcceptance)
+	}
+	if err := f.checkLadder(); err != nil {
+		return err
 	}
 	if f.Sampler == runs.SamplerPT {
-		b.Sampler, b.Replicas, b.SwapAcceptance = runs.SamplerPT, f.Replicas, f.SwapAcceptance
-		if b.Replicas == 0 {
-			b.Replicas = tempering.DefaultReplicas
-		}
-		if b.SwapAcceptance == 0 {
-			b.SwapAcceptance = tempering.DefaultSwapAcceptance
-		}
+		b.Sampler = runs.SamplerPT
+		b.Replicas, b.SwapAcceptance = f.ladder()
 	}
 	return nil
 }

@@ -47,12 +47,13 @@ func (f *NegativeFlags) apply(t *runs.TrainConfig, kind string) error {
 		return cmdutil.BadInput("--replicas and --swap-acceptance tune --sampler pt or trajectory: add one or drop them")
 	case tempered && t.Method == "cd":
 		return cmdutil.BadInput("--sampler %s keeps its replicas between updates: use --method pcd", f.Sampler)
-	case f.Replicas != 0 && (f.Replicas < 2 || f.Replicas > 127):
-		return cmdutil.BadInput("--replicas must be from 2 to 127, got %d", f.Replicas)
+	}
+	if err := f.checkLadder(); err != nil {
+		return err
+	}
+	switch {
 	case f.Sampler == runs.SamplerTrajectory && f.Replicas == 2:
 		return cmdutil.BadInput("--sampler trajectory needs --replicas of at least 3 (the current model, the newest and the first snapshot)")
-	case f.SwapAcceptance != 0 && !(f.SwapAcceptance > 0 && f.SwapAcceptance < 1):
-		return cmdutil.BadInput("--swap-acceptance must be between 0 and 1, got %g", f.SwapAcceptance)
 	case f.SaveTrajectory < 0:
 		return cmdutil.BadInput("--save-trajectory must be a number of epochs >= 1 (or 0: none), got %d", f.SaveTrajectory)
 	case f.Centering && kind != rbm.Kind:
@@ -61,12 +62,31 @@ func (f *NegativeFlags) apply(t *runs.TrainConfig, kind string) error {
 	t.Sampler, t.Replicas, t.SwapAcceptance, t.Centering = f.Sampler, f.Replicas, f.SwapAcceptance, f.Centering
 	t.SaveTrajectory = f.SaveTrajectory
 	if tempered {
-		if t.Replicas == 0 {
-			t.Replicas = tempering.DefaultReplicas
-		}
-		if t.SwapAcceptance == 0 {
-			t.SwapAcceptance = tempering.DefaultSwapAcceptance
-		}
+		t.Replicas, t.SwapAcceptance = f.ladder()
 	}
 	return nil
+}
+
+// checkLadder checks the ranges of --replicas and --swap-acceptance.
+func (f *NegativeFlags) checkLadder() error {
+	switch {
+	case f.Replicas != 0 && (f.Replicas < 2 || f.Replicas > 127):
+		return cmdutil.BadInput("--replicas must be from 2 to 127, got %d", f.Replicas)
+	case f.SwapAcceptance != 0 && !(f.SwapAcceptance > 0 && f.SwapAcceptance < 1):
+		return cmdutil.BadInput("--swap-acceptance must be between 0 and 1, got %g", f.SwapAcceptance)
+	}
+	return nil
+}
+
+// ladder returns --replicas and --swap-acceptance with tempering's
+// defaults for those not given.
+func (f *NegativeFlags) ladder() (replicas int, acceptance float64) {
+	replicas, acceptance = f.Replicas, f.SwapAcceptance
+	if replicas == 0 {
+		replicas = tempering.DefaultReplicas
+	}
+	if acceptance == 0 {
+		acceptance = tempering.DefaultSwapAcceptance
+	}
+	return replicas, acceptance
 }
