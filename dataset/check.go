@@ -10,25 +10,48 @@ import (
 // CheckFinite returns an error naming the first NaN or ±Inf in x, by row
 // and column (counting from 0), or nil if every value is finite.
 func CheckFinite(x mat.Matrix) error {
-	r, c := x.Dims()
-	for i := range r {
-		for j := range c {
-			if v := x.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+	return eachRow(x, func(i int, row []float64) error {
+		for j, v := range row {
+			if v-v != 0 { // NaN or ±Inf: v-v is NaN
 				return fmt.Errorf("dataset: row %d, column %d is %v (remove or impute non-finite values)", i, j, v)
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // checkNoInf is CheckFinite that lets NaN (a missing value) through.
 func checkNoInf(x mat.Matrix) error {
-	r, c := x.Dims()
-	for i := range r {
-		for j := range c {
-			if v := x.At(i, j); math.IsInf(v, 0) {
+	return eachRow(x, func(i int, row []float64) error {
+		for j, v := range row {
+			if math.IsInf(v, 0) {
 				return fmt.Errorf("dataset: row %d, column %d is %v (remove or impute infinite values)", i, j, v)
 			}
+		}
+		return nil
+	})
+}
+
+// eachRow calls f with each row of x in order, until f returns an error,
+// and returns that error. The rows of a *mat.Dense are its own memory (60,000
+// MNIST rows are read in a fraction of the time of element-wise At); those
+// of other matrices are copies. f must not keep or change row.
+func eachRow(x mat.Matrix, f func(i int, row []float64) error) error {
+	r, c := x.Dims()
+	d, dense := x.(*mat.Dense)
+	var buf []float64
+	if !dense {
+		buf = make([]float64, c)
+	}
+	for i := range r {
+		row := buf
+		if dense {
+			row = d.RawRowView(i)
+		} else {
+			mat.Row(buf, i, x)
+		}
+		if err := f(i, row); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -50,26 +73,29 @@ const (
 // returns an error naming the first value, by row and column, that rules
 // both out.
 func DetectBinary(x mat.Matrix) (Encoding, error) {
-	r, c := x.Dims()
 	var zero, minus bool
-	for i := range r {
-		for j := range c {
-			switch v := x.At(i, j); v {
+	err := eachRow(x, func(i int, row []float64) error {
+		for j, v := range row {
+			switch v {
 			case 1:
 			case 0:
 				if minus {
-					return "", fmt.Errorf("dataset: row %d, column %d is 0 but earlier values are -1 (binary data must be all {0, 1} or all {-1, +1})", i, j)
+					return fmt.Errorf("dataset: row %d, column %d is 0 but earlier values are -1 (binary data must be all {0, 1} or all {-1, +1})", i, j)
 				}
 				zero = true
 			case -1:
 				if zero {
-					return "", fmt.Errorf("dataset: row %d, column %d is -1 but earlier values are 0 (binary data must be all {0, 1} or all {-1, +1})", i, j)
+					return fmt.Errorf("dataset: row %d, column %d is -1 but earlier values are 0 (binary data must be all {0, 1} or all {-1, +1})", i, j)
 				}
 				minus = true
 			default:
-				return "", fmt.Errorf("dataset: row %d, column %d is %g, not binary (binarize the data, e.g. --binarize threshold)", i, j, v)
+				return fmt.Errorf("dataset: row %d, column %d is %g, not binary (binarize the data, e.g. --binarize threshold)", i, j, v)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
 	if minus {
 		return PlusMinus, nil

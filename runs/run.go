@@ -3,7 +3,6 @@ package runs
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 
 	"boltzmann/internal/atomicfile"
 	"boltzmann/model"
-	"boltzmann/model/potts"
 	"boltzmann/train"
 )
 
@@ -34,6 +32,9 @@ type Run struct {
 	created bool
 	// lock is the writer's lock of Dir (Create, Lock), released by Close.
 	lock *Lock
+	// saving delivers the result of the save in flight (SaveInBackground);
+	// nil when none is.
+	saving chan error
 }
 
 // Create prepares dir for a new run and takes its lock (see Lock; Close
@@ -151,6 +152,7 @@ func (r *Run) WriteConfig() error {
 // produced nothing useful (bad input found late, interrupted before its
 // first checkpoint). It does nothing to a directory that existed before.
 func (r *Run) Discard() {
+	r.Wait()
 	if r.created {
 		os.RemoveAll(r.Dir)
 	}
@@ -181,11 +183,13 @@ func (r *Run) Lock() error {
 	return nil
 }
 
-// Close releases the lock of the run directory, if this Run holds it.
+// Close waits for a save in flight (Wait) and releases the lock of the run
+// directory, if this Run holds it; it returns the save's error, if any.
 func (r *Run) Close() error {
+	werr := r.Wait()
 	err := r.lock.Unlock()
 	r.lock = nil
-	return err
+	return errors.Join(werr, err)
 }
 
 // LoadModel rebuilds the run's model with the parameters of model.npz.
@@ -201,43 +205,6 @@ func (r *Run) dataUnits(m model.Model) (model.Model, error) {
 		return m, nil
 	}
 	return r.Config.Train.Standardize.unstandardized(m)
-}
-
-// Save writes the state of tr in the order of the package doc:
-// model.npz (for a run on standardized data the model in the data's own
-// units, Standardization; for a run with a validation error, the model of
-// its best epoch: see keepsBest), params.dat (Potts models: adabmDCA's text format),
-// history.jsonl, curves.png (learning curves, or Pearson and slope for a
-// bmDCA run), and checkpoint.bin last, so that a run killed while saving
-// resumes from the previous complete save.
-func (r *Run) Save(tr *train.Trainer) error {
-	m, err := r.dataUnits(tr.Model())
-	if err != nil {
-		return err
-	}
-	if !r.keepsBest(tr) {
-		if err := SaveModel(r.Dir, m); err != nil {
-			return err
-		}
-		if pm, ok := m.(*potts.Model); ok {
-			err := atomicfile.Write(filepath.Join(r.Dir, ParamsFile), func(w io.Writer) error { return pm.WriteAdabmDCA(w) })
-			if err != nil {
-				return err
-			}
-		}
-	}
-	if err := WriteHistory(r.Dir, tr.History()); err != nil {
-		return err
-	}
-	if r.Config != nil && r.Config.BMDCA != nil {
-		err = writeBMDCACurves(r.Dir, r.Config.Title(), tr.History(), r.Config.BMDCA.TargetPearson)
-	} else {
-		err = WriteCurvesTitled(r.Dir, r.Config.Title(), tr.History())
-	}
-	if err != nil {
-		return err
-	}
-	return WriteCheckpoint(r.Dir, tr)
 }
 
 // keepsBest reports whether model.npz already holds a better model than
@@ -270,6 +237,17 @@ func (r *Run) Saver(every int) train.Recorder {
 	return train.RecorderFunc(func(tr *train.Trainer, rec train.Record) error {
 		if SaveDue(tr, rec, every) {
 			return r.Save(tr)
+		}
+		return nil
+	})
+}
+
+// BackgroundSaver is Saver with the saves written by SaveInBackground:
+// the caller Waits (or Closes the run) after training for the last one.
+func (r *Run) BackgroundSaver(every int) train.Recorder {
+	return train.RecorderFunc(func(tr *train.Trainer, rec train.Record) error {
+		if SaveDue(tr, rec, every) {
+			return r.SaveInBackground(tr)
 		}
 		return nil
 	})

@@ -114,12 +114,7 @@ var ErrNotRunDir = errors.New("not a run directory")
 // SaveModel writes the parameters as RUN_DIR/model.npz, one array per group
 // with the group's shape.
 func SaveModel(dir string, m model.Model) error {
-	p := m.Params()
-	var arrays []dataset.Array
-	for _, g := range m.Groups() {
-		arrays = append(arrays, dataset.Array{Name: g.Name, Shape: g.Shape, Data: g.Slice(p)})
-	}
-	return dataset.WriteNPZ(filepath.Join(dir, ModelFile), arrays)
+	return dataset.WriteNPZ(filepath.Join(dir, ModelFile), paramArrays(m, false))
 }
 
 // LoadModel rebuilds the model of a run directory with its saved

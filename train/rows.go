@@ -30,25 +30,38 @@ func newRowStore(x *mat.Dense, compact bool) *rowStore {
 		return s
 	}
 	var values []float64
+	last := 0.0 // the previous entry, known to be in values
 	for r := range n {
 		for _, v := range x.RawRowView(r) {
+			if v == last && len(values) > 0 {
+				continue // most entries of binary data repeat the previous one
+			}
 			if math.IsNaN(v) {
 				return s
 			}
-			if _, found := slices.BinarySearch(values, v); !found {
+			if i, found := slices.BinarySearch(values, v); !found {
 				if len(values) == 256 {
 					return s
 				}
-				i, _ := slices.BinarySearch(values, v)
 				values = slices.Insert(values, i, v)
 			}
+			last = v
 		}
 	}
+	if len(values) == 0 {
+		return s // no entries
+	}
 	codes := make([]uint8, n*d)
+	lastCode := uint8(0)
+	last = values[0]
 	for r := range n {
+		row := codes[r*d : (r+1)*d]
 		for i, v := range x.RawRowView(r) {
-			k, _ := slices.BinarySearch(values, v)
-			codes[r*d+i] = uint8(k)
+			if v != last {
+				k, _ := slices.BinarySearch(values, v)
+				last, lastCode = v, uint8(k)
+			}
+			row[i] = lastCode
 		}
 	}
 	s.dense, s.codes, s.values = nil, codes, values

@@ -129,11 +129,13 @@ func (r *RBM) InitVisibleBias(x *mat.Dense) {
 		panic(fmt.Sprintf("rbm: InitVisibleBias with %d×%d data for %d visible units", n, d, r.nv))
 	}
 	a := r.VisibleBias()
-	for i := range a {
-		s := 0.0
-		for k := range n {
-			s += x.At(k, i)
+	sum := make([]float64, d) // column sums, each over the rows in order
+	for k := range n {
+		for i, v := range x.RawRowView(k) {
+			sum[i] += v
 		}
+	}
+	for i, s := range sum {
 		p := min(max(s/float64(n), 1e-3), 1-1e-3)
 		a[i] = math.Log(p / (1 - p))
 	}

@@ -121,18 +121,27 @@ func TestStatsMatchFiniteDifferences(t *testing.T) {
 	check("hidden", h, r.HiddenFreeEnergy, r.AddHiddenStats)
 }
 
+// TestFlipDeltas: each flip delta is the difference of the two free
+// energies, for small and large hidden layers (the product form's chunks)
+// and for weights beyond its range (the softplus form), within 1e-9 nats.
 func TestFlipDeltas(t *testing.T) {
-	r := testmodels.RBM(6, 4, 1, 5)
-	v := configs(6)
-	out := mat.NewDense(64, 6, nil)
-	r.FlipDeltas(v, out)
-	f := make([]float64, 64)
-	r.FreeEnergy(v, f)
-	for k := range 64 {
-		for i := range 6 {
-			flipped := k ^ (1 << (5 - i))
-			if got, want := out.At(k, i), f[flipped]-f[k]; math.Abs(got-want) > 1e-10 {
-				t.Fatalf("flip delta (%d,%d) = %v, want %v", k, i, got, want)
+	for _, c := range []struct {
+		hidden int
+		scale  float64
+	}{{4, 1}, {37, 1}, {37, 3}, {37, 30}, {5, 60}} {
+		r := testmodels.RBM(6, c.hidden, c.scale, 5)
+		v := configs(6)
+		out := mat.NewDense(64, 6, nil)
+		r.FlipDeltas(v, out)
+		f := make([]float64, 64)
+		r.FreeEnergy(v, f)
+		for k := range 64 {
+			for i := range 6 {
+				flipped := k ^ (1 << (5 - i))
+				want := f[flipped] - f[k]
+				if got := out.At(k, i); math.Abs(got-want) > 1e-9*max(1, math.Abs(want)) {
+					t.Fatalf("%d hidden, weights %g: flip delta (%d,%d) = %v, want %v", c.hidden, c.scale, k, i, got, want)
+				}
 			}
 		}
 	}

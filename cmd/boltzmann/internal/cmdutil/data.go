@@ -74,8 +74,10 @@ func ReadData(path string, opt dataset.ReadOptions) (*mat.Dense, error) {
 	if r, _ := x.Dims(); r == 0 {
 		return nil, BadInput("%s holds no samples: give a file with one sample per row", path)
 	}
-	if err := dataset.CheckFinite(x); err != nil {
-		return nil, Input(fmt.Errorf("%s: %w", path, err))
+	if opt.AllowNaN { // dataset.Read has checked the values otherwise
+		if err := dataset.CheckFinite(x); err != nil {
+			return nil, Input(fmt.Errorf("%s: %w", path, err))
+		}
 	}
 	return x, nil
 }

@@ -225,6 +225,9 @@ func fitBMDCA(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, r *
 	}
 	err := tr.Run(ctx)
 	f.EndProgress()
+	if werr := r.Wait(); werr != nil { // the last save, written in the background
+		return errors.Join(err, werr)
+	}
 	h := tr.History()
 	switch {
 	case err == nil:

@@ -173,8 +173,18 @@ func writeConfig(r *runs.Run) error {
 // saveRun is r.Save on process 0; the others take their part in gathering
 // the chains for the checkpoint.
 func saveRun(r *runs.Run, tr *trainlib.Trainer) error {
+	if err := saveRunInBackground(r, tr); err != nil {
+		return err
+	}
+	return r.Wait()
+}
+
+// saveRunInBackground is r.SaveInBackground on process 0 (the files are
+// written while training goes on; r.Wait waits for them); the others take
+// their part in gathering the chains for the checkpoint.
+func saveRunInBackground(r *runs.Run, tr *trainlib.Trainer) error {
 	if isRoot() {
-		return r.Save(tr)
+		return r.SaveInBackground(tr)
 	}
 	if _, err := tr.MarshalBinary(); !errors.Is(err, trainlib.ErrNotRoot) {
 		return err
@@ -219,16 +229,16 @@ func setReducer(s *trainlib.Settings, m model.Model, tc *runs.TrainConfig, dir s
 }
 
 // bmdcaSavers returns the recorders that save a bmDCA run every every
-// updates: on process 0 run.Saver and the correlations file; on the other
+// updates: on process 0 run.BackgroundSaver and the correlations file; on the other
 // processes of a job, their part in gathering the state at the same
 // records.
 func bmdcaSavers(r *runs.Run, every int, tgt *bmdca.Target) []trainlib.Recorder {
 	if isRoot() {
-		return []trainlib.Recorder{r.Saver(every), r.CorrelationSaver(every, tgt)}
+		return []trainlib.Recorder{r.BackgroundSaver(every), r.CorrelationSaver(every, tgt)}
 	}
 	return []trainlib.Recorder{trainlib.RecorderFunc(func(tr *trainlib.Trainer, rec trainlib.Record) error {
 		if runs.SaveDue(tr, rec, every) {
-			return saveRun(r, tr)
+			return saveRunInBackground(r, tr)
 		}
 		return nil
 	})}

@@ -280,7 +280,7 @@ func run(o *Options) error {
 	}
 	x = nil
 	releaseMemory()
-	err = fit(o.Ctx, o.IO, tr, r.Dir)
+	err = fit(o.Ctx, o.IO, tr, r)
 	if tr.Epoch() == 0 {
 		r.Discard()
 	}
@@ -441,7 +441,7 @@ func newTrainer(f *cmdutil.Factory, r *runs.Run, m model.Model, x, val *mat.Dens
 		}
 		bar.Finish()
 		bar = nil
-		if err := saveRun(r, tr); err != nil {
+		if err := saveRunInBackground(r, tr); err != nil {
 			return err
 		}
 		logEpoch(f, rec, time.Since(start))
@@ -480,13 +480,17 @@ func logEpoch(f *cmdutil.Factory, r trainlib.Record, wall time.Duration) {
 }
 
 // fit runs the trainer and explains how a stopped run goes on.
-func fit(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, dir string) error {
+func fit(ctx context.Context, f *cmdutil.Factory, tr *trainlib.Trainer, r *runs.Run) error {
 	if err := current.begin(tr); err != nil { // mpi.go
 		return err
 	}
 	start := time.Now()
 	err := tr.Run(ctx)
 	f.EndProgress()
+	if werr := r.Wait(); werr != nil { // the last save, written in the background
+		return errors.Join(err, werr)
+	}
+	dir := r.Dir
 	switch {
 	case err == nil:
 		if best, ok := trainlib.BestEpoch(tr.History()); ok {
@@ -567,5 +571,5 @@ func resumeTrain(o *Options, r *runs.Run) error {
 		return err
 	}
 	o.IO.Logger().Info("resuming", append([]any{"run", r.Dir, "from_epoch", tr.Epoch(), "to_epoch", tc.Epochs}, scheduleLog(tc, tr)...)...)
-	return fit(o.Ctx, o.IO, tr, r.Dir)
+	return fit(o.Ctx, o.IO, tr, r)
 }
