@@ -27,10 +27,15 @@ func sigmoidBias32(in, bias, out []float32, rows, cols int) {
 	}
 }
 
-// sparseMul32 adds the gathered rows with gonum's vectorized AXPY (the
-// same operations, element by element, as the scalar loop o_j += v·b_kj,
-// so the results are identical).
+// sparseMul32 adds the gathered rows: at level 1 with the AVX2 kernel
+// (gatherRows32), at level 0 with gonum's vectorized AXPY (the same
+// operations, element by element, as the scalar loop o_j += v·b_kj). For
+// binary states (every v = 1) the two give identical results.
 func sparseMul32(ptr, idx []int32, val, b []float32, ldb, n int, out []float32, ldo int) {
+	if simdLevel == 1 {
+		gatherRows32(ptr, idx, val, b, ldb, n, out, ldo)
+		return
+	}
 	var impl gonum.Implementation
 	for r := range len(ptr) - 1 {
 		o := out[r*ldo : r*ldo+n]
@@ -42,11 +47,6 @@ func sparseMul32(ptr, idx []int32, val, b []float32, ldb, n int, out []float32, 
 }
 
 func compressRows32(x []float32, rows, cols int, ptr, idx []int32, val []float32) int { return -1 }
-
-// kernelLevels and setKernelLevel: the pure-Go build has one level.
-func kernelLevels() []int { return []int{0} }
-
-func setKernelLevel(int) (restore func()) { return func() {} }
 
 func classSoftplus32(u, bias, wc []float32, nc, nh int, sp []float64, sig, tmp []float32) {
 	classSoftplusGo(u, bias, wc, nc, nh, sp, sig, tmp)

@@ -7,7 +7,9 @@
 // parallelize over blocks of chains with goroutines instead, so that Go's
 // scheduler owns the cores (OpenBLAS's spinning threads otherwise compete
 // with the goroutines; see benchmarks/perf.md). Without the tag the products
-// use gonum's pure-Go implementation. Importing this package (any model does)
+// use gonum's pure-Go implementation, except the float32 GEMM and the sparse
+// gathers, which on amd64 CPUs with AVX2 and FMA run this package's Go
+// assembly (gemm_go.go, simd_amd64.s). Importing this package (any model does)
 // is enough to select the backend.
 //
 // The float32 kernels of the binary models go through one kernel set,

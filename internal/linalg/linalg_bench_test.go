@@ -181,3 +181,41 @@ func BenchmarkSparseMulLevels(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSgemmLevels times the products of one PCD update at each
+// kernel level (the packed kernel shares products of this size among the
+// cores, as gonum's Sgemm does): in the pure-Go build 0 is gonum's Sgemm, 1 the packed AVX2
+// kernel; in the OpenBLAS build the levels are those of the C kernels and
+// every product is OpenBLAS's. "NN" is x·W (100×784 times 784×500), "NT"
+// h·Wᵀ (100×500 times the transpose of 784×500), "TN" the weight sums vᵀh
+// of 200 stacked rows.
+func BenchmarkSgemmLevels(b *testing.B) {
+	w := fill32(make([]float32, gk*gn))
+	x := fill32(make([]float32, 2*gm*gk))
+	h := fill32(make([]float32, 2*gm*gn))
+	cases := []struct {
+		name   string
+		tA, tB bool
+		a, b   blas32.General
+		c      blas32.General
+		flops  float64
+	}{
+		{"NN", false, false, blas32.General{Rows: gm, Cols: gk, Stride: gk, Data: x}, blas32.General{Rows: gk, Cols: gn, Stride: gn, Data: w},
+			blas32.General{Rows: gm, Cols: gn, Stride: gn, Data: make([]float32, gm*gn)}, 2 * gm * gk * gn},
+		{"NT", false, true, blas32.General{Rows: gm, Cols: gn, Stride: gn, Data: h}, blas32.General{Rows: gk, Cols: gn, Stride: gn, Data: w},
+			blas32.General{Rows: gm, Cols: gk, Stride: gk, Data: make([]float32, gm*gk)}, 2 * gm * gk * gn},
+		{"TN", true, false, blas32.General{Rows: 2 * gm, Cols: gk, Stride: gk, Data: x}, blas32.General{Rows: 2 * gm, Cols: gn, Stride: gn, Data: h},
+			blas32.General{Rows: gk, Cols: gn, Stride: gn, Data: make([]float32, gk*gn)}, 2 * 2 * gm * gk * gn},
+	}
+	for _, c := range cases {
+		for _, l := range kernelLevels() {
+			b.Run(fmt.Sprintf("%s/level=%d", c.name, l), func(b *testing.B) {
+				defer setKernelLevel(l)()
+				for b.Loop() {
+					Gemm32(c.tA, c.tB, 1, c.a, c.b, 0, c.c)
+				}
+				b.ReportMetric(c.flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}

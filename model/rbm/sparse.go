@@ -16,9 +16,9 @@ import (
 // often about 20%; probabilities are never zero and always take the dense
 // path. For a batch of 100 rows times the 784×500 weights, the gather
 // is 4.7× as fast as OpenBLAS's single-thread sgemm at 13% and as fast
-// near 50%; against gonum's pure-Go sgemm it wins up to about 40%
-// (go test -bench SparseMul ./internal/linalg, with and without the tag
-// openblas; BENCHMARKS.md).
+// near 50%; in the pure-Go build (AVX2 gather and packed sgemm, per core)
+// the crossover is near 40% (go test -bench 'SparseMul|SgemmLevels'
+// ./internal/linalg, with and without the tag openblas; BENCHMARKS.md).
 const sparseFraction = 0.4
 
 var sparsePool = sync.Pool{New: func() any { return new(linalg.Sparse32) }}
