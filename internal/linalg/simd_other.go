@@ -6,7 +6,9 @@ package linalg
 // other architectures use gonum's kernels.
 const haveSIMD = false
 
-func kern4x16(k int, a *float32, rs, cs int, b *float32, c *float32) { panic("linalg: no SIMD kernels") }
+func kern4x16(k int, a *float32, rs, cs int, b *float32, c *float32) {
+	panic("linalg: no SIMD kernels")
+}
 
 func kern1x16(k int, a *float32, cs int, b *float32, c *float32) { panic("linalg: no SIMD kernels") }
 
