@@ -153,7 +153,9 @@ func (r *Record) UnmarshalJSON(data []byte) error {
 // exact log-likelihood (where the model is enumerable within
 // Settings.ExactLimit configurations or has an analytic partition
 // function), the pseudo-log-likelihood of discrete models and the
-// reconstruction error, on up to Settings.MonitorRows training rows and on
+// reconstruction error (the first two only on rows that are states of a
+// discrete model: not on the grey levels a labeled RBM takes as
+// probabilities), on up to Settings.MonitorRows training rows and on
 // Settings.Validation; for a model of data and labels (model.Conditional)
 // also the classification error and the mean log p(y | x) of the rows
 // with a label.
@@ -173,14 +175,16 @@ func (Likelihoods) Measure(t *Trainer, r *Record) {
 	if s.Weights != nil {
 		trainW = s.Weights[:rows]
 	}
-	if logZ, ok := t.exactLogZ(); ok {
+	dm, discrete := m.(model.Discrete)
+	states := !discrete || t.dataInStates()
+	if logZ, ok := t.exactLogZ(); ok && states {
 		r.LogZ = logZ
 		r.TrainLL = logLikelihood(m, train, trainW, logZ)
 		if s.Validation != nil {
 			r.ValLL = logLikelihood(m, s.Validation, nil, logZ)
 		}
 	}
-	if dm, ok := m.(model.Discrete); ok {
+	if discrete && states {
 		k := min(rows, plRows(m))
 		var w []float64
 		if trainW != nil {
@@ -209,6 +213,19 @@ func conditionalMeasures(c model.Conditional, x *mat.Dense, w []float64) (errRat
 		return math.NaN(), math.NaN()
 	}
 	return errs / count, logp / count
+}
+
+// dataInStates reports whether the training and validation rows are
+// states of the discrete model (checked once).
+func (t *Trainer) dataInStates() bool {
+	if t.inStates == 0 {
+		st := t.model.(model.Discrete).States()
+		t.inStates = -1
+		if t.data.within(st) && (t.settings.Validation == nil || allWithin(t.settings.Validation, st)) {
+			t.inStates = 1
+		}
+	}
+	return t.inStates == 1
 }
 
 // exactLogZ returns log Z when it is analytic or cheap to enumerate.

@@ -68,6 +68,32 @@ func newRowStore(x *mat.Dense, compact bool) *rowStore {
 	return s
 }
 
+// within reports whether every entry is one of states (sorted or not).
+func (s *rowStore) within(states []float64) bool {
+	if s.dense == nil {
+		for _, v := range s.values {
+			if !slices.Contains(states, v) {
+				return false
+			}
+		}
+		return true
+	}
+	return allWithin(s.dense, states)
+}
+
+// allWithin reports whether every entry of x is one of states.
+func allWithin(x *mat.Dense, states []float64) bool {
+	r, _ := x.Dims()
+	for i := range r {
+		for _, v := range x.RawRowView(i) {
+			if !slices.Contains(states, v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // Dims returns the number of rows and columns.
 func (s *rowStore) Dims() (n, d int) { return s.n, s.d }
 

@@ -258,7 +258,9 @@ type Trainer struct {
 	sweeps  int            // transitions of every chain so far
 	status  Status
 	history []Record
-	elapsed time.Duration // training time of completed epochs
+	// inStates caches dataInStates: 0 not checked, 1 yes, -1 no.
+	inStates int
+	elapsed  time.Duration // training time of completed epochs
 
 	pos, neg  *Phase
 	cached    bool       // the positive phase t.pos is fixed

@@ -9,8 +9,9 @@
 # The defaults are the paper's settings: 1500 hidden units, learning rate 0.05,
 # alpha = 0.01 for the hybrid objective, the 60,000 training digits with the
 # last 10,000 held out for validation (early stopping, patience 5). Pixels are
-# binarized at 0.5 (threshold), not the paper's protocol, which used grey
-# levels in [0,1] as probabilities. Shorter runs set the variables below,
+# binarized at 0.5 (threshold) unless BINARIZE is set empty (BINARIZE=): then
+# the grey levels in [0,1] are the probabilities of the data units, the
+# paper's protocol. Shorter runs set the variables below,
 # e.g. the one in BENCHMARKS.md:
 #
 #   HIDDEN=500 LIMIT=12000 EPOCHS=10 sh benchmarks/mnist_disc/run.sh /tmp/disc
@@ -49,7 +50,8 @@ SAMPLES=${SAMPLES:-1}      # 0: skip the samples (they need the generative and d
 mkdir -p "$OUT"
 TRAIN="$M/train-images-idx3-ubyte.gz"; LABELS="$M/train-labels-idx1-ubyte.gz"
 TEST="$M/t10k-images-idx3-ubyte.gz"; TEST_LABELS="$M/t10k-labels-idx1-ubyte.gz"
-COMMON="--binarize threshold --labels $LABELS --limit $LIMIT --val-fraction $VAL --patience $PATIENCE
+BINARIZE=${BINARIZE-threshold}
+COMMON="${BINARIZE:+--binarize $BINARIZE} --labels $LABELS --limit $LIMIT --val-fraction $VAL --patience $PATIENCE
   --model rbm --hidden $HIDDEN --epochs $EPOCHS --seed 1"
 DISC="--lr $LR --optimizer $OPT${SCHEDULE:+ --schedule $SCHEDULE} $FLAGS"
 [ "$OPT" = sgd ] && DISC="$DISC --momentum $MOMENTUM"

@@ -110,8 +110,8 @@ func run(o *Options) error {
 	if d != l.DataDim() {
 		return cmdutil.BadInput("%s has %d columns but the model was trained on %d: use data of the training shape", o.Data, d, l.DataDim())
 	}
-	if err := cmdutil.CheckStates(m, x, nil, o.Data); err != nil {
-		return err
+	if err := cmdutil.CheckIntensities(x, o.Data); err != nil {
+		return err // binary data or grey levels, as in training
 	}
 	var labels []int
 	if o.Labels != "" {

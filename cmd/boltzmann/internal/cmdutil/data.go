@@ -118,11 +118,16 @@ func UnwrapPathError(err error) error {
 }
 
 // CheckFits checks that data suit a model: the number of columns, and for
-// discrete models that every value is one of the model's states.
+// discrete models that every value is one of the model's states, but for a
+// labeled rbm, whose data units also take intensities in [0, 1]
+// (CheckIntensities).
 func CheckFits(m model.Model, x *mat.Dense, what string) error {
 	_, d := x.Dims()
 	if d != m.Dim() {
 		return BadInput("%s has %d columns but the model has %d visible units: use data of the shape the model was trained on", what, d, m.Dim())
+	}
+	if _, ok := m.(*rbm.Labeled); ok {
+		return CheckIntensities(x, what)
 	}
 	dm, ok := m.(model.Discrete)
 	if !ok {
@@ -134,6 +139,22 @@ func CheckFits(m model.Model, x *mat.Dense, what string) error {
 		for j, v := range x.RawRowView(i) {
 			if !slices.Contains(states, v) {
 				return BadInput("%s row %d column %d: value %v is not one of the model's states %v (binarize the data, e.g. --binarize threshold, or convert its encoding)", what, i+1, j+1, v, states)
+			}
+		}
+	}
+	return nil
+}
+
+// CheckIntensities checks that every value of x is in [0, 1]: binary data,
+// or grey levels that a labeled rbm takes as the probabilities of its
+// binary data units (the positive phase and log p(y|x) use them as they
+// are; its fantasy particles are binary).
+func CheckIntensities(x *mat.Dense, what string) error {
+	r, _ := x.Dims()
+	for i := range r {
+		for j, v := range x.RawRowView(i) {
+			if !(v >= 0 && v <= 1) {
+				return BadInput("%s row %d column %d: value %v is outside [0, 1], which a labeled rbm needs (rescale the data to [0, 1], or binarize it, e.g. --binarize threshold)", what, i+1, j+1, v)
 			}
 		}
 	}

@@ -171,3 +171,74 @@ func TestDiscriminativeWorkflow(t *testing.T) {
 		t.Errorf("%s was created for bad input", bad)
 	}
 }
+
+// greyLevels rewrites the bits of the data file at path as grey levels in
+// [0, 1]: 0.7 + 0.3u for a 1, 0.3u for a 0 (u uniform), so that a
+// threshold at 0.5 gives back the bits.
+func greyLevels(t *testing.T, path string, seed uint64) {
+	t.Helper()
+	x, err := dataset.Read(path, dataset.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 3))
+	for i, v := range x.RawMatrix().Data {
+		x.RawMatrix().Data[i] = 0.7*v + 0.3*rng.Float64()
+	}
+	if err := dataset.WriteNPY(path, x); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLabeledGreyLevels: a labeled rbm trains on grey levels in [0, 1]
+// (the literature's MNIST protocol: intensities as the probabilities of
+// the binary data units) with the hybrid objective, records no
+// pseudo-likelihood for such rows (it is defined for states only) but its
+// classification error, and classifies grey test data as well as the Bayes
+// rule nearly does; a value outside [0, 1] is refused with exit 2.
+func TestLabeledGreyLevels(t *testing.T) {
+	tmp := t.TempDir()
+	data, labels, _ := threeClasses(t, tmp, 600, false, 3)
+	greyLevels(t, data, 1)
+	dir := filepath.Join(tmp, "grey")
+	if _, stderr, code := runCLI(t, "train", data, "--labels", labels, "--model", "rbm", "--hidden", "6",
+		"--objective", "hybrid", "--alpha", "0.1", "--val-fraction", "0.25", "--epochs", "15",
+		"--batch-size", "10", "--lr", "0.2", "--out", dir, "-q"); code != 0 {
+		t.Fatalf("train on grey levels exited %d: %s", code, stderr)
+	}
+	hist, err := runs.ReadHistory(dir)
+	if err != nil || len(hist) == 0 {
+		t.Fatalf("history: %d records, %v", len(hist), err)
+	}
+	last := hist[len(hist)-1]
+	if !math.IsNaN(last.TrainPL) || !math.IsNaN(last.TrainLL) {
+		t.Errorf("pseudo-likelihood %v and log-likelihood %v recorded for grey rows", last.TrainPL, last.TrainLL)
+	}
+	if math.IsNaN(last.ValErr) || last.ValErr > 0.15 || math.IsNaN(last.Recon) {
+		t.Errorf("last epoch: validation error %v, reconstruction error %v", last.ValErr, last.Recon)
+	}
+	test, testLabels, _ := threeClasses(t, t.TempDir(), 300, false, 4)
+	greyLevels(t, test, 2)
+	stdout, stderr, code := runCLI(t, "classify", dir, test, "--labels", testLabels, "--out", filepath.Join(tmp, "pred.npy"), "--json")
+	if code != 0 {
+		t.Fatalf("classify of grey levels exited %d: %s", code, stderr)
+	}
+	if e := decode(t, stdout)["error_rate"].(float64); e > 0.1 {
+		t.Errorf("test error %v on grey levels (the Bayes error of the bits is about 0.03)", e)
+	}
+
+	bad, err := dataset.Read(data, dataset.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad.Set(5, 2, 1.5)
+	badPath := filepath.Join(tmp, "bad.npy")
+	if err := dataset.WriteNPY(badPath, bad); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = runCLI(t, "train", badPath, "--labels", labels, "--model", "rbm", "--hidden", "6",
+		"--epochs", "1", "--out", filepath.Join(tmp, "bad"), "-q")
+	if code != 2 || !strings.Contains(stderr, "outside [0, 1]") || !strings.Contains(stderr, "row 6 column 3") {
+		t.Errorf("train with 1.5 in the data: exit %d, %q", code, stderr)
+	}
+}

@@ -242,8 +242,11 @@ func run(o *Options) error {
 	}
 	var m model.Model
 	if tc.Labels != "" {
-		if _, err := runs.NewModel(model.Spec{Kind: rbm.Kind, Hidden: o.Hidden}, x, tc.Seed); err != nil {
-			return cmdutil.Input(err) // {0,1} data
+		if o.Hidden < 1 {
+			return cmdutil.BadInput("an rbm needs at least 1 hidden unit, got %d", o.Hidden)
+		}
+		if err := cmdutil.CheckIntensities(x, tc.Data); err != nil {
+			return err // binary data or grey levels in [0, 1]
 		}
 		xt, yt, xv, yv, classes, err := labeledData(tc, x, val, 0)
 		if err != nil {
