@@ -67,8 +67,6 @@ func (g sgemmBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []
 		g.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	// gonum checks the arguments; a zero-size call with the same shapes
-	// does the checks without the work.
 	checkSgemm(tA, tB, m, n, k, a, lda, b, ldb, c, ldc)
 	transA, transB := tA != blas.NoTrans, tB != blas.NoTrans
 	panels := (n + 15) / 16

@@ -2,6 +2,10 @@
 
 #include "textflag.h"
 
+// GATHERED_ROW sets AX to the address of column BX (bytes) of the row
+// idx[SI] of b: b (R13) + idx[SI] (R11) · ldb (R14, bytes) + BX.
+#define GATHERED_ROW MOVLQSX (R11)(SI*4), AX; IMULQ R14, AX; ADDQ R13, AX; ADDQ BX, AX
+
 // func kern4x16(k int, a *float32, rs, cs int, b *float32, c *float32)
 //
 // c[r*16+j] = Σ_l a[r*rs + l*cs] · b[l*16+j] for r < 4, j < 16, l < k, the
@@ -127,10 +131,7 @@ chunk64:
 	JE   put64
 
 acc64:
-	MOVLQSX      (R11)(SI*4), AX
-	IMULQ        R14, AX
-	ADDQ         R13, AX
-	ADDQ         BX, AX
+	GATHERED_ROW
 	VBROADCASTSS (R12)(SI*4), Y8
 	VFMADD231PS  (AX), Y8, Y0
 	VFMADD231PS  32(AX), Y8, Y1
@@ -167,10 +168,7 @@ chunk8:
 	JE   put8
 
 acc8:
-	MOVLQSX      (R11)(SI*4), AX
-	IMULQ        R14, AX
-	ADDQ         R13, AX
-	ADDQ         BX, AX
+	GATHERED_ROW
 	VBROADCASTSS (R12)(SI*4), Y8
 	VFMADD231PS  (AX), Y8, Y0
 	INCQ         SI
@@ -192,10 +190,7 @@ tail:
 	JE   put1
 
 acc1:
-	MOVLQSX     (R11)(SI*4), AX
-	IMULQ       R14, AX
-	ADDQ        R13, AX
-	ADDQ        BX, AX
+	GATHERED_ROW
 	VMOVSS      (R12)(SI*4), X8
 	VFMADD231SS (AX), X8, X0
 	INCQ        SI

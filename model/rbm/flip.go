@@ -33,9 +33,6 @@ func (r *RBM) FlipDeltas(v, out *mat.Dense) {
 	in := mat.NewDense(n, r.nh, nil)
 	r.hiddenInput(v, in)
 	a := r.visibleBias()
-	if n == 0 {
-		return
-	}
 	if mat.Max(r.w) > flipMaxWeight || -mat.Min(r.w) > flipMaxWeight {
 		r.flipDeltasSoftplus(v, in, a, out)
 		return
